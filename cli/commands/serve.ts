@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { createApp } from '../../api/app.js';
+import { Lifecycle } from '../../common/lifecycle.js';
+import { createMetrics } from '../../common/metrics.js';
+import { commandContext, openStore } from '../context.js';
+import { buildKafkaIngest } from '../ingest-runtime.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the API, Kafka ingest (when KAFKA_BROKERS is set) and the scheduler in one process')
+    .action(async () => {
+      const ctx = commandContext();
+      const { config, log } = ctx;
+      const life = new Lifecycle(log);
+      const store = await openStore(ctx, 'custos serve');
+      life.add({ name: 'store', stop: () => store.close() });
+      const metrics = createMetrics();
+      const ingest = buildKafkaIngest(config, store, metrics, log);
+      if (ingest) {
+        await ingest.start();
+        life.add({ name: 'ingest', stop: () => ingest.stop() });
+      }
+      const app = createApp({ store, registry: metrics.registry, log, ...(ingest ? { kafkaReachable: () => ingest.reachable() } : {}) });
+      const server = createServer(app);
+      server.listen(config.http.port, config.http.host);
+      await once(server, 'listening');
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
+      log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
+      process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);
+      const signal = await life.untilSignal();
+      process.stderr.write(`custos serve: stopped on ${signal}\n`);
+    });
+}

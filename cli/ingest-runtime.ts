@@ -1,0 +1,15 @@
+/** Builds the Kafka ingest for `serve` and `ingest` from the validated config. */
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import type { Metrics } from '../common/metrics.js';
+import type { Store } from '../common/store/store.js';
+import { createEventWriter } from '../ingest/event-writer.js';
+import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js';
+
+export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics, log: Logger): KafkaIngest | undefined {
+  if (!config.kafka) return undefined;
+  return createKafkaIngest(
+    { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs },
+    { writer: createEventWriter(store), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
+  );
+}

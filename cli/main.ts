@@ -1,0 +1,39 @@
+/**
+ * `custos` command line. Each command lives in cli/commands/<name>.ts and registers
+ * itself here. Every failure ends as one line on stderr and a non-zero exit.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, CustosError } from '../common/errors.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerStats } from './commands/stats.js';
+import { registerServe } from './commands/serve.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerDemo } from './commands/demo.js';
+
+const program = new Command('custos')
+  .description('Compliance, audit and analytics archive for workplace chat')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerServe(program);
+registerIngest(program);
+registerMigrate(program);
+registerStats(program);
+registerDemo(program);
+
+function failureLine(err: unknown): string {
+  if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;
+  if (err instanceof CustosError) return `custos: ${err.message}`;
+  if (err instanceof Error) return `custos: ${err.message.split('\n')[0]}`;
+  return `custos: ${String(err)}`;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  process.stderr.write(failureLine(err) + '\n');
+  process.exit(1);
+}

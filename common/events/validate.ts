@@ -1,0 +1,104 @@
+/**
+ * Turns one raw record (bytes off Kafka or a line of an import) into a validated,
+ * normalized event, or into a rejection whose reason and detail go to the DLQ.
+ * It never throws for bad input: every outcome is a value.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { z } from 'zod';
+import { ENVELOPE_KEYS, dataSchemas, envelope, type EventType } from './schemas.js';
+import { parseRfc3339 } from './time.js';
+
+export type RejectReason =
+  | 'too_large'
+  | 'not_json'
+  | 'not_object'
+  | 'invalid_envelope'
+  | 'unknown_type'
+  | 'invalid_data'
+  | 'bad_time';
+
+export interface Rejection {
+  ok: false;
+  reason: RejectReason;
+  /** Human-readable, names the offending field: `data.author_id: is required`. */
+  detail: string;
+}
+
+export interface ValidEvent {
+  ok: true;
+  id: string;
+  tenant: string;
+  source: string;
+  type: EventType;
+  /** Epoch milliseconds, UTC. */
+  timeMs: number;
+  data: Record<string, unknown>;
+  /** Unknown data fields and CloudEvents extension attributes, kept verbatim ('' when none). */
+  extra: string;
+}
+
+export type ParseResult = ValidEvent | Rejection;
+
+const reject = (reason: RejectReason, detail: string): Rejection => ({ ok: false, reason, detail });
+
+function firstIssue(prefix: string, error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  return `${path}: ${missing ? 'is required' : issue.message}`;
+}
+
+function extrasOf(raw: Record<string, unknown>, data: Record<string, unknown>, known: Record<string, unknown>): string {
+  let ext: Record<string, unknown> | undefined;
+  for (const key of Object.keys(raw)) {
+    if (!ENVELOPE_KEYS.has(key)) (ext ??= {})[key] = raw[key];
+  }
+  let unknownData: Record<string, unknown> | undefined;
+  for (const key of Object.keys(data)) {
+    if (!(key in known)) (unknownData ??= {})[key] = data[key];
+  }
+  if (!ext && !unknownData) return '';
+  return JSON.stringify({ ...(ext ? { ext } : {}), ...(unknownData ? { data: unknownData } : {}) });
+}
+
+/** Validates an already-parsed JSON value against the contract. */
+export function validateEvent(value: unknown): ParseResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return reject('not_object', `record is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}, not a JSON object`);
+  }
+  const raw = value as Record<string, unknown>;
+  const env = envelope.safeParse(raw);
+  if (!env.success) return reject('invalid_envelope', firstIssue('', env.error));
+  const e = env.data;
+  const schema = dataSchemas[e.type as EventType];
+  if (!schema) return reject('unknown_type', `type: "${e.type.slice(0, 100)}" is not an event type of the contract`);
+  const timeMs = parseRfc3339(e.time);
+  if (timeMs === undefined) return reject('bad_time', `time: "${e.time.slice(0, 64)}" is not an RFC 3339 date-time with an offset`);
+  const data = schema.safeParse(e.data);
+  if (!data.success) return reject('invalid_data', firstIssue('data', data.error));
+  return {
+    ok: true,
+    id: e.id,
+    tenant: e.tenant,
+    source: e.source,
+    type: e.type as EventType,
+    timeMs,
+    data: data.data as Record<string, unknown>,
+    extra: extrasOf(raw, e.data, schema.shape),
+  };
+}
+
+/** Parses and validates one record's bytes; `maxBytes` is the configured size limit. */
+export function parseRecord(value: Buffer | string | null | undefined, maxBytes: number): ParseResult {
+  if (value === null || value === undefined) return reject('not_json', 'record has no value (tombstone)');
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  if (size > maxBytes) return reject('too_large', `record is ${size} bytes, over the limit of ${maxBytes} (CUSTOS_MAX_EVENT_BYTES)`);
+  if (typeof value !== 'string' && !isUtf8(value)) return reject('not_json', 'record is not valid UTF-8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch (err) {
+    return reject('not_json', `not valid JSON: ${(err as Error).message.slice(0, 200)}`);
+  }
+  return validateEvent(parsed);
+}

@@ -1,0 +1,127 @@
+/**
+ * The one module that owns @clickhouse/client. Embedded (chDB in-process, data in
+ * CUSTOS_DATA_DIR) or a ClickHouse server: same client, same SQL. Every call is
+ * tagged with an operation name (log_comment) and failures become StoreError.
+ */
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { StoreError, StoreLockedError, errorMessage } from '../errors.js';
+import { clearHolder, describeHolder, writeHolder } from './data-dir-lock.js';
+
+export type QueryParams = Record<string, unknown>;
+
+export interface Store {
+  readonly kind: 'embedded' | 'server';
+  readonly database: string;
+  query<T>(operation: string, sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
+  command(operation: string, sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<void>;
+  insert(operation: string, table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Written beside an embedded data directory so a refused second process learns who holds it. */
+  command: string;
+  /** Seconds a read may run in the store before it is cancelled. */
+  queryTimeoutS: number;
+}
+
+function wrap(operation: string, err: unknown): StoreError {
+  const e = err as { code?: unknown; type?: unknown };
+  return new StoreError(operation, errorMessage(err), e.code !== undefined ? String(e.code) : undefined, typeof e.type === 'string' ? e.type : undefined, { cause: err });
+}
+
+async function openEmbedded(dataDir: string, command: string): Promise<ClickHouseClient> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  // chdb/connection is CommonJS and loads the native engine: import it only in embedded mode.
+  const { createChdbConnection } = await import('chdb/connection');
+  try {
+    const client = createClient({ connection: createChdbConnection({ path: dir }) } as never);
+    await client.command({ query: 'SELECT 1' });
+    writeHolder(dir, command);
+    return client;
+  } catch (err) {
+    const text = `${errorMessage(err)} ${errorMessage((err as { cause?: unknown }).cause)}`;
+    if (/Cannot lock file|already running|Failed to create connection/i.test(text)) {
+      throw new StoreLockedError(dir, describeHolder(dir));
+    }
+    throw wrap('open embedded store', err);
+  }
+}
+
+export async function createStore(config: Config, options: StoreOptions): Promise<Store> {
+  const ch = config.clickhouse;
+  const database = ch.database;
+  let client: ClickHouseClient;
+  if (ch.mode === 'embedded') {
+    client = await openEmbedded(config.dataDir, options.command);
+    // The embedded session keeps its current database; the server gets it per request.
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    await client.command({ query: `USE ${database}` });
+  } else {
+    client = createClient({
+      url: ch.url,
+      username: ch.user,
+      password: ch.password,
+      database,
+      application: 'custos',
+      request_timeout: (options.queryTimeoutS + 30) * 1000,
+    });
+  }
+  const readSettings: ClickHouseSettings = { max_execution_time: options.queryTimeoutS, timeout_overflow_mode: 'throw' };
+  const dataDir = config.dataDir;
+
+  return {
+    kind: ch.mode,
+    database,
+    async query<T>(operation: string, sql: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
+      try {
+        const rs = await client.query({
+          query: sql,
+          query_params: params,
+          format: 'JSONEachRow',
+          clickhouse_settings: { ...readSettings, log_comment: operation, ...settings },
+        });
+        return (await rs.json()) as T[];
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    },
+    async command(operation: string, sql: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
+      try {
+        await client.command({ query: sql, query_params: params, clickhouse_settings: { log_comment: operation, ...settings } });
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    },
+    async insert(operation: string, table: string, rows: readonly object[], settings: ClickHouseSettings = {}): Promise<void> {
+      if (rows.length === 0) return;
+      try {
+        await client.insert({
+          table,
+          values: rows as object[],
+          format: 'JSONEachRow',
+          clickhouse_settings: { log_comment: operation, date_time_input_format: 'best_effort', ...settings },
+        });
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    },
+    async ping(): Promise<boolean> {
+      try {
+        const r = await client.ping();
+        return r.success;
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      await client.close();
+      if (ch.mode === 'embedded') clearHolder(resolve(dataDir));
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Kafka ingest: one consumer in the configured group reads both topics. Per fetched
+ * partition batch: decode (validate) -> DLQ the rejects -> store the rows exactly
+ * once -> commit the offset after the last record. A batch is never committed
+ * before its rows and its rejects are durably somewhere, so a crash at any point
+ * replays it and the writer's seen-id check stores nothing twice.
+ *
+ * Backpressure: while the store or the DLQ fails, the batch is retried with backoff
+ * in place (the partition makes no progress, nothing is dropped) and heartbeats keep
+ * the group membership. Stop (SIGTERM) lets the batch in hand finish and commit.
+ */
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer, type Admin } from 'kafkajs';
+import type { Logger } from '../../common/logger.js';
+import type { IngestMetrics } from '../../common/metrics.js';
+import { errorMessage } from '../../common/errors.js';
+import type { EventWriter } from '../event-writer.js';
+import { retryUntilDone, describeRetry, StoppedError } from '../retry.js';
+import { isDataRejection } from '../store-rejections.js';
+import { decodeBatch, type DecodedBatch, type Rejected } from './decode-batch.js';
+import { sendToDlq } from './dlq.js';
+
+export interface KafkaIngestOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  topics: { messages: string; admin: string; dlq: string };
+  maxEventBytes: number;
+  retryMaxMs: number;
+  /** Partitions processed at once; more overlaps decoding with store round trips. */
+  concurrency?: number;
+}
+
+export interface KafkaIngest {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Kafka answers a metadata request within the timeout. */
+  reachable(timeoutMs?: number): Promise<boolean>;
+  running(): boolean;
+}
+
+export interface KafkaIngestDeps {
+  writer: EventWriter;
+  metrics: IngestMetrics;
+  log: Logger;
+}
+
+function kafkaLogLevel(log: Logger): logLevel {
+  return log.isLevelEnabled('debug') ? logLevel.INFO : logLevel.ERROR;
+}
+
+export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps): KafkaIngest {
+  const { writer, metrics, log } = deps;
+  const kafka = new Kafka({
+    clientId: o.clientId,
+    brokers: o.brokers,
+    logLevel: kafkaLogLevel(log),
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      const { message, ...rest } = entry;
+      log.child({ kafka: namespace }).warn({ ...rest, level }, message);
+    },
+    retry: { retries: 10, maxRetryTime: 30_000 },
+  });
+  const consumer: Consumer = kafka.consumer({
+    groupId: o.groupId,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
+  const admin: Admin = kafka.admin();
+  let stopping = false;
+  let started = false;
+
+  async function storeRows(payload: EachBatchPayload, decoded: DecodedBatch): Promise<Rejected[]> {
+    const { topic } = payload.batch;
+    const onRetry = async (attempt: number, err: unknown, delay: number) => {
+      metrics.storeRetries.inc({ operation: 'store' });
+      metrics.paused.set(1);
+      log.warn({ topic, partition: payload.batch.partition }, describeRetry('store batch', attempt, err, delay));
+      await payload.heartbeat();
+    };
+    try {
+      const result = await retryUntilDone(() => writer.write(decoded.rows), {
+        operation: 'store batch', maxDelayMs: o.retryMaxMs, stopped: () => stopping, onRetry, isPermanent: isDataRejection,
+      });
+      for (const [table, n] of Object.entries(result.byTable)) metrics.rows.inc({ table }, n);
+      metrics.records.inc({ topic, result: 'stored' }, result.inserted);
+      metrics.records.inc({ topic, result: 'duplicate' }, result.duplicates);
+      return [];
+    } catch (err) {
+      if (!isDataRejection(err)) throw err;
+      return isolateRejectedRows(decoded, err, onRetry);
+    }
+  }
+
+  /** The store refused the batch: write row by row and DLQ exactly the rows it refuses. */
+  async function isolateRejectedRows(decoded: DecodedBatch, first: unknown, onRetry: (a: number, e: unknown, d: number) => Promise<void>): Promise<Rejected[]> {
+    log.error({ err: errorMessage(first) }, 'store refused a batch; isolating the rows it refuses');
+    const refused: Rejected[] = [];
+    for (let i = 0; i < decoded.rows.length; i++) {
+      try {
+        await retryUntilDone(() => writer.write([decoded.rows[i]!]), { operation: 'store row', maxDelayMs: o.retryMaxMs, stopped: () => stopping, onRetry, isPermanent: isDataRejection });
+      } catch (err) {
+        if (!isDataRejection(err)) throw err;
+        refused.push({ record: decoded.rowRecords[i]!, reason: 'store_rejected', detail: errorMessage(err).slice(0, 500), step: 'store' });
+      }
+    }
+    return refused;
+  }
+
+  async function dlq(payload: EachBatchPayload, rejected: Rejected[]): Promise<void> {
+    if (rejected.length === 0) return;
+    const { topic, partition } = payload.batch;
+    await retryUntilDone(() => sendToDlq(producer, o.topics.dlq, topic, partition, rejected), {
+      operation: 'send to DLQ', maxDelayMs: o.retryMaxMs, stopped: () => stopping,
+      onRetry: async (attempt, err, delay) => {
+        metrics.storeRetries.inc({ operation: 'dlq' });
+        metrics.paused.set(1);
+        log.warn(describeRetry('send to DLQ', attempt, err, delay));
+        await payload.heartbeat();
+      },
+    });
+    for (const r of rejected) {
+      metrics.dlq.inc({ topic, reason: r.reason });
+      metrics.records.inc({ topic, result: 'dlq' });
+    }
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || stopping) return;
+    const timer = metrics.batchSeconds.startTimer({ topic: batch.topic });
+    const decoded = decodeBatch(batch.topic, batch.partition, batch.messages, o.maxEventBytes);
+    try {
+      await dlq(payload, decoded.rejected);
+      const refused = await storeRows(payload, decoded);
+      await dlq(payload, refused);
+    } catch (err) {
+      if (err instanceof StoppedError) {
+        log.info({ topic: batch.topic, partition: batch.partition }, 'stopped before the batch was stored; it will be redelivered');
+        return;
+      }
+      throw err;
+    }
+    metrics.paused.set(0);
+    // Commit first, then move the fetch position: a crash in between only replays.
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
+    payload.resolveOffset(batch.lastOffset());
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    timer();
+  }
+
+  async function ensureTopics(): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const missing = [o.topics.messages, o.topics.admin, o.topics.dlq].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+      log.info({ topics: missing }, 'created missing topics with the broker defaults');
+    } catch (err) {
+      log.warn({ topics: missing, err: errorMessage(err) }, 'could not create missing topics; subscribing anyway');
+    }
+  }
+
+  return {
+    async start() {
+      await admin.connect();
+      await ensureTopics();
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [o.topics.messages, o.topics.admin], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.concurrency ?? 4,
+        eachBatch,
+      });
+      started = true;
+    },
+    async stop() {
+      stopping = true;
+      if (started) await consumer.stop();
+      await consumer.disconnect();
+      await producer.disconnect();
+      await admin.disconnect();
+      started = false;
+    },
+    async reachable(timeoutMs = 2000) {
+      const probe = admin.describeCluster().then(() => true, () => false);
+      const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
+      return Promise.race([probe, timeout]);
+    },
+    running: () => started && !stopping,
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Derives the clustered variant of a statement (ON CLUSTER, Replicated engines)
+ * from the single-node one, so the two can never drift apart: there is one set of
+ * files, and a test checks every statement converts.
+ */
+
+const CREATE = /^CREATE\s+(TABLE|VIEW|MATERIALIZED VIEW|DATABASE)\s+(IF NOT EXISTS\s+)?([A-Za-z_][A-Za-z0-9_.]*)/i;
+const ENGINE = /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing)?MergeTree(\s*\(([^)]*)\))?/i;
+
+export class UnclusterableStatementError extends Error {}
+
+export function toClustered(statement: string, cluster: string): string {
+  const create = CREATE.exec(statement);
+  if (!create) throw new UnclusterableStatementError(`not a CREATE statement: ${statement.slice(0, 60)}`);
+  const name = create[3]!;
+  let out = statement.replace(CREATE, (m) => `${m} ON CLUSTER '${cluster}'`);
+  out = out.replace(ENGINE, (_m, family: string | undefined, _p, args: string | undefined) => {
+    const zkPath = `'/clickhouse/tables/{shard}/{database}/${name}'`;
+    const rest = args && args.trim() ? `, ${args.trim()}` : '';
+    return `ENGINE = Replicated${family ?? ''}MergeTree(${zkPath}, '{replica}'${rest})`;
+  });
+  return out;
+}
