@@ -1,0 +1,27 @@
+/**
+ * The typed list of permissions (`resource:action`). Routes name one of these, the
+ * Casbin policy (policies/policy.csv) grants them to roles per tenant, and a
+ * misspelt scope is a compile error.
+ */
+export const SCOPES = [
+  'archive:read', // archive statistics (counts, time span): no content
+  'messages:read', // message content, versions, reactions, threads
+  'conversations:read', // conversations, members, membership history
+  'users:read', // user directory
+  'admin_events:read', // the platform's admin events (logins, role changes, app installs)
+  'audit:read', // Custos' own audit log
+  'audit:verify', // recompute the audit hash chain
+  'tokens:manage', // list and revoke API tokens
+  'metrics:read', // aggregated usage metrics (no content, k-anonymous)
+  'exports:create', // eDiscovery exports (step-up)
+  'holds:release', // release a legal hold (step-up)
+  'erasure:approve', // approve an erasure request (step-up, four eyes)
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLES = ['admin', 'compliance_officer', 'auditor', 'dpo', 'manager', 'service'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Scopes that need a person who signed in with MFA recently (RFC 9470 step-up). */
+export const STEP_UP_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['exports:create', 'holds:release', 'erasure:approve']);
