@@ -72,7 +72,8 @@ export async function createStore(config: Config, options: StoreOptions): Promis
       request_timeout: (options.queryTimeoutS + 30) * 1000,
     });
   }
-  const readSettings: ClickHouseSettings = { max_execution_time: options.queryTimeoutS, timeout_overflow_mode: 'throw' };
+  // Quote 64-bit integers in both modes (the server's default) so callers see one shape.
+  const readSettings: ClickHouseSettings = { max_execution_time: options.queryTimeoutS, timeout_overflow_mode: 'throw', output_format_json_quote_64bit_integers: 1 };
   const dataDir = config.dataDir;
 
   return {
