@@ -1,22 +1,43 @@
-import { Router } from 'express';
+/** GET /v1/tenants/{tenant}/archive/stats: what the archive covers (counts and time span, no content). */
+import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import { getArchiveStats } from '../../common/queries/archive-stats.js';
-import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import { sendProblem } from '../problem.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
-export function archiveStatsRoutes(store: Store): Router {
-  const r = Router();
-  r.get('/v1/tenants/:tenant/archive/stats', async (req, res, next) => {
-    const tenant = req.params.tenant;
-    if (!TENANT_PATTERN.test(tenant)) {
-      sendProblem(res, { status: 400, title: 'Invalid tenant', detail: 'tenant must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}', field: 'tenant' });
-      return;
-    }
-    try {
-      res.json(await getArchiveStats(store, tenant));
-    } catch (err) {
-      next(err);
-    }
-  });
-  return r;
+const count = z.number().int().nonnegative();
+
+export const archiveStatsResponse = z.object({
+  tenant: z.string(),
+  messages: count,
+  message_versions: count,
+  edited_messages: count,
+  deleted_messages: count,
+  reactions: count,
+  reaction_events: count,
+  calls: count,
+  app_invocations: count,
+  admin_events: count,
+  users: count,
+  conversations: count,
+  first_event_time: z.string().nullable(),
+  last_event_time: z.string().nullable(),
+  events: count,
+  sources: z.record(z.string(), count),
+  event_types: z.record(z.string(), count),
+});
+
+export function archiveStatsRoute(store: Store): RouteSpec {
+  return defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/archive/stats',
+    operationId: 'getArchiveStats',
+    summary: 'What the archive holds for the tenant: counts per event family and source, first and last event time',
+    tags: ['archive'],
+    scope: 'archive:read',
+    action: 'archive.stats',
+    params: z.object({ tenant: z.string() }),
+    query: z.object({}).strict(),
+    response: archiveStatsResponse,
+    handler: async ({ tenant }) => ({ body: await getArchiveStats(store, tenant), resultCount: 1 }),
+  }) as unknown as RouteSpec;
 }
