@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
-import { createApp } from '../../api/app.js';
 import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { commandContext, openStore } from '../context.js';
@@ -23,6 +22,8 @@ export function registerServe(program: Command): void {
         await ingest.start();
         life.add({ name: 'ingest', stop: () => ingest.stop() });
       }
+      // Loaded here so commands that never serve HTTP do not load the API.
+      const { createApp } = await import('../../api/app.js');
       const app = createApp({ store, registry: metrics.registry, log, ...(ingest ? { kafkaReachable: () => ingest.reachable() } : {}) });
       const server = createServer(app);
       server.listen(config.http.port, config.http.host);
