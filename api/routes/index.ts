@@ -4,15 +4,30 @@
  * matrix test walks it: a route added here is documented and tested by construction.
  */
 import type { Store } from '../../common/store/store.js';
+import { createCursorCodec } from '../../common/queries/cursor.js';
 import type { RouteSpec } from '../route-spec.js';
 import { archiveStatsRoute } from './archive-stats.js';
+import { messageSearchRoute } from './messages.js';
+import { messageDetailRoute } from './message-detail.js';
+import { directoryRoutes } from './directory.js';
+import { adminEventsRoute } from './admin-events.js';
 
 export interface ApiRouteDeps {
   store: Store;
+  /**
+   * Key that signs pagination cursors. Give a configured secret so cursors survive
+   * a restart and work across instances; without it each process uses a random key.
+   */
+  cursorSecret?: string | Buffer;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
+  const cursors = createCursorCodec(deps.cursorSecret);
   return [
     archiveStatsRoute(deps.store),
+    messageSearchRoute(deps.store, cursors),
+    messageDetailRoute(deps.store),
+    ...directoryRoutes(deps.store, cursors),
+    adminEventsRoute(deps.store, cursors),
   ];
 }

@@ -1,0 +1,27 @@
+/** GET /v1/tenants/{tenant}/conversations/{conversationId}/messages/{messageId}: one message, all it went through. */
+import type { Store } from '../../common/store/store.js';
+import { getMessageDetail } from '../../common/queries/message-detail.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
+import { notFound } from '../schemas/cursor.js';
+import { messageDetailParams, messageDetailResponse } from '../schemas/messages.js';
+import { z } from 'zod';
+
+export function messageDetailRoute(store: Store): RouteSpec {
+  return defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/conversations/:conversationId/messages/:messageId',
+    operationId: 'getMessage',
+    summary: 'One message with all its versions, its deletion, its reactions (now and history) and its thread',
+    tags: ['messages'],
+    scope: 'messages:read',
+    action: 'messages.get',
+    params: messageDetailParams,
+    query: z.strictObject({}),
+    response: messageDetailResponse,
+    handler: async ({ tenant, params }) => {
+      const detail = await getMessageDetail(store, tenant, params.conversationId, params.messageId);
+      if (!detail) throw notFound('the message');
+      return { body: detail, resultCount: 1 };
+    },
+  }) as unknown as RouteSpec;
+}

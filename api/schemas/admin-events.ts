@@ -1,0 +1,34 @@
+/** Request and response schemas of the admin event search. */
+import { z } from 'zod';
+import { ADMIN_EVENT_TYPES } from '../../common/events/schemas.js';
+import { checkTimeRange, cursorField, instantField, limitField, pageOf, platformId } from './query-fields.js';
+
+const typeList = new Set<string>(ADMIN_EVENT_TYPES);
+
+export const adminEventQuery = z.strictObject({
+  type: z.string().max(1000)
+    .refine((s) => s.split(',').every((t) => typeList.has(t)), `must be one or more (comma-separated) of ${ADMIN_EVENT_TYPES.join(', ')}`)
+    .meta({ description: 'Event type, or several separated by commas' })
+    .transform((s) => [...new Set(s.split(','))])
+    .optional(),
+  user: platformId('User the event is about, or who did it').optional(),
+  conversation: platformId('Conversation id').optional(),
+  from: instantField('At or after (inclusive)').optional(),
+  to: instantField('Before (exclusive)').optional(),
+  limit: limitField(200, 50),
+  cursor: cursorField.optional(),
+}).superRefine(checkTimeRange);
+
+export const adminEventSchema = z.object({
+  event_id: z.string(),
+  time: z.string().meta({ format: 'date-time' }),
+  source: z.string(),
+  type: z.string(),
+  user_id: z.string().nullable(),
+  conversation_id: z.string().nullable(),
+  app_id: z.string().nullable(),
+  actor_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const adminEventSearchResponse = pageOf(adminEventSchema);

@@ -1,0 +1,135 @@
+/**
+ * Message search: which messages match the filters, newest first, with an exact
+ * total and a keyset position for the next page.
+ *
+ * - A message is (conversation_id, message_id); it is listed once, at the time it
+ *   was posted (its `created` version), which is what time ranges and the order use.
+ * - Words match ANY stored version: a message whose edit removed a word is still
+ *   found by it, and a message is found by a word an edit added. All words (or the
+ *   phrase) must be in one version.
+ * - Words use the text index (hasAllTokens / hasAnyTokens on lowercased tokens);
+ *   a phrase additionally needs its tokens consecutively (RE2 on lowerUTF8(text)).
+ *   The query runs as two disjoint branches so each can use an index: messages
+ *   whose first version matches, and messages whose first version does not match
+ *   but an edit does.
+ * - Author, conversation type, thread, mentions and attachments are those of the
+ *   created version (edits change only the text).
+ */
+import type { Store } from '../store/store.js';
+import { phrasePattern } from './tokens.js';
+
+export type WordMode = 'all' | 'any' | 'phrase';
+
+export interface MessageSearch {
+  tenant: string;
+  words?: { mode: WordMode; tokens: string[] };
+  author?: string;
+  conversation?: string;
+  conversationType?: string;
+  /** Thread root id: the root itself and its replies. */
+  thread?: string;
+  fromTime?: string;
+  toTime?: string;
+  includeDeleted: boolean;
+  hasMentions?: boolean;
+  mentions?: string;
+  hasAttachments?: boolean;
+  limit: number;
+  /** Keyset position: strictly older than (time, conversation_id, message_id). */
+  after?: { time: string; conversationId: string; messageId: string };
+}
+
+export interface SearchHit {
+  time: string;
+  conversation_id: string;
+  message_id: string;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  total: number;
+  /** True when there is at least one more hit after the last one returned. */
+  more: boolean;
+}
+
+const T = "DateTime64(3, 'UTC')";
+
+function wordCondition(words: NonNullable<MessageSearch['words']>): string {
+  if (words.mode === 'any') return 'hasAnyTokens(text, {tokens:Array(String)})';
+  if (words.mode === 'all') return 'hasAllTokens(text, {tokens:Array(String)})';
+  return '(hasAllTokens(text, {tokens:Array(String)}) AND match(lowerUTF8(text), {phrase:String}))';
+}
+
+/** Conditions on the created version; only fixed clauses, values are parameters. */
+function createdConditions(s: MessageSearch, withCursor: boolean): string[] {
+  const c = ['tenant = {tenant:String}', "kind = 'created'"];
+  if (s.author !== undefined) c.push('author_id = {author:String}');
+  if (s.conversation !== undefined) c.push('conversation_id = {conversation:String}');
+  if (s.conversationType !== undefined) c.push('conversation_type = {conversation_type:String}');
+  if (s.thread !== undefined) c.push('(thread_id = {thread:String} OR message_id = {thread:String})');
+  if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
+  if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
+  if (s.hasMentions === true) c.push('notEmpty(mentions)');
+  if (s.hasMentions === false) c.push('empty(mentions)');
+  if (s.mentions !== undefined) c.push('has(mentions, {mentions:String})');
+  if (s.hasAttachments === true) c.push('notEmpty(attachments)');
+  if (s.hasAttachments === false) c.push('empty(attachments)');
+  if (!s.includeDeleted) {
+    c.push("concat(conversation_id, '\\0', message_id) NOT IN (SELECT concat(conversation_id, '\\0', message_id) FROM message_deletions WHERE tenant = {tenant:String})");
+  }
+  if (withCursor && s.after) {
+    c.push(`time <= {after_time:${T}}`);
+    c.push(`(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
+  }
+  return c;
+}
+
+/** The matching created rows (keys only), as one SELECT or a UNION ALL of two disjoint branches. */
+export function matchingSql(s: MessageSearch, withCursor: boolean): string {
+  const base = createdConditions(s, withCursor).join(' AND ');
+  const cols = 'time, conversation_id, message_id';
+  if (!s.words) return `SELECT ${cols} FROM message_versions WHERE ${base}`;
+  const w = wordCondition(s.words);
+  return `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}
+    UNION ALL
+    SELECT ${cols} FROM message_versions WHERE ${base} AND NOT ${w}
+      AND message_id IN (SELECT message_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})
+      AND concat(conversation_id, '\\0', message_id) IN (
+        SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
+}
+
+export function searchParams(s: MessageSearch): Record<string, unknown> {
+  const p: Record<string, unknown> = { tenant: s.tenant, limit: s.limit + 1 };
+  if (s.words) {
+    p.tokens = s.words.tokens;
+    if (s.words.mode === 'phrase') p.phrase = phrasePattern(s.words.tokens);
+  }
+  if (s.author !== undefined) p.author = s.author;
+  if (s.conversation !== undefined) p.conversation = s.conversation;
+  if (s.conversationType !== undefined) p.conversation_type = s.conversationType;
+  if (s.thread !== undefined) p.thread = s.thread;
+  if (s.fromTime !== undefined) p.from = s.fromTime;
+  if (s.toTime !== undefined) p.to = s.toTime;
+  if (s.mentions !== undefined) p.mentions = s.mentions;
+  if (s.after) {
+    p.after_time = s.after.time;
+    p.after_conversation = s.after.conversationId;
+    p.after_message = s.after.messageId;
+  }
+  return p;
+}
+
+export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
+  const params = searchParams(s);
+  const [hits, totals] = await Promise.all([
+    store.query<SearchHit>('messages: search page', `
+      SELECT time, conversation_id, message_id FROM (${matchingSql(s, true)})
+      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      LIMIT 1 BY conversation_id, message_id
+      LIMIT {limit:UInt32}`, params),
+    store.query<{ total: string }>('messages: search total', `
+      SELECT uniqExact(conversation_id, message_id) AS total FROM (${matchingSql(s, false)})`, params),
+  ]);
+  const more = hits.length > s.limit;
+  return { hits: more ? hits.slice(0, s.limit) : hits, total: Number(totals[0]?.total ?? 0), more };
+}

@@ -1,0 +1,49 @@
+/**
+ * All stored versions and the deletion of a set of messages, assembled into API
+ * items. Used for a page of search results and for a thread: at most a few hundred
+ * keys, looked up through the message_id bloom filter and bounded below by the
+ * oldest creation time (no version is older than its message).
+ */
+import type { Store } from '../store/store.js';
+import { firstDeletions, messageKey, toMessageItem, type DeletionRow, type MessageItem, type VersionRow } from './message-rows.js';
+
+export interface MessageRef {
+  conversationId: string;
+  messageId: string;
+  /** Store time of the created version, when known: bounds the scan. */
+  time?: string;
+}
+
+export const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments';
+
+export async function fetchMessageItems(store: Store, tenant: string, refs: readonly MessageRef[]): Promise<MessageItem[]> {
+  if (refs.length === 0) return [];
+  const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
+  const mids = [...new Set(refs.map((r) => r.messageId))];
+  const times = refs.map((r) => r.time).filter((t): t is string => !!t);
+  const since = times.length === refs.length ? times.reduce((a, b) => (a < b ? a : b)) : undefined;
+  const params = { tenant, keys, mids, ...(since ? { since } : {}) };
+  const timeBound = since ? 'AND time >= {since:DateTime64(3, \'UTC\')}' : '';
+  const [versions, deletions] = await Promise.all([
+    store.query<VersionRow>('messages: versions of page', `
+      SELECT ${VERSION_COLUMNS} FROM message_versions
+      WHERE tenant = {tenant:String} ${timeBound} AND message_id IN {mids:Array(String)}
+        AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}`, params),
+    store.query<DeletionRow>('messages: deletions of page', `
+      SELECT event_id, time, conversation_id, message_id, deleted_by FROM message_deletions
+      WHERE tenant = {tenant:String} AND message_id IN {mids:Array(String)}
+        AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}`, params),
+  ]);
+  const byKey = new Map<string, VersionRow[]>();
+  for (const v of versions) {
+    const k = messageKey(v.conversation_id, v.message_id);
+    (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(v);
+  }
+  const deleted = firstDeletions(deletions);
+  const items: MessageItem[] = [];
+  for (const k of keys) {
+    const item = toMessageItem(byKey.get(k) ?? [], deleted.get(k));
+    if (item) items.push(item);
+  }
+  return items;
+}
