@@ -9,6 +9,7 @@ import { registerStats } from './commands/stats.js';
 import { registerServe } from './commands/serve.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerDemo } from './commands/demo.js';
+import { registerImport } from './commands/import.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -20,6 +21,7 @@ registerIngest(program);
 registerMigrate(program);
 registerStats(program);
 registerDemo(program);
+registerImport(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;

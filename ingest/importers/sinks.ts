@@ -1,0 +1,108 @@
+/**
+ * Where validated import events go: the store, through the same exactly-once
+ * event writer as Kafka ingest, or Kafka itself (`--to-kafka`), so the normal
+ * consumers store them. Both buffer and write in batches.
+ */
+import { Kafka, logLevel, CompressionTypes, type Producer } from 'kafkajs';
+import { toRow, type RoutedRow } from '../../common/events/rows.js';
+import { MESSAGE_EVENT_TYPES } from '../../common/events/schemas.js';
+import type { ValidEvent } from '../../common/events/validate.js';
+import type { EventWriter } from '../event-writer.js';
+
+export interface SinkTotals {
+  /** Events the sink accepted (valid). */
+  events: number;
+  /** Newly stored (store) or published (kafka). */
+  written: number;
+  /** Already in the archive (store only): a re-import or overlap. */
+  duplicates: number;
+  byType: Record<string, number>;
+}
+
+export interface ImportSink {
+  add(event: ValidEvent, raw: Record<string, unknown>, origin: string): Promise<void>;
+  /** Writes what is buffered and returns the totals so far. */
+  flush(): Promise<SinkTotals>;
+  close(): Promise<void>;
+}
+
+function newTotals(): SinkTotals {
+  return { events: 0, written: 0, duplicates: 0, byType: {} };
+}
+
+export function createStoreSink(writer: EventWriter, batchRows = 10_000): ImportSink {
+  const totals = newTotals();
+  let rows: RoutedRow[] = [];
+  async function flush(): Promise<SinkTotals> {
+    if (rows.length > 0) {
+      const batch = rows;
+      rows = [];
+      const r = await writer.write(batch);
+      totals.written += r.inserted;
+      totals.duplicates += r.duplicates;
+    }
+    return totals;
+  }
+  return {
+    async add(event, _raw, origin) {
+      totals.events++;
+      totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
+      rows.push(toRow(event, origin));
+      if (rows.length >= batchRows) await flush();
+    },
+    flush,
+    close: async () => {},
+  };
+}
+
+export interface KafkaSinkOptions {
+  brokers: string[];
+  clientId: string;
+  topics: { messages: string; admin: string };
+  batchRecords?: number;
+}
+
+const messageTypes = new Set<string>(MESSAGE_EVENT_TYPES);
+
+/** Record key as DESIGN.md says: the conversation id; for events about a user or an app, that id. */
+export function kafkaKeyOf(event: ValidEvent): string {
+  const d = event.data;
+  const pick = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+  return pick('conversation_id') || pick('user_id') || pick('app_id') || event.id;
+}
+
+export async function createKafkaSink(o: KafkaSinkOptions): Promise<ImportSink> {
+  const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.ERROR, retry: { retries: 8 } });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const totals = newTotals();
+  const limit = o.batchRecords ?? 5_000;
+  let pending: Record<string, Array<{ key: string; value: string; headers: Record<string, string> }>> = {};
+  let count = 0;
+  async function flush(): Promise<SinkTotals> {
+    if (count > 0) {
+      const batch = pending;
+      const n = count;
+      pending = {};
+      count = 0;
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: Object.entries(batch).map(([topic, messages]) => ({ topic, messages })),
+      });
+      totals.written += n;
+    }
+    return totals;
+  }
+  return {
+    async add(event, raw, origin) {
+      totals.events++;
+      totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
+      const topic = messageTypes.has(event.type) ? o.topics.messages : o.topics.admin;
+      (pending[topic] ??= []).push({ key: kafkaKeyOf(event), value: JSON.stringify(raw), headers: { 'custos-origin': origin } });
+      if (++count >= limit) await flush();
+    },
+    flush,
+    close: () => producer.disconnect(),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The shape every format importer shares. An importer reads an export and yields
+ * items: draft CloudEvents (with where they came from) or problems (records it
+ * could not map, with the reason). It never stores anything itself: run-import.ts
+ * validates every event with the same contract as Kafka ingest and hands it to a
+ * sink, so there is one validation and storage path.
+ */
+import type { ExportFiles } from './export-files.js';
+
+export const IMPORT_FORMATS = ['slack', 'mattermost', 'teams', 'chatlog', 'events'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** A CloudEvent as it would travel on Kafka (validated later, not here). */
+export interface RawEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  tenant: string;
+  data: Record<string, unknown>;
+  [extension: string]: unknown;
+}
+
+/** Where in the export a record is: a file inside the export and a line (`#12`) or JSON path (`#[3].reactions[0]`). */
+export interface Location {
+  file: string;
+  at: string;
+}
+
+export interface EventItem extends Location {
+  kind: 'event';
+  event: RawEvent | Record<string, unknown>;
+}
+
+export interface ProblemItem extends Location {
+  kind: 'problem';
+  /** Short machine-readable cause, e.g. `no_timestamp`, `not_json`, `unknown_change_type`. */
+  reason: string;
+  detail: string;
+}
+
+/** One source record read (a message, a log line, a user): drives progress counts. */
+export interface RecordItem {
+  kind: 'record';
+}
+
+/** A file of the export is about to be read: drives the progress bar's file count. */
+export interface FileItem {
+  kind: 'file';
+  name: string;
+  index: number;
+  total: number;
+}
+
+export type ImportItem = EventItem | ProblemItem | RecordItem | FileItem;
+
+export interface ImporterContext {
+  tenant: string;
+  /** IANA zone that local times in the export are read in (chatlog). */
+  timezone: string;
+  /** One conversation name for all files (chatlog). */
+  channel?: string;
+  /** Records an assumption the import made; it goes to the report and the summary. */
+  assume(text: string): void;
+}
+
+export type Importer = (files: ExportFiles, ctx: ImporterContext) => AsyncIterable<ImportItem>;
