@@ -44,6 +44,18 @@ const schema = z.object({
   CUSTOS_INGEST_BATCH_ROWS: intIn(1, 1_000_000).default(50_000),
   CUSTOS_INGEST_RETRY_MAX_MS: intIn(100, 600_000).default(30_000),
   CUSTOS_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().regex(/^openid( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be a space-separated scope list starting with openid').default('openid profile email'),
+  CUSTOS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL people use to reach Custos, such as https://custos.example.com' }).optional(),
+  CUSTOS_ROLE_CLAIM: z.string().regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim name').default('groups'),
+  CUSTOS_ROLE_MAPPING: z.string().optional(),
+  CUSTOS_SESSION_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 random bytes, base64url-encoded (openssl rand -base64 32 | tr +/ -_ | tr -d =)').optional(),
+  CUSTOS_SESSION_TTL_S: intIn(60, 7 * 24 * 3600).default(8 * 3600),
+  CUSTOS_STEP_UP_MAX_AGE_S: intIn(30, 24 * 3600).default(15 * 60),
+  CUSTOS_MFA_AMR: z.string().regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'must be a comma list of amr values').default('mfa,otp,hwk,swk,sms,fpt,face,sc'),
+  CUSTOS_MFA_ACR: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma list of acr values').optional(),
+  CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
+  CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +77,32 @@ export interface Config {
   ingest: { maxEventBytes: number; batchRows: number; retryMaxMs: number };
   queryTimeoutS: number;
   logLevel: string;
+  auth: AuthConfig;
+}
+
+/** One IdP group granting one Custos role in one tenant. */
+export interface RoleGrant {
+  tenant: string;
+  role: string;
+}
+
+export interface AuthConfig {
+  /** Audience an IdP access token must carry (OIDC_AUDIENCE, else OIDC_CLIENT_ID). */
+  audience?: string;
+  scopes: string;
+  /** Base URL for the OIDC redirect (CUSTOS_PUBLIC_URL, else http://HOST:PORT). */
+  publicUrl?: string;
+  roleClaim: string;
+  /** IdP group -> grants (CUSTOS_ROLE_MAPPING); groups `custos:<tenant>:<role>` map without it. */
+  roleMapping: Record<string, RoleGrant[]>;
+  /** base64url session key; when unset, one is generated and kept in the data directory. */
+  sessionKey?: string;
+  sessionTtlS: number;
+  stepUpMaxAgeS: number;
+  mfaAmr: string[];
+  mfaAcr: string[];
+  rateLimitPerMin: number;
+  maxBodyBytes: number;
 }
 
 /** Cross-field rules, each named for what it protects. */
@@ -86,6 +124,38 @@ function topicsDistinct(e: z.output<typeof schema>): void {
     throw new ConfigError('KAFKA_TOPIC_DLQ', 'must differ from the topics it protects');
   }
 }
+
+const ROLE_NAMES = ['admin', 'compliance_officer', 'auditor', 'dpo', 'manager', 'service'];
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** CUSTOS_ROLE_MAPPING: {"group": {"tenant": "acme", "role": "auditor"}} or a list of such grants per group. */
+export function parseRoleMapping(text: string | undefined): Record<string, RoleGrant[]> {
+  if (text === undefined) return {};
+  const fail = (problem: string): never => {
+    throw new ConfigError('CUSTOS_ROLE_MAPPING', problem);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return fail('is not valid JSON (expected {"group": {"tenant": "acme", "role": "auditor"}})');
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('must be a JSON object of group -> {tenant, role}');
+  const out: Record<string, RoleGrant[]> = Object.create(null) as Record<string, RoleGrant[]>;
+  for (const [group, value] of Object.entries(raw as Record<string, unknown>)) {
+    const grants = Array.isArray(value) ? value : [value];
+    out[group] = grants.map((g: unknown) => {
+      const grant = g as { tenant?: unknown; role?: unknown } | null;
+      if (!grant || typeof grant !== 'object') return fail(`group "${group}": each grant must be an object {tenant, role}`);
+      if (typeof grant.tenant !== 'string' || !TENANT.test(grant.tenant)) return fail(`group "${group}": tenant must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}`);
+      if (typeof grant.role !== 'string' || !ROLE_NAMES.includes(grant.role)) return fail(`group "${group}": role must be one of ${ROLE_NAMES.join(', ')}`);
+      return { tenant: grant.tenant, role: grant.role };
+    });
+  }
+  return out;
+}
+
+const commaList = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
 
 /** Parses the environment; throws ConfigError naming the first wrong variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -129,5 +199,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingest: { maxEventBytes: e.CUSTOS_MAX_EVENT_BYTES, batchRows: e.CUSTOS_INGEST_BATCH_ROWS, retryMaxMs: e.CUSTOS_INGEST_RETRY_MAX_MS },
     queryTimeoutS: e.CUSTOS_QUERY_TIMEOUT_S,
     logLevel: e.LOG_LEVEL,
+    auth: {
+      ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
+      scopes: e.OIDC_SCOPES,
+      ...(e.CUSTOS_PUBLIC_URL ? { publicUrl: e.CUSTOS_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+      roleClaim: e.CUSTOS_ROLE_CLAIM,
+      roleMapping: parseRoleMapping(e.CUSTOS_ROLE_MAPPING),
+      ...(e.CUSTOS_SESSION_KEY ? { sessionKey: e.CUSTOS_SESSION_KEY } : {}),
+      sessionTtlS: e.CUSTOS_SESSION_TTL_S,
+      stepUpMaxAgeS: e.CUSTOS_STEP_UP_MAX_AGE_S,
+      mfaAmr: commaList(e.CUSTOS_MFA_AMR),
+      mfaAcr: commaList(e.CUSTOS_MFA_ACR),
+      rateLimitPerMin: e.CUSTOS_RATE_LIMIT_PER_MIN,
+      maxBodyBytes: e.CUSTOS_MAX_BODY_BYTES,
+    },
   };
 }

@@ -12,6 +12,7 @@ export const SCOPES = [
   'audit:read', // Custos' own audit log
   'audit:verify', // recompute the audit hash chain
   'tokens:manage', // list and revoke API tokens
+  'tokens:create', // mint an API token over the API: a new credential (step-up)
   'metrics:read', // aggregated usage metrics (no content, k-anonymous)
   'exports:create', // eDiscovery exports (step-up)
   'holds:release', // release a legal hold (step-up)
@@ -24,4 +25,4 @@ export const ROLES = ['admin', 'compliance_officer', 'auditor', 'dpo', 'manager'
 export type Role = (typeof ROLES)[number];
 
 /** Scopes that need a person who signed in with MFA recently (RFC 9470 step-up). */
-export const STEP_UP_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['exports:create', 'holds:release', 'erasure:approve']);
+export const STEP_UP_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['exports:create', 'holds:release', 'erasure:approve', 'tokens:create']);

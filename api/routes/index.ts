@@ -7,6 +7,8 @@ import type { Store } from '../../common/store/store.js';
 import { createCursorCodec } from '../../common/queries/cursor.js';
 import type { RouteSpec } from '../route-spec.js';
 import { archiveStatsRoute } from './archive-stats.js';
+import { auditRoutes } from './audit.js';
+import { tokenRoutes } from './tokens.js';
 import { messageSearchRoute } from './messages.js';
 import { messageDetailRoute } from './message-detail.js';
 import { directoryRoutes } from './directory.js';
@@ -25,6 +27,8 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
   const cursors = createCursorCodec(deps.cursorSecret);
   return [
     archiveStatsRoute(deps.store),
+    ...auditRoutes(deps),
+    ...tokenRoutes(deps),
     messageSearchRoute(deps.store, cursors),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),

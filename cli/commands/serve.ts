@@ -23,13 +23,16 @@ export function registerServe(program: Command): void {
         life.add({ name: 'ingest', stop: () => ingest.stop() });
       }
       // Loaded here so commands that never serve HTTP do not load the API.
-      const { createApp } = await import('../../api/app.js');
-      const app = createApp({ store, registry: metrics.registry, log, ...(ingest ? { kafkaReachable: () => ingest.reachable() } : {}) });
-      const server = createServer(app);
+      const { buildSecurity, createApp } = await import('../../api/app.js');
+      // Listen first so the public URL (OIDC redirect URI) knows the port, then attach the app.
+      const server = createServer();
       server.listen(config.http.port, config.http.host);
       await once(server, 'listening');
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      const security = await buildSecurity({ config, store, publicUrl: config.auth.publicUrl ?? `http://${config.http.host}:${port}` });
+      const app = createApp({ store, registry: metrics.registry, log, security, ...(ingest ? { kafkaReachable: () => ingest.reachable() } : {}) });
+      server.on('request', app);
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);

@@ -1,0 +1,26 @@
+/**
+ * Requests per minute per principal (not per IP: many people share a proxy, and one
+ * token may be used from many hosts). Counters are in memory, per process; with
+ * several instances each one counts on its own (docs/security.md).
+ */
+import { rateLimit } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import type { Principal } from '../route-spec.js';
+import { sendProblem } from '../problem.js';
+import { PROBLEM_BASE } from './problems.js';
+
+export function perPrincipalRateLimit(limitPerMin: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: limitPerMin,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Runs after authentication, so every request here has a principal.
+    keyGenerator: (_req, res) => (res.locals.principal as Principal).subject,
+    validate: { keyGeneratorIpFallback: false },
+    handler: (_req, res, _next, options) => {
+      res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+      sendProblem(res, { status: 429, type: `${PROBLEM_BASE}rate-limited`, title: 'Too many requests', detail: `at most ${limitPerMin} requests per minute per caller` });
+    },
+  });
+}

@@ -1,0 +1,115 @@
+/** The audit log over HTTP: auditors search it and anyone allowed can have the chain recomputed. */
+import { z } from 'zod';
+import type { Store } from '../../common/store/store.js';
+import { AUDIT_OUTCOMES, SUBJECT_REF_PATTERN, searchAuditLog, toApiEntry, verifyAuditChain } from '../../common/audit/index.js';
+import { parseRfc3339 } from '../../common/events/time.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
+
+const tenantParams = z.object({ tenant: z.string() });
+const instant = z.string().refine((s) => parseRfc3339(s) !== undefined, 'must be an RFC 3339 date-time with an offset, e.g. 2026-11-25T10:00:00Z');
+
+/** Cursors are opaque to clients: base64url JSON holding the last seq of the previous page. */
+export function encodeAuditCursor(seq: number): string {
+  return Buffer.from(JSON.stringify({ v: 1, before: seq })).toString('base64url');
+}
+
+export function decodeAuditCursor(cursor: string): number | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; before?: unknown };
+    return v.v === 1 && Number.isSafeInteger(v.before) && (v.before as number) > 0 ? (v.before as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const searchQuery = z
+  .object({
+    action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be an action name such as messages.search').optional(),
+    subject_ref: z.string().regex(SUBJECT_REF_PATTERN, 'must be a subject reference as shown in audit entries (sr_...)').optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    cursor: z.string().refine((c) => decodeAuditCursor(c) !== undefined, 'is not a cursor this API returned').optional(),
+    limit: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).refine((n) => n >= 1 && n <= 200, 'must be between 1 and 200').optional(),
+  })
+  .strict();
+
+const auditEntry = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  subject_ref: z.string(),
+  subject_kind: z.string(),
+  roles: z.array(z.string()),
+  auth_method: z.string(),
+  operation_id: z.string(),
+  action: z.string(),
+  method: z.string(),
+  route: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  result_count: z.number().int().nullable(),
+  status: z.number().int(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  ip: z.string(),
+  user_agent: z.string(),
+  request_id: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+
+const verifyResponse = z.object({
+  tenant: z.string(),
+  ok: z.boolean(),
+  entries: z.number().int(),
+  head_seq: z.number().int(),
+  head_hash: z.string(),
+  first_bad: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+});
+
+export function auditRoutes(deps: { store: Store }): RouteSpec[] {
+  const search = defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/audit',
+    operationId: 'searchAuditLog',
+    summary: "Search Custos' own audit log (who did what, when, from where), newest first",
+    tags: ['audit'],
+    scope: 'audit:read',
+    action: 'audit.search',
+    params: tenantParams,
+    query: searchQuery,
+    response: z.object({ items: z.array(auditEntry), total: z.number().int(), next_cursor: z.string().nullable() }),
+    handler: async ({ tenant, query }) => {
+      const page = await searchAuditLog(deps.store, {
+        tenant,
+        limit: query.limit ?? 50,
+        ...(query.action ? { action: query.action } : {}),
+        ...(query.subject_ref ? { subjectRef: query.subject_ref } : {}),
+        ...(query.outcome ? { outcome: query.outcome } : {}),
+        ...(query.from ? { fromMs: parseRfc3339(query.from)! } : {}),
+        ...(query.to ? { toMs: parseRfc3339(query.to)! } : {}),
+        ...(query.cursor ? { beforeSeq: decodeAuditCursor(query.cursor)! } : {}),
+      });
+      return {
+        body: { items: page.items.map(toApiEntry), total: page.total, next_cursor: page.nextBeforeSeq === null ? null : encodeAuditCursor(page.nextBeforeSeq) },
+        resultCount: page.items.length,
+      };
+    },
+  });
+  const verify = defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/audit/verify',
+    operationId: 'verifyAuditLog',
+    summary: "Recompute the tenant's audit hash chain and name the first entry that does not match",
+    tags: ['audit'],
+    scope: 'audit:verify',
+    action: 'audit.verify',
+    params: tenantParams,
+    query: z.object({}).strict(),
+    response: verifyResponse,
+    handler: async ({ tenant }) => {
+      const result = await verifyAuditChain(deps.store, tenant);
+      return { body: result, resultCount: result.entries };
+    },
+  });
+  return [search, verify] as unknown as RouteSpec[];
+}

@@ -1,0 +1,7 @@
+/** The audit log: an append-only, per-tenant hash chain of who did what, when, from where. */
+export * from './entry.js';
+export { AuditWriter, type AuditSubject } from './writer.js';
+export { verifyAuditChain, listAuditTenants, type VerifyResult, type ChainBreak } from './verify.js';
+export { searchAuditLog, AUDIT_OUTCOMES, type AuditSearch, type AuditPage } from './search.js';
+export { loadPseudonymizer, pseudonymizer, SUBJECT_REF_PATTERN, type Pseudonymizer } from './pseudonym.js';
+export { toApiEntry } from './rows.js';
