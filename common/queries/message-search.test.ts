@@ -1,0 +1,211 @@
+/** Message search, detail, directory and admin events against a real embedded store (chDB) filled through ingest. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, type TestStore } from '../../test/helpers/store.js';
+import { searchMessages, matchingSql, searchParams, type MessageSearch } from './message-search.js';
+import { fetchMessageItems } from './message-state.js';
+import { getMessageDetail } from './message-detail.js';
+import { getConversation, getUser, listConversations, listUsers } from './directory.js';
+import { searchAdminEvents } from './admin-events.js';
+import { tokenize } from './tokens.js';
+import { FIXTURE_EVENTS, FIXTURE_TENANT, OTHER_TENANT, TIE_TIME, loadFixture } from './test-fixture.js';
+import { toStoreTime } from '../events/time.js';
+
+let ts: TestStore;
+beforeAll(async () => {
+  ts = await openTestStore('message-search');
+  await loadFixture(ts.store);
+});
+afterAll(async () => ts?.close());
+
+const base: MessageSearch = { tenant: FIXTURE_TENANT, includeDeleted: true, limit: 50 };
+const keys = async (s: Partial<MessageSearch>) => {
+  const page = await searchMessages(ts.store, { ...base, ...s });
+  return { keys: page.hits.map((h) => `${h.conversation_id}/${h.message_id}`), total: page.total };
+};
+const words = (mode: 'all' | 'any' | 'phrase', q: string) => ({ words: { mode, tokens: tokenize(q) } });
+
+describe('searchMessages filters', () => {
+  it('lists every message of the tenant once, newest first, with an exact total', async () => {
+    const r = await keys({});
+    expect(r.total).toBe(12);
+    expect(r.keys).toHaveLength(12);
+    expect(new Set(r.keys).size).toBe(12);
+    expect(r.keys.slice(-3)).toEqual(['C2/m3', 'C2/m2', 'C1/m1']);
+    expect(r.keys[r.keys.length - 1]).toBe('C1/m1');
+    expect(r.keys).toContain('C3/m1');
+  });
+
+  it('words: all / any / phrase, case-insensitively, French included', async () => {
+    expect((await keys(words('all', 'BUDGET ready'))).keys).toEqual(['C1/m1']);
+    expect((await keys(words('any', 'réunion secret'))).keys).toEqual(['D1/m5', 'C2/m2']);
+    expect((await keys(words('all', 'release plan'))).keys.sort()).toEqual(['C1/m6', 'D1/m5']);
+    expect((await keys(words('phrase', 'Release  Plan'))).keys).toEqual(['D1/m5']);
+    expect((await keys(words('all', 'prêt planning'))).keys).toEqual(['C2/m3']);
+  });
+
+  it('words match any version: a word an edit removed and a word an edit added both find the message', async () => {
+    expect((await keys(words('all', 'draft'))).keys).toEqual(['C1/m1']);
+    expect((await keys(words('all', 'final'))).keys).toEqual(['C1/m1']);
+    expect((await keys(words('all', 'draft final'))).total).toBe(0);
+  });
+
+  it('never returns another tenant', async () => {
+    expect((await keys({ ...words('all', 'globex') })).total).toBe(0);
+    const other = await searchMessages(ts.store, { ...base, tenant: OTHER_TENANT });
+    expect(other.total).toBe(1);
+  });
+
+  it('author, conversation, conversation type, thread', async () => {
+    expect((await keys({ author: 'U1' })).keys).toEqual(['C2/m4', 'C1/m1']);
+    expect((await keys({ conversation: 'C3' })).keys.sort()).toEqual(['C3/m1', 'C3/t2a']);
+    expect((await keys({ conversationType: 'dm' })).keys).toEqual(['D1/m5']);
+    expect((await keys({ thread: 'm2' })).keys).toEqual(['C2/m4', 'C2/m3', 'C2/m2']);
+  });
+
+  it('time range: from inclusive, to exclusive', async () => {
+    const from = toStoreTime(Date.UTC(2026, 9, 2, 10));
+    const to = toStoreTime(Date.UTC(2026, 9, 3, 10));
+    expect((await keys({ fromTime: from, toTime: to })).keys).toEqual(['C2/m4', 'C2/m3', 'C2/m2']);
+  });
+
+  it('deleted messages are included by default and can be left out', async () => {
+    expect((await keys({ conversationType: 'dm', includeDeleted: false })).total).toBe(0);
+    expect((await keys({ includeDeleted: false })).total).toBe(11);
+  });
+
+  it('mentions and attachments', async () => {
+    expect((await keys({ hasMentions: true })).keys).toEqual(['C2/m4', 'C1/m1']);
+    expect((await keys({ mentions: 'U3' })).keys).toEqual(['C2/m4']);
+    expect((await keys({ hasMentions: false })).total).toBe(10);
+    expect((await keys({ hasAttachments: true })).keys).toEqual(['C1/m1']);
+    expect((await keys({ hasAttachments: false })).total).toBe(11);
+  });
+});
+
+describe('paging', () => {
+  it('pages of 2 cover every message exactly once, ties at the same millisecond included', async () => {
+    const seen: string[] = [];
+    let after: MessageSearch['after'];
+    for (let i = 0; i < 20; i++) {
+      const page = await searchMessages(ts.store, { ...base, limit: 2, after });
+      expect(page.total).toBe(12);
+      seen.push(...page.hits.map((h) => `${h.conversation_id}/${h.message_id}`));
+      if (!page.more) break;
+      const last = page.hits[page.hits.length - 1]!;
+      after = { time: last.time, conversationId: last.conversation_id, messageId: last.message_id };
+    }
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+    const all = (await keys({})).keys;
+    expect(seen).toEqual(all);
+    const ties = all.filter((k) => k.includes('/t'));
+    expect(ties).toEqual(['C3/t2a', 'C2/t1b', 'C2/t1a', 'C1/t0b', 'C1/t0a']);
+    expect(TIE_TIME).toBe('2026-10-10T12:00:00.000Z');
+  });
+});
+
+describe('the text index', () => {
+  it('is used for word searches (EXPLAIN indexes = 1)', async () => {
+    const s: MessageSearch = { ...base, ...words('all', 'budget') };
+    const rows = await ts.store.query<{ explain: string }>('test: explain', `EXPLAIN indexes = 1 ${matchingSql(s, false)}`, searchParams(s));
+    const plan = rows.map((r) => r.explain).join('\n');
+    expect(plan).toMatch(/Name: idx_text/);
+    expect(plan).toMatch(/tokens: \["budget"\]/);
+  });
+});
+
+describe('page items', () => {
+  it('carry the current text, the edit and the deletion', async () => {
+    const items = await fetchMessageItems(ts.store, FIXTURE_TENANT, [
+      { conversationId: 'C1', messageId: 'm1' }, { conversationId: 'D1', messageId: 'm5' }, { conversationId: 'C3', messageId: 'm1' },
+    ]);
+    expect(items.map((i) => [i.conversation_id, i.message_id, i.text, i.edited, i.version_count, i.deleted?.deleted_by ?? null])).toEqual([
+      ['C1', 'm1', 'The final budget for Q3 is ready', true, 2, null],
+      ['D1', 'm5', 'Here is the release plan, keep it secret', false, 1, 'U3'],
+      ['C3', 'm1', 'Other conversation, same message id', false, 1, null],
+    ]);
+    expect(items[0]!.attachments).toEqual([{ name: 'budget.xlsx', mime: 'application/vnd.ms-excel', size: 2048, sha256: 'b'.repeat(64) }]);
+  });
+});
+
+describe('getMessageDetail', () => {
+  it('returns versions, reactions now and in history, and no thread for a lone message', async () => {
+    const d = (await getMessageDetail(ts.store, FIXTURE_TENANT, 'C1', 'm1'))!;
+    expect(d.versions.map((v) => [v.kind, v.text])).toEqual([['created', 'The draft budget for Q3 is ready'], ['edited', 'The final budget for Q3 is ready']]);
+    expect(d.reactions.history.map((r) => `${r.action}:${r.user_id}:${r.emoji}`)).toEqual(['added:U2:thumbsup', 'removed:U2:thumbsup', 'added:U3:tada']);
+    expect(d.reactions.current).toEqual([{ emoji: 'tada', user_id: 'U3', since: '2026-10-01T14:00:00.000Z' }]);
+    expect(d.thread).toBeNull();
+    expect(d.deletions).toEqual([]);
+  });
+  it('returns the deletion', async () => {
+    const d = (await getMessageDetail(ts.store, FIXTURE_TENANT, 'D1', 'm5'))!;
+    expect(d.message.deleted).toEqual({ time: '2026-10-03T13:00:00.000Z', deleted_by: 'U3' });
+    expect(d.deletions).toHaveLength(1);
+  });
+  it('returns the thread (root first) for the root and for a reply', async () => {
+    for (const id of ['m2', 'm3']) {
+      const d = (await getMessageDetail(ts.store, FIXTURE_TENANT, 'C2', id))!;
+      expect(d.thread?.root_message_id).toBe('m2');
+      expect(d.thread?.reply_count).toBe(2);
+      expect(d.thread?.messages.map((m) => m.message_id)).toEqual(['m2', 'm3', 'm4']);
+    }
+  });
+  it('is undefined for an unknown message or another tenant', async () => {
+    expect(await getMessageDetail(ts.store, FIXTURE_TENANT, 'C1', 'nope')).toBeUndefined();
+    expect(await getMessageDetail(ts.store, FIXTURE_TENANT, 'C2', 'm1')).toBeUndefined();
+    expect((await getMessageDetail(ts.store, OTHER_TENANT, 'C1', 'm1'))!.message.text).toBe('The draft budget of globex');
+  });
+});
+
+describe('directory', () => {
+  it('lists conversations as of now with filters and paging', async () => {
+    const all = await listConversations(ts.store, { tenant: FIXTURE_TENANT, limit: 50 });
+    expect(all.items.map((c) => [c.conversation_id, c.name, c.archived, c.member_count])).toEqual([['C1', 'general-fr', false, 1], ['C2', 'projet', true, 0]]);
+    expect((await listConversations(ts.store, { tenant: FIXTURE_TENANT, archived: true, limit: 50 })).items.map((c) => c.conversation_id)).toEqual(['C2']);
+    const p1 = await listConversations(ts.store, { tenant: FIXTURE_TENANT, limit: 1 });
+    expect([p1.total, p1.more, p1.items[0]!.conversation_id]).toEqual([2, true, 'C1']);
+    const p2 = await listConversations(ts.store, { tenant: FIXTURE_TENANT, limit: 1, afterId: 'C1' });
+    expect([p2.more, p2.items[0]!.conversation_id]).toEqual([false, 'C2']);
+  });
+  it('gives one conversation with members and membership history', async () => {
+    const c = (await getConversation(ts.store, FIXTURE_TENANT, 'C1'))!;
+    expect(c.members.map((m) => m.user_id)).toEqual(['U1']);
+    expect(c.membership_history.map((h) => `${h.action}:${h.user_id}`)).toEqual(['joined:U1', 'joined:U2', 'left:U2']);
+    expect(await getConversation(ts.store, FIXTURE_TENANT, 'C404')).toBeUndefined();
+  });
+  it('lists users as of now and gives one user', async () => {
+    const all = await listUsers(ts.store, { tenant: FIXTURE_TENANT, limit: 50 });
+    expect(all.items.map((u) => [u.user_id, u.display_name, u.active])).toEqual([['U1', 'Ada Lovelace', true], ['U2', 'Bob', false], ['U3', '', false]]);
+    expect((await listUsers(ts.store, { tenant: FIXTURE_TENANT, active: false, limit: 50 })).items.map((u) => u.user_id)).toEqual(['U2', 'U3']);
+    expect((await listUsers(ts.store, { tenant: FIXTURE_TENANT, department: 'R&D', limit: 50 })).total).toBe(1);
+    const u = (await getUser(ts.store, FIXTURE_TENANT, 'U2'))!;
+    expect(u.membership_history.map((h) => `${h.action}:${h.conversation_id}`)).toEqual(['joined:C1', 'left:C1']);
+    expect(u.conversations).toEqual([]);
+    expect(await getUser(ts.store, OTHER_TENANT, 'U1')).toBeUndefined();
+  });
+});
+
+describe('admin events', () => {
+  it('filters by type (several), user (subject or actor) and time, newest first, exact total, keyset paging', async () => {
+    const logins = await searchAdminEvents(ts.store, { tenant: FIXTURE_TENANT, types: ['auth.login', 'auth.failed'], limit: 50 });
+    expect(logins.items.map((e) => e.event_id)).toEqual(['a-login2', 'a-login1']);
+    expect(logins.items[0]!.data).toMatchObject({ ip: '192.0.2.2', method: 'password' });
+    const byU1 = await searchAdminEvents(ts.store, { tenant: FIXTURE_TENANT, user: 'U1', limit: 50 });
+    expect(byU1.items.map((e) => e.event_id)).toEqual(['a-u1b', 'a-app', 'a-role', 'a-login1', 'a-j1', 'a-u1']);
+    const ranged = await searchAdminEvents(ts.store, { tenant: FIXTURE_TENANT, fromTime: toStoreTime(Date.UTC(2026, 9, 4)), toTime: toStoreTime(Date.UTC(2026, 9, 5)), limit: 50 });
+    expect(ranged.items.map((e) => e.event_id)).toEqual(['a-app', 'a-role']);
+    const all = await searchAdminEvents(ts.store, { tenant: FIXTURE_TENANT, limit: 50 });
+    const seen: string[] = [];
+    let after: { time: string; eventId: string } | undefined;
+    for (;;) {
+      const p = await searchAdminEvents(ts.store, { tenant: FIXTURE_TENANT, limit: 3, after });
+      expect(p.total).toBe(all.total);
+      seen.push(...p.items.map((e) => e.event_id));
+      if (!p.more) break;
+      const last = p.items[p.items.length - 1]!;
+      after = { time: toStoreTime(Date.parse(last.time)), eventId: last.event_id };
+    }
+    expect(seen).toEqual(all.items.map((e) => e.event_id));
+    expect(all.total).toBe(FIXTURE_EVENTS.filter((e) => e.id.startsWith('a-')).length);
+  });
+});
