@@ -42,3 +42,17 @@ export function openReport(path: string | undefined): ReportWriter {
     },
   };
 }
+
+/** A report kept in memory (tests, and callers that show problems themselves). */
+export function collectingReport(): ReportWriter & { problems: Problem[]; assumptions: string[] } {
+  const problems: Problem[] = [];
+  const assumptions: string[] = [];
+  return {
+    problems,
+    assumptions,
+    assumption: (text) => void assumptions.push(text),
+    problem: (p) => void problems.push(p),
+    summary: () => {},
+    close: async () => {},
+  };
+}

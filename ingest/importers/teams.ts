@@ -97,6 +97,9 @@ export function mapTeamsMessage(f: EventFactory, m: Json, at: string): Out[] {
   const attachments = (Array.isArray(m.attachments) ? (m.attachments as Json[]) : [])
     .filter((a) => str(a.contentType) === 'reference' || str(a.name))
     .map((a) => ({ name: str(a.name) || str(a.contentUrl) || str(a.id), ...(str(a.contentType) && str(a.contentType) !== 'reference' ? { mime: str(a.contentType) } : {}) }));
+  // Adaptive cards and other inline attachments are content, not files: kept as they are in `cards`.
+  const cards = (Array.isArray(m.attachments) ? (m.attachments as Json[]) : []).filter((a) => str(a.contentType) !== 'reference' && !str(a.name))
+    .map((a) => ({ contentType: str(a.contentType), content: a.content ?? null }));
   const authorId = author?.id ?? 'unknown';
   const out: Out[] = [ev(f.make('message.created', created, [conv.id, id], {
     message_id: id,
@@ -107,6 +110,7 @@ export function mapTeamsMessage(f: EventFactory, m: Json, at: string): Out[] {
     text,
     ...(mentions.length ? { mentions } : {}),
     ...(attachments.length ? { attachments } : {}),
+    ...(cards.length ? { cards } : {}),
     ...(author?.app ? { subtype: 'app' } : {}),
     ...(str(m.subject) ? { subject: str(m.subject) } : {}),
     ...(str(m.importance) && str(m.importance) !== 'normal' ? { importance: str(m.importance) } : {}),
