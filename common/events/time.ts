@@ -32,10 +32,16 @@ export function parseRfc3339(text: string): number | undefined {
   return utc;
 }
 
-/** ClickHouse DateTime64(3, 'UTC') text form: `YYYY-MM-DD hh:mm:ss.sss`. */
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+
+/**
+ * ClickHouse DateTime64(3, 'UTC') text form: `YYYY-MM-DD hh:mm:ss.sss`. Built from
+ * the UTC fields rather than toISOString(): it runs once per ingested event.
+ */
 export function toStoreTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad3(d.getUTCMilliseconds())}`;
 }
 
 /** Store time back to RFC 3339 UTC. */
