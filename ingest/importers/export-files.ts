@@ -25,8 +25,10 @@ export class ImportInputError extends CustosError {}
 async function walk(root: string, dir: string, out: string[]): Promise<void> {
   for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
+    // Symbolic links are followed: an export assembled from links is still the export.
+    const kind = entry.isSymbolicLink() ? await fs.stat(full) : entry;
+    if (kind.isDirectory()) await walk(root, full, out);
+    else if (kind.isFile()) out.push(relative(root, full).split(sep).join('/'));
   }
 }
 
