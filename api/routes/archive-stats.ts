@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import { getArchiveStats } from '../../common/queries/archive-stats.js';
+import { queryObject } from '../schemas/query-fields.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const count = z.number().int().nonnegative();
@@ -36,7 +37,7 @@ export function archiveStatsRoute(store: Store): RouteSpec {
     scope: 'archive:read',
     action: 'archive.stats',
     params: z.object({ tenant: z.string() }),
-    query: z.object({}).strict(),
+    query: queryObject({}),
     response: archiveStatsResponse,
     handler: async ({ tenant }) => ({ body: await getArchiveStats(store, tenant), resultCount: 1 }),
   }) as unknown as RouteSpec;

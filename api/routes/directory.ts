@@ -8,7 +8,7 @@ import {
   conversationDetailResponse, conversationListQuery, conversationListResponse, conversationParams,
   tenantOnlyParams, userDetailResponse, userListQuery, userListResponse, userParams,
 } from '../schemas/directory.js';
-import { z } from 'zod';
+import { queryObject } from '../schemas/query-fields.js';
 
 const EPOCH = '1970-01-01 00:00:00.000';
 
@@ -42,7 +42,7 @@ export function directoryRoutes(store: Store, cursors: CursorCodec): RouteSpec[]
     scope: 'conversations:read',
     action: 'conversations.get',
     params: conversationParams,
-    query: z.strictObject({}),
+    query: queryObject({}),
     response: conversationDetailResponse,
     handler: async ({ tenant, params }) => {
       const detail = await getConversation(store, tenant, params.conversationId);
@@ -79,7 +79,7 @@ export function directoryRoutes(store: Store, cursors: CursorCodec): RouteSpec[]
     scope: 'users:read',
     action: 'users.get',
     params: userParams,
-    query: z.strictObject({}),
+    query: queryObject({}),
     response: userDetailResponse,
     handler: async ({ tenant, params }) => {
       const detail = await getUser(store, tenant, params.userId);

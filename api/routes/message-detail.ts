@@ -4,7 +4,7 @@ import { getMessageDetail } from '../../common/queries/message-detail.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { notFound } from '../schemas/cursor.js';
 import { messageDetailParams, messageDetailResponse } from '../schemas/messages.js';
-import { z } from 'zod';
+import { queryObject } from '../schemas/query-fields.js';
 
 export function messageDetailRoute(store: Store): RouteSpec {
   return defineRoute({
@@ -16,7 +16,7 @@ export function messageDetailRoute(store: Store): RouteSpec {
     scope: 'messages:read',
     action: 'messages.get',
     params: messageDetailParams,
-    query: z.strictObject({}),
+    query: queryObject({}),
     response: messageDetailResponse,
     handler: async ({ tenant, params }) => {
       const detail = await getMessageDetail(store, tenant, params.conversationId, params.messageId);

@@ -1,11 +1,11 @@
 /** Request and response schemas of the admin event search. */
 import { z } from 'zod';
 import { ADMIN_EVENT_TYPES } from '../../common/events/schemas.js';
-import { checkTimeRange, cursorField, instantField, limitField, pageOf, platformId } from './query-fields.js';
+import { queryObject, checkTimeRange, cursorField, instantField, limitField, pageOf, platformId } from './query-fields.js';
 
 const typeList = new Set<string>(ADMIN_EVENT_TYPES);
 
-export const adminEventQuery = z.strictObject({
+export const adminEventQuery = queryObject({
   type: z.string().max(1000)
     .refine((s) => s.split(',').every((t) => typeList.has(t)), `must be one or more (comma-separated) of ${ADMIN_EVENT_TYPES.join(', ')}`)
     .meta({ description: 'Event type, or several separated by commas' })

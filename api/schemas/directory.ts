@@ -1,7 +1,7 @@
 /** Request and response schemas of the conversation and user directory routes. */
 import { z } from 'zod';
 import { CONVERSATION_TYPES } from './messages.js';
-import { booleanField, cursorField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
+import { queryObject, booleanField, cursorField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 const time = z.string().meta({ format: 'date-time' });
 
@@ -9,14 +9,14 @@ export const tenantOnlyParams = z.strictObject({ tenant: tenantParam });
 export const conversationParams = z.strictObject({ tenant: tenantParam, conversationId: platformId('Conversation id') });
 export const userParams = z.strictObject({ tenant: tenantParam, userId: platformId('User id') });
 
-export const conversationListQuery = z.strictObject({
+export const conversationListQuery = queryObject({
   conversation_type: z.enum(CONVERSATION_TYPES).optional(),
   archived: booleanField('Only archived (true) or active (false) conversations').optional(),
   limit: limitField(200, 50),
   cursor: cursorField.optional(),
 });
 
-export const userListQuery = z.strictObject({
+export const userListQuery = queryObject({
   department: z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters').optional(),
   active: booleanField('Only active (true) or deactivated (false) users').optional(),
   limit: limitField(200, 50),

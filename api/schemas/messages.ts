@@ -1,11 +1,11 @@
 /** Request and response schemas of the message routes. */
 import { z } from 'zod';
 import { MAX_QUERY_TOKENS, tokenize } from '../../common/queries/tokens.js';
-import { booleanField, checkTimeRange, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
+import { queryObject, booleanField, checkTimeRange, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
-export const messageSearchQuery = z.strictObject({
+export const messageSearchQuery = queryObject({
   q: z.string().max(1000, 'is longer than 1000 characters')
     .refine((s) => tokenize(s).length > 0, 'has no words (letters or digits)')
     .refine((s) => tokenize(s).length <= MAX_QUERY_TOKENS, `has more than ${MAX_QUERY_TOKENS} words`)

@@ -35,6 +35,13 @@ export const instantField = (description: string) =>
 export const cursorField = z.string().max(MAX_CURSOR_LENGTH, 'is not a cursor this API issued')
   .meta({ description: 'Opaque cursor from the `next_cursor` of the previous page, with the same filters' });
 
+/**
+ * A query-string object that names an unknown parameter in its error (a strict
+ * object would report the whole query): `?limt=5` is a 400 with field `limt`.
+ */
+export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
+  z.object(shape).catchall(z.unknown().refine(() => false, { message: 'is not a parameter of this endpoint' }));
+
 export const tenantParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}');
 
 /** `to` must be after `from` when both are given. */
