@@ -72,8 +72,19 @@ export function kafkaKeyOf(event: ValidEvent): string {
 }
 
 export async function createKafkaSink(o: KafkaSinkOptions): Promise<ImportSink> {
-  const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.ERROR, retry: { retries: 8 } });
+  // Retriable broker errors are retried by kafkajs; what is left is thrown by sendBatch, so its log stays quiet.
+  const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
+  // The topics may not exist yet on a fresh cluster: create them as the consumer would, rather than rely on auto-creation.
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [o.topics.messages, o.topics.admin].filter((t) => !existing.has(t));
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
   await producer.connect();
   const totals = newTotals();
   const limit = o.batchRecords ?? 5_000;
