@@ -9,6 +9,8 @@ import { registerStats } from './commands/stats.js';
 import { registerServe } from './commands/serve.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerDemo } from './commands/demo.js';
+import { registerToken } from './commands/token.js';
+import { registerAudit } from './commands/audit.js';
 import { registerImport } from './commands/import.js';
 
 const program = new Command('custos')
@@ -21,6 +23,8 @@ registerIngest(program);
 registerMigrate(program);
 registerStats(program);
 registerDemo(program);
+registerToken(program);
+registerAudit(program);
 registerImport(program);
 
 function failureLine(err: unknown): string {

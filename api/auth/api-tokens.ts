@@ -89,7 +89,7 @@ export class ApiTokenStore {
     const secret = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString('base64url')}`;
     const now = Date.now();
     await this.store.insert('tokens: create', 'api_tokens', [
-      { token_id: id, tenant: input.tenant, role: input.role, name: input.name, secret_sha256: sha256(secret), created_at: now / 1000, created_by: input.createdBy, revoked_at: null, revoked_by: '', version: 1 },
+      { token_id: id, tenant: input.tenant, role: input.role, name: input.name, secret_sha256: sha256(secret), created_at: new Date(now).toISOString(), created_by: input.createdBy, revoked_at: null, revoked_by: '', version: 1 },
     ]);
     const token = await this.get(id);
     return { token: token!, secret };
@@ -115,7 +115,7 @@ export class ApiTokenStore {
     if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
     if (row.revoked_at !== null) return toToken(row);
     await this.store.insert('tokens: revoke', 'api_tokens', [
-      { ...row, revoked_at: Date.now() / 1000, revoked_by: by, version: Number(row.version) + 1, created_at: new Date(row.created_at.replace(' ', 'T') + 'Z').getTime() / 1000 },
+      { ...row, revoked_at: new Date().toISOString(), revoked_by: by, version: Number(row.version) + 1, created_at: storeTime(row.created_at) },
     ]);
     return this.get(id);
   }

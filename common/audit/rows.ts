@@ -32,7 +32,7 @@ export function toInsertRow(e: ChainedEntry): Record<string, unknown> {
   return {
     tenant: e.tenant,
     seq: e.seq,
-    time: e.timeMs / 1000,
+    time: new Date(e.timeMs).toISOString(),
     subject_ref: e.subjectRef,
     subject_kind: e.subjectKind,
     roles: e.roles,
