@@ -28,6 +28,29 @@ export function clearHolder(dataDir: string): void {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The live process that holds the directory, if any. Checked before chDB opens it:
+ * the engine's own refusal (a flock on `status`) prints a native message we cannot
+ * silence, and it stays the final arbiter when this file is stale or missing.
+ */
+export function liveHolder(dataDir: string): Holder | undefined {
+  try {
+    const h = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Holder;
+    return h.pid !== process.pid && alive(h.pid) ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeHolder(dataDir: string): string {
   try {
     const h = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Holder;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { StoreError, StoreLockedError, errorMessage } from '../errors.js';
-import { clearHolder, describeHolder, writeHolder } from './data-dir-lock.js';
+import { clearHolder, describeHolder, liveHolder, writeHolder } from './data-dir-lock.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -37,6 +37,7 @@ function wrap(operation: string, err: unknown): StoreError {
 async function openEmbedded(dataDir: string, command: string): Promise<ClickHouseClient> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
+  if (liveHolder(dir)) throw new StoreLockedError(dir, describeHolder(dir));
   // chdb/connection is CommonJS and loads the native engine: import it only in embedded mode.
   const { createChdbConnection } = await import('chdb/connection');
   try {
