@@ -11,15 +11,15 @@ import type { ImportFormat, RawEvent } from './types.js';
 /** `<format>-<32 hex>`: sha256 over the source and the natural key parts. */
 export function deriveEventId(format: ImportFormat, source: string, key: readonly (string | number)[]): string {
   const h = createHash('sha256');
-  h.update(source);
-  for (const part of key) h.update('\u0000' + String(part));
+  // Length-prefixed parts: ['a', 'b'] and ['a\u0000b'] must not collide.
+  for (const part of [source, ...key.map(String)]) h.update(`${part.length}:${part};`);
   return `${format}-${h.digest('hex').slice(0, 32)}`;
 }
 
 /** A short content hash used as a message id where the source has no id of its own. */
 export function contentId(parts: readonly (string | number)[]): string {
   const h = createHash('sha256');
-  for (const part of parts) h.update(String(part) + '\u0000');
+  for (const part of parts.map(String)) h.update(`${part.length}:${part};`);
   return h.digest('hex').slice(0, 24);
 }
 
