@@ -10,6 +10,6 @@ export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics,
   if (!config.kafka) return undefined;
   return createKafkaIngest(
     { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs },
-    { writer: createEventWriter(store), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
+    { writer: createEventWriter(store, { maxRows: config.ingest.batchRows }), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
   );
 }

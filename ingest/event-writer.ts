@@ -69,7 +69,22 @@ async function storedIds(store: Store, g: Group): Promise<Set<string>> {
   return new Set(found.map((f) => f.event_id));
 }
 
-export function createEventWriter(store: Store): EventWriter {
+async function insertRows(store: Store, table: TableName, rows: EventRow[], maxRows: number): Promise<void> {
+  // toRow builds every row of a table with the same keys in the same order.
+  const columns = Object.keys(rows[0]!);
+  for (let i = 0; i < rows.length; i += maxRows) {
+    const chunk = rows.slice(i, i + maxRows).map((r) => columns.map((c) => r[c]));
+    await store.insertColumns(`ingest: insert ${table}`, table, columns, chunk);
+  }
+}
+
+export interface EventWriterOptions {
+  /** Upper bound of rows per INSERT (CUSTOS_INGEST_BATCH_ROWS). */
+  maxRows?: number;
+}
+
+export function createEventWriter(store: Store, options: EventWriterOptions = {}): EventWriter {
+  const maxRows = options.maxRows ?? 50_000;
   return {
     async write(rows) {
       const { groups, inBatchDuplicates } = groupRows(rows);
@@ -77,7 +92,7 @@ export function createEventWriter(store: Store): EventWriter {
       for (const g of groups) {
         const seen = await storedIds(store, g);
         const fresh = seen.size === 0 ? g.rows : g.rows.filter((r) => !seen.has(r.event_id));
-        await store.insert(`ingest: insert ${g.table}`, g.table, fresh);
+        if (fresh.length > 0) await insertRows(store, g.table, fresh, maxRows);
         result.inserted += fresh.length;
         result.duplicates += g.rows.length - fresh.length;
         result.byTable[g.table] = (result.byTable[g.table] ?? 0) + fresh.length;

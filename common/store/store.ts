@@ -18,6 +18,8 @@ export interface Store {
   query<T>(operation: string, sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<T[]>;
   command(operation: string, sql: string, params?: QueryParams, settings?: ClickHouseSettings): Promise<void>;
   insert(operation: string, table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
+  /** Rows as arrays in `columns` order (JSONCompactEachRow): about a third cheaper than objects on the hot path. */
+  insertColumns(operation: string, table: string, columns: readonly string[], rows: readonly unknown[][], settings?: ClickHouseSettings): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -107,7 +109,21 @@ export async function createStore(config: Config, options: StoreOptions): Promis
           table,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: { log_comment: operation, date_time_input_format: 'best_effort', ...settings },
+          clickhouse_settings: { log_comment: operation, ...settings },
+        });
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    },
+    async insertColumns(operation: string, table: string, columns: readonly string[], rows: readonly unknown[][], settings: ClickHouseSettings = {}): Promise<void> {
+      if (rows.length === 0) return;
+      try {
+        await client.insert({
+          table,
+          columns: columns as [string, ...string[]],
+          values: rows as unknown[][],
+          format: 'JSONCompactEachRow',
+          clickhouse_settings: { log_comment: operation, ...settings },
         });
       } catch (err) {
         throw wrap(operation, err);
