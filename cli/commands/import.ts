@@ -3,13 +3,16 @@
  * archive through the same validation and exactly-once storage as Kafka ingest, or
  * (`--to-kafka`) publish it to the topics for the normal consumers.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { CustosError } from '../../common/errors.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 import { createProgress } from '../../ingest/importers/progress.js';
 import { openReport } from '../../ingest/importers/report.js';
 import { runImport, summaryLine, type ImportSummary } from '../../ingest/importers/run-import.js';
 import { createKafkaSink, createStoreSink } from '../../ingest/importers/sinks.js';
+import { checkTimeZone } from '../../ingest/importers/timezone.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../../ingest/importers/types.js';
 import { commandContext, withStore } from '../context.js';
 
@@ -45,7 +48,12 @@ export function registerImport(program: Command): void {
       if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new CustosError(`format: "${format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
       const batch = Number(opts.batchSize);
       if (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000) throw new CustosError(`--batch-size: "${opts.batchSize}" must be a whole number from 1 to 1000000`);
+      // Wrong input fails before anything is opened or written (no empty report left behind).
+      if (!TENANT_PATTERN.test(opts.tenant)) throw new CustosError(`--tenant: "${opts.tenant}" is not a tenant id ([A-Za-z0-9][A-Za-z0-9._-]{0,63})`);
+      checkTimeZone(opts.timezone);
+      if (!existsSync(path)) throw new CustosError(`${path}: no such file or folder`);
       const ctx = commandContext();
+      if (opts.toKafka && !ctx.config.kafka) throw new CustosError('--to-kafka needs KAFKA_BROKERS');
       const reportPath = opts.report ?? defaultReportPath(format);
       const report = openReport(reportPath);
       const options = {
@@ -56,8 +64,7 @@ export function registerImport(program: Command): void {
       let summary: ImportSummary;
       try {
         if (opts.toKafka) {
-          const kafka = ctx.config.kafka;
-          if (!kafka) throw new CustosError('--to-kafka needs KAFKA_BROKERS');
+          const kafka = ctx.config.kafka!;
           const sink = await createKafkaSink({ brokers: kafka.brokers, clientId: `${kafka.clientId}-import`, topics: kafka.topics, batchRecords: batch });
           try {
             summary = await runImport(options, { sink, report, progress });

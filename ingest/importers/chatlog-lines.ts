@@ -10,6 +10,7 @@
  *   === old is now known as new
  *   === mode/#chan [+o nick]  by ChanServ
  *   === nick does something                             (action in old irssi logs)
+ *   [HH:MM] -nick:#chan- text    [HH:MM] (nick/#chan) text   (notices to the channel)
  */
 
 export interface Stamp {
@@ -22,6 +23,7 @@ export interface Stamp {
 export type LineKind =
   | { kind: 'message'; nick: string; text: string }
   | { kind: 'action'; nick: string; text: string }
+  | { kind: 'notice'; nick: string; text: string }
   | { kind: 'join'; nick: string; channel: string }
   | { kind: 'part'; nick: string; channel: string; reason: string }
   | { kind: 'nick'; nick: string; newNick: string }
@@ -41,6 +43,7 @@ const JOIN = /^(\S+)(?:\s+[[(][^\])]*[\])])?\s+has joined\s+(\S+)/;
 const PART = /^(\S+)(?:\s+[[(][^\])]*[\])])?\s+has (?:left|quit)(?:\s+(#\S+))?\s*(?:\[(.*)\]|\((.*)\))?\s*$/;
 const NICK = /^(\S+) is now known as (\S+)$/;
 const MODE = /^mode\/(\S+)\s+\[(.*)\]\s+by\s+(\S+)$/;
+const NOTICE = /^-([^\s:]+)(?::#\S*)?- ?(.*)$|^\(([^/\s)]+)\/#[^)\s]*\) ?(.*)$/;
 const ZNC = /^(Joins|Parts|Quits):\s+(\S+)/;
 
 function stampOf(m: RegExpExecArray): Stamp {
@@ -80,6 +83,7 @@ export function parseChatLine(raw: string): ParsedLine | undefined {
   if ((m = MESSAGE.exec(rest))) return { ...(stamp ? { stamp } : {}), line: { kind: 'message', nick: m[1]!, text: m[2] ?? '' } };
   if ((m = SYSTEM_PREFIX.exec(rest))) return { ...(stamp ? { stamp } : {}), line: systemLine(rest.slice(m[0].length).trimEnd(), '') };
   if ((m = ACTION.exec(rest))) return { ...(stamp ? { stamp } : {}), line: { kind: 'action', nick: m[1]!, text: m[2] ?? '' } };
+  if ((m = NOTICE.exec(rest))) return { ...(stamp ? { stamp } : {}), line: { kind: 'notice', nick: m[1] ?? m[3]!, text: m[2] ?? m[4] ?? '' } };
   return undefined;
 }
 

@@ -42,6 +42,8 @@ describe('parseChatLine', () => {
     expect(parseChatLine('=== mode/#ubuntu [+o Amaranth]  by ChanServ')?.line).toEqual({ kind: 'mode', nick: 'ChanServ', text: 'mode/#ubuntu [+o Amaranth]' });
     expect(parseChatLine('=== Matt| scrolls up')?.line).toEqual({ kind: 'action', nick: 'Matt|', text: 'scrolls up' });
     expect(parseChatLine('*** Joins: carol (c@h)')?.line).toEqual({ kind: 'join', nick: 'carol', channel: '' });
+    expect(parseChatLine('[05:12] -gfxt:#ubuntu- happy hannukah')?.line).toEqual({ kind: 'notice', nick: 'gfxt', text: 'happy hannukah' });
+    expect(parseChatLine('[01:09] (soundray/#ubuntu) thomas: have you seen')?.line).toEqual({ kind: 'notice', nick: 'soundray', text: 'thomas: have you seen' });
     expect(parseChatLine('just some words')).toBeUndefined();
   });
   it('finds dates in file names, conversations in file names, and addressed nicks', () => {
