@@ -8,7 +8,7 @@
  * Environment: BENCH_EVENTS (default 1,000,000), BENCH_RATE (events/s, default
  * 10,000), BENCH_SECONDS (default 15), KAFKA_BROKERS (else a broker is started).
  */
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,7 +147,7 @@ export async function runIngestBench(): Promise<void> {
   const dataDir = join(root, '.bench', `ingest-${Date.now()}`);
   const store = await createStore(loadConfig({ CUSTOS_DATA_DIR: dataDir }), { command: 'bench ingest', queryTimeoutS: 60 });
   const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   try {
     await migrate(store);
     await producer.connect();

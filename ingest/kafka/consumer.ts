@@ -9,7 +9,7 @@
  * in place (the partition makes no progress, nothing is dropped) and heartbeats keep
  * the group membership. Stop (SIGTERM) lets the batch in hand finish and commit.
  */
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer, type Admin } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload, type Producer, type Admin } from 'kafkajs';
 import type { Logger } from '../../common/logger.js';
 import type { IngestMetrics } from '../../common/metrics.js';
 import { errorMessage } from '../../common/errors.js';
@@ -68,7 +68,8 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
   });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
+  // The DLQ keeps the source key, so the default (murmur2, Java-compatible) partitioner keeps a conversation's rejects together.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
   const admin: Admin = kafka.admin();
   let stopping = false;
   let started = false;

@@ -14,6 +14,9 @@ export function uniqueTopics(label: string): TestTopics {
   return { messages: `${id}.messages`, admin: `${id}.admin`, dlq: `${id}.dlq`, groupId: `${id}-group` };
 }
 
+/** kafkajs warns once per producer about its v2 partitioner change unless told which one. */
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
 export function testKafka(brokers: string): Kafka {
   return new Kafka({ clientId: 'custos-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 }
