@@ -84,18 +84,41 @@ function createdConditions(s: MessageSearch, withCursor: boolean): string[] {
   return c;
 }
 
-/** The matching created rows (keys only), as one SELECT or a UNION ALL of two disjoint branches. */
-export function matchingSql(s: MessageSearch, withCursor: boolean): string {
+/** Edits that match the words, looked up first: usually none or few, so the second branch is skipped or bounded. */
+export const MAX_EDIT_KEYS = 10_000;
+
+/**
+ * The matching created rows (keys only), as one SELECT or a UNION ALL of two
+ * disjoint branches. `editKeys` are the (conversation, message) keys of matching
+ * edits when there are at most MAX_EDIT_KEYS of them (passed as parameters and
+ * found through the message_id bloom filter); undefined means "too many, use a
+ * subquery"; an empty list drops the second branch.
+ */
+export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: readonly string[]): string {
   const base = createdConditions(s, withCursor).join(' AND ');
   const cols = 'time, conversation_id, message_id';
   if (!s.words) return `SELECT ${cols} FROM message_versions WHERE ${base}`;
   const w = wordCondition(s.words);
-  return `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}
-    UNION ALL
-    SELECT ${cols} FROM message_versions WHERE ${base} AND NOT ${w}
-      AND message_id IN (SELECT message_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})
-      AND concat(conversation_id, '\\0', message_id) IN (
+  const first = `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}`;
+  if (editKeys && editKeys.length === 0) return first;
+  const edited = editKeys
+    ? "message_id IN {edit_mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {edit_keys:Array(String)}"
+    : `concat(conversation_id, '\\0', message_id) IN (
         SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
+  return `${first}
+    UNION ALL
+    SELECT ${cols} FROM message_versions WHERE ${base} AND NOT ${w} AND ${edited}`;
+}
+
+interface EditKeyRow { conversation_id: string; message_id: string }
+
+/** Keys of messages with an edit that matches the words, or undefined when there are too many to list. */
+async function matchingEditKeys(store: Store, s: MessageSearch, params: Record<string, unknown>): Promise<EditKeyRow[] | undefined> {
+  if (!s.words) return [];
+  const rows = await store.query<EditKeyRow>('messages: matching edits', `
+    SELECT DISTINCT conversation_id, message_id FROM message_versions
+    WHERE tenant = {tenant:String} AND kind = 'edited' AND ${wordCondition(s.words)} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
+  return rows.length > MAX_EDIT_KEYS ? undefined : rows;
 }
 
 export function searchParams(s: MessageSearch): Record<string, unknown> {
@@ -121,14 +144,20 @@ export function searchParams(s: MessageSearch): Record<string, unknown> {
 
 export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
   const params = searchParams(s);
+  const edits = await matchingEditKeys(store, s, params);
+  const keys = edits?.map((e) => `${e.conversation_id}\u0000${e.message_id}`);
+  if (edits && edits.length > 0) {
+    params.edit_keys = keys;
+    params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
+  }
   const [hits, totals] = await Promise.all([
     store.query<SearchHit>('messages: search page', `
-      SELECT time, conversation_id, message_id FROM (${matchingSql(s, true)})
+      SELECT time, conversation_id, message_id FROM (${matchingSql(s, true, keys)})
       ORDER BY time DESC, conversation_id DESC, message_id DESC
       LIMIT 1 BY conversation_id, message_id
       LIMIT {limit:UInt32}`, params),
     store.query<{ total: string }>('messages: search total', `
-      SELECT uniqExact(conversation_id, message_id) AS total FROM (${matchingSql(s, false)})`, params),
+      SELECT uniqExact(conversation_id, message_id) AS total FROM (${matchingSql(s, false, keys)})`, params),
   ]);
   const more = hits.length > s.limit;
   return { hits: more ? hits.slice(0, s.limit) : hits, total: Number(totals[0]?.total ?? 0), more };

@@ -21,18 +21,22 @@ export async function fetchMessageItems(store: Store, tenant: string, refs: read
   const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
   const mids = [...new Set(refs.map((r) => r.messageId))];
   const times = refs.map((r) => r.time).filter((t): t is string => !!t);
-  const since = times.length === refs.length ? times.reduce((a, b) => (a < b ? a : b)) : undefined;
-  const params = { tenant, keys, mids, ...(since ? { since } : {}) };
-  const timeBound = since ? 'AND time >= {since:DateTime64(3, \'UTC\')}' : '';
+  const allTimed = times.length === refs.length;
+  const since = allTimed ? times.reduce((a, b) => (a < b ? a : b)) : undefined;
+  const params = { tenant, keys, mids, times: [...new Set(times)], ...(since ? { since } : {}) };
+  const KEY_MATCH = "message_id IN {mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
+  // With the creation times known, the created rows are found through the primary key
+  // (time IN ...) and only edits need the bloom filter, above the oldest creation time.
+  const versionSql = allTimed
+    ? `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND time IN {times:Array(DateTime64(3, 'UTC'))} AND kind = 'created' AND ${KEY_MATCH}
+       UNION ALL
+       SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND time >= {since:DateTime64(3, 'UTC')} AND kind = 'edited' AND ${KEY_MATCH}`
+    : `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND ${KEY_MATCH}`;
   const [versions, deletions] = await Promise.all([
-    store.query<VersionRow>('messages: versions of page', `
-      SELECT ${VERSION_COLUMNS} FROM message_versions
-      WHERE tenant = {tenant:String} ${timeBound} AND message_id IN {mids:Array(String)}
-        AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}`, params),
+    store.query<VersionRow>('messages: versions of page', versionSql, params),
     store.query<DeletionRow>('messages: deletions of page', `
       SELECT event_id, time, conversation_id, message_id, deleted_by FROM message_deletions
-      WHERE tenant = {tenant:String} AND message_id IN {mids:Array(String)}
-        AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}`, params),
+      WHERE tenant = {tenant:String} AND ${KEY_MATCH}`, params),
   ]);
   const byKey = new Map<string, VersionRow[]>();
   for (const v of versions) {
