@@ -6,7 +6,7 @@
  * validate -> handler -> audit (api/middleware/route-pipeline.ts).
  */
 import express, { type ErrorRequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import type { Store } from '../common/store/store.js';
@@ -39,6 +39,8 @@ export interface Security {
   idp?: OidcIssuer;
   /** Where people reach Custos (OIDC redirect URI base, cookie Secure flag). */
   publicUrl: string;
+  /** Signs pagination cursors; derived from the session key so cursors survive a restart and work on every instance. */
+  cursorSecret: Buffer;
 }
 
 export interface ApiDeps extends HealthDeps {
@@ -58,13 +60,15 @@ export const AUTH_OPERATIONS: ExtraOperation[] = [
 export async function buildSecurity(opts: { config: Config; store: Store; publicUrl: string; audit?: boolean }): Promise<Security> {
   const { config, store } = opts;
   const idp = config.oidc ? await discoverIssuer(config.oidc) : undefined;
+  const sessionKey = loadSessionKey(config.auth.sessionKey, config.dataDir);
   return {
     config,
     authorizer: await loadAuthorizer(),
     tokens: new ApiTokenStore(store),
     ...(opts.audit === false ? {} : { audit: new AuditWriter(store) }),
     pseudonyms: await loadPseudonymizer(store),
-    sessions: new SealedCookies(loadSessionKey(config.auth.sessionKey, config.dataDir)),
+    sessions: new SealedCookies(sessionKey),
+    cursorSecret: createHmac('sha256', sessionKey).update('custos cursor key v1').digest(),
     ...(idp ? { idp } : {}),
     publicUrl: opts.publicUrl.replace(/\/+$/, ''),
   };
@@ -73,7 +77,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -13,7 +13,7 @@ let admin: string;
 let officer: string;
 
 beforeAll(async () => {
-  api = await startTestApi('security', { env: { CUSTOS_RATE_LIMIT_PER_MIN: '200', CUSTOS_MAX_BODY_BYTES: '2048' } });
+  api = await startTestApi('security', { env: { CUSTOS_RATE_LIMIT_PER_MIN: '120', CUSTOS_MAX_BODY_BYTES: '2048' } });
   auditor = await api.createToken('acme', 'auditor');
   admin = await api.createToken('acme', 'admin');
   officer = await api.createToken('acme', 'compliance_officer');
@@ -83,6 +83,25 @@ describe('injection and traversal', () => {
   });
 });
 
+describe('API tokens over the API', () => {
+  it('lists tokens without secrets and revokes one so it stops working at once', async () => {
+    const victim = await api.createToken('acme', 'manager', 'to revoke');
+    expect((await get('/v1/tenants/acme/archive/stats', victim)).status).toBe(200);
+    const list = (await (await get('/v1/tenants/acme/tokens', admin)).json()) as { items: Array<{ id: string; name: string; revoked_at: string | null }>; total: number };
+    expect(JSON.stringify(list)).not.toMatch(/cst_|secret|sha256/);
+    const entry = list.items.find((t) => t.name === 'to revoke')!;
+    const revoked = await get(`/v1/tenants/acme/tokens/${entry.id}/revoke`, admin, { method: 'POST' });
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { revoked_at: string | null }).revoked_at).not.toBeNull();
+    expect((await get('/v1/tenants/acme/archive/stats', victim)).status).toBe(401);
+    // A token of another tenant cannot be revoked from this one.
+    const foreign = await api.createToken('globex', 'admin', 'foreign');
+    const foreignId = foreign.split('_')[1]!;
+    expect((await get(`/v1/tenants/acme/tokens/${foreignId}/revoke`, admin, { method: 'POST' })).status).toBe(404);
+    expect((await get('/v1/tenants/globex/archive/stats', foreign)).status).toBe(200);
+  });
+});
+
 describe('abuse limits and headers', () => {
   it('limits the body size (413 problem+json)', async () => {
     const res = await fetch(`${api.baseUrl}/v1/tenants/acme/tokens`, {
@@ -113,7 +132,7 @@ describe('abuse limits and headers', () => {
   it('rate-limits per principal (429 problem+json), not per IP', async () => {
     const noisy = await api.createToken('acme', 'manager', 'noisy');
     let limited: Response | undefined;
-    for (let i = 0; i < 205 && !limited; i++) {
+    for (let i = 0; i < 125 && !limited; i++) {
       const res = await get('/v1/tenants/acme/archive/stats', noisy);
       if (res.status === 429) limited = res;
       else await res.arrayBuffer();

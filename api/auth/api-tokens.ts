@@ -80,8 +80,21 @@ export function validateTokenInput(input: { tenant: string; role: string; name: 
 
 const COLUMNS = 'token_id, tenant, role, name, secret_sha256, created_at, created_by, revoked_at, revoked_by, version';
 
+/**
+ * Verified tokens are remembered for a few seconds so a busy client does not cost a
+ * store query per request. Revoking through this instance (the API, `custos serve`)
+ * forgets the token at once; a revocation written by another instance of Custos on
+ * the same ClickHouse server takes effect within the TTL.
+ */
+const VERIFY_CACHE_MS = 5_000;
+
 export class ApiTokenStore {
-  constructor(private readonly store: Store) {}
+  private readonly verified = new Map<string, { token: ApiToken; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cacheMs = VERIFY_CACHE_MS,
+  ) {}
 
   async create(input: { tenant: string; role: string; name: string; createdBy: string }): Promise<CreatedToken> {
     validateTokenInput(input);
@@ -113,6 +126,7 @@ export class ApiTokenStore {
       : [];
     const row = rows[0];
     if (!row || (tenant !== undefined && row.tenant !== tenant)) return undefined;
+    this.forget(id);
     if (row.revoked_at !== null) return toToken(row);
     await this.store.insert('tokens: revoke', 'api_tokens', [
       { ...row, revoked_at: new Date().toISOString(), revoked_by: by, version: Number(row.version) + 1, created_at: storeTime(row.created_at) },
@@ -124,13 +138,25 @@ export class ApiTokenStore {
   async verify(secret: string): Promise<ApiToken | undefined> {
     const m = TOKEN_FORMAT.exec(secret);
     if (!m) return undefined;
+    const digest = sha256(secret);
+    const hit = this.verified.get(digest);
+    if (hit && hit.until > Date.now()) return hit.token;
     const rows = await this.store.query<TokenRow>('tokens: verify', `SELECT ${COLUMNS} FROM api_tokens FINAL WHERE token_id = {id:String}`, { id: m[1] });
     const row = rows[0];
     if (!row || row.revoked_at !== null) return undefined;
-    const presented = Buffer.from(sha256(secret), 'hex');
+    const presented = Buffer.from(digest, 'hex');
     const stored = Buffer.from(row.secret_sha256, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
-    return toToken(row);
+    const token = toToken(row);
+    if (this.cacheMs > 0) {
+      if (this.verified.size > 10_000) this.verified.clear();
+      this.verified.set(digest, { token, until: Date.now() + this.cacheMs });
+    }
+    return token;
+  }
+
+  private forget(id: string): void {
+    for (const [digest, entry] of this.verified) if (entry.token.id === id) this.verified.delete(digest);
   }
 }
 

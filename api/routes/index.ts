@@ -6,6 +6,7 @@
 import type { Store } from '../../common/store/store.js';
 import { createCursorCodec } from '../../common/queries/cursor.js';
 import type { RouteSpec } from '../route-spec.js';
+import type { ApiTokenStore } from '../auth/api-tokens.js';
 import { archiveStatsRoute } from './archive-stats.js';
 import { auditRoutes } from './audit.js';
 import { tokenRoutes } from './tokens.js';
@@ -21,6 +22,8 @@ export interface ApiRouteDeps {
    * a restart and work across instances; without it each process uses a random key.
    */
   cursorSecret?: string | Buffer;
+  /** The API token store that authenticates requests (shared so revocations take effect at once). */
+  tokens?: ApiTokenStore;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {

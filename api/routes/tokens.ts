@@ -26,8 +26,9 @@ export function tokenView_(t: ApiToken): z.infer<typeof tokenView> {
   return { id: t.id, tenant: t.tenant, role: t.role, name: t.name, created_at: t.createdAt, created_by: t.createdBy, revoked_at: t.revokedAt, revoked_by: t.revokedBy };
 }
 
-export function tokenRoutes(deps: { store: Store }): RouteSpec[] {
-  const tokens = new ApiTokenStore(deps.store);
+export function tokenRoutes(deps: { store: Store; tokens?: ApiTokenStore }): RouteSpec[] {
+  // The same instance that authenticates requests, so a revocation forgets its cached verification at once.
+  const tokens = deps.tokens ?? new ApiTokenStore(deps.store);
   const list = defineRoute({
     method: 'get',
     path: '/v1/tenants/:tenant/tokens',

@@ -22,26 +22,35 @@ export interface AuditSubject {
   kind: string;
 }
 
+interface Pending {
+  record: AuditRecord;
+  resolve: (e: ChainedEntry) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most entries one insert carries; the rest wait for the next round. */
+const MAX_BATCH = 500;
+
 export class AuditWriter {
   private readonly heads = new Map<string, Head>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly flushing = new Set<string>();
   private readonly knownSubjects = new Set<string>();
 
   constructor(private readonly store: Store) {}
 
-  /** Appends one entry after every earlier append for the same tenant; resolves when it is stored. */
+  /**
+   * Appends one entry after every earlier append for the same tenant; resolves when
+   * it is stored. Group commit: entries that arrive while an insert is in flight are
+   * chained in arrival order and stored together by the next insert.
+   */
   append(record: AuditRecord): Promise<ChainedEntry> {
-    const previous = this.queues.get(record.tenant) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.write(record),
-      () => this.write(record),
-    );
-    const tail = next.catch(() => undefined);
-    this.queues.set(record.tenant, tail);
-    void tail.then(() => {
-      if (this.queues.get(record.tenant) === tail) this.queues.delete(record.tenant);
+    return new Promise<ChainedEntry>((resolve, reject) => {
+      const list = this.pending.get(record.tenant) ?? [];
+      list.push({ record, resolve, reject });
+      this.pending.set(record.tenant, list);
+      if (!this.flushing.has(record.tenant)) void this.flush(record.tenant);
     });
-    return next;
   }
 
   /** Records who is behind a pseudonym (once per process); erasure deletes these rows, not the chain. */
@@ -64,17 +73,32 @@ export class AuditWriter {
     return head;
   }
 
-  private async write(record: AuditRecord): Promise<ChainedEntry> {
-    const head = await this.head(record.tenant);
-    const entry = chainEntry(record, head.seq + 1, head.hash);
+  private async flush(tenant: string): Promise<void> {
+    this.flushing.add(tenant);
     try {
-      await this.store.insert('audit: append', 'audit_log', [toInsertRow(entry)]);
-    } catch (err) {
-      // Re-read the head next time rather than trust a cache the failure may have made wrong.
-      this.heads.delete(record.tenant);
-      throw err;
+      for (;;) {
+        const waiting = this.pending.get(tenant) ?? [];
+        if (waiting.length === 0) break;
+        const batch = waiting.splice(0, MAX_BATCH);
+        if (waiting.length === 0) this.pending.delete(tenant);
+        try {
+          let prev = await this.head(tenant);
+          const entries = batch.map((p) => {
+            const e = chainEntry(p.record, prev.seq + 1, prev.hash);
+            prev = { seq: e.seq, hash: e.hash };
+            return e;
+          });
+          await this.store.insert('audit: append', 'audit_log', entries.map(toInsertRow));
+          this.heads.set(tenant, prev);
+          batch.forEach((p, i) => p.resolve(entries[i]!));
+        } catch (err) {
+          // Re-read the head next time rather than trust a cache the failure may have made wrong.
+          this.heads.delete(tenant);
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.flushing.delete(tenant);
     }
-    this.heads.set(record.tenant, { seq: entry.seq, hash: entry.hash });
-    return entry;
   }
 }
