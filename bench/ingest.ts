@@ -18,6 +18,7 @@ import { createMetrics } from '../common/metrics.js';
 import { createStore, type Store } from '../common/store/store.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest } from '../ingest/kafka/consumer.js';
+import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { migrate } from '../migrations/runner.js';
 import { packageRoot } from '../common/paths.js';
 import { startBroker } from './lib/kafka-broker.js';
@@ -51,7 +52,7 @@ async function measureCustos(brokers: string[], store: Store, topic: string, ten
   const metrics = createMetrics();
   const ingest = createKafkaIngest(
     { brokers, clientId: 'bench', groupId: `bench-${randomUUID()}`, topics: { messages: topic, admin: `${topic}.admin`, dlq: `${topic}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
-    { writer: createEventWriter(store), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
+    { writer: createWriteCoalescer(createEventWriter(store)), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
   );
   const t0 = performance.now();
   await ingest.start();
@@ -175,7 +176,7 @@ export async function runIngestBench(): Promise<void> {
     const metrics = createMetrics();
     const ingest = createKafkaIngest(
       { brokers: brokers.split(','), clientId: 'bench-lat', groupId: `bench-lat-${run}`, topics: { messages: lat, admin: `${lat}.admin`, dlq: `${lat}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
-      { writer: createEventWriter(store), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
+      { writer: createWriteCoalescer(createEventWriter(store)), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
     );
     await ingest.start();
     await new Promise((r) => setTimeout(r, 3000)); // let the group settle before the clock starts

@@ -5,11 +5,12 @@ import type { Metrics } from '../common/metrics.js';
 import type { Store } from '../common/store/store.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js';
+import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 
 export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics, log: Logger): KafkaIngest | undefined {
   if (!config.kafka) return undefined;
   return createKafkaIngest(
     { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs },
-    { writer: createEventWriter(store, { maxRows: config.ingest.batchRows }), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
+    { writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
   );
 }

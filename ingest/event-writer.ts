@@ -18,6 +18,8 @@ export interface WriteResult {
   inserted: number;
   duplicates: number;
   byTable: Partial<Record<TableName, number>>;
+  /** stored[i] is true when rows[i] was inserted, false when it was a duplicate. */
+  stored: boolean[];
 }
 
 export interface EventWriter {
@@ -28,6 +30,8 @@ interface Group {
   table: TableName;
   tenant: string;
   rows: EventRow[];
+  /** Index of each row in the caller's input. */
+  at: number[];
   minTime: string;
   maxTime: string;
 }
@@ -36,7 +40,8 @@ function groupRows(rows: readonly RoutedRow[]): { groups: Group[]; inBatchDuplic
   const seen = new Set<string>();
   const groups = new Map<string, Group>();
   let inBatchDuplicates = 0;
-  for (const { table, row } of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const { table, row } = rows[i]!;
     const key = `${table}\u0000${row.tenant}`;
     const idKey = `${key}\u0000${row.event_id}`;
     if (seen.has(idKey)) {
@@ -46,10 +51,11 @@ function groupRows(rows: readonly RoutedRow[]): { groups: Group[]; inBatchDuplic
     seen.add(idKey);
     let g = groups.get(key);
     if (!g) {
-      g = { table, tenant: row.tenant, rows: [], minTime: row.time, maxTime: row.time };
+      g = { table, tenant: row.tenant, rows: [], at: [], minTime: row.time, maxTime: row.time };
       groups.set(key, g);
     }
     g.rows.push(row);
+    g.at.push(i);
     if (row.time < g.minTime) g.minTime = row.time;
     if (row.time > g.maxTime) g.maxTime = row.time;
   }
@@ -88,10 +94,15 @@ export function createEventWriter(store: Store, options: EventWriterOptions = {}
   return {
     async write(rows) {
       const { groups, inBatchDuplicates } = groupRows(rows);
-      const result: WriteResult = { inserted: 0, duplicates: inBatchDuplicates, byTable: {} };
+      const result: WriteResult = { inserted: 0, duplicates: inBatchDuplicates, byTable: {}, stored: new Array<boolean>(rows.length).fill(false) };
       for (const g of groups) {
         const seen = await storedIds(store, g);
-        const fresh = seen.size === 0 ? g.rows : g.rows.filter((r) => !seen.has(r.event_id));
+        const fresh: EventRow[] = [];
+        g.rows.forEach((r, k) => {
+          if (seen.has(r.event_id)) return;
+          fresh.push(r);
+          result.stored[g.at[k]!] = true;
+        });
         if (fresh.length > 0) await insertRows(store, g.table, fresh, maxRows);
         result.inserted += fresh.length;
         result.duplicates += g.rows.length - fresh.length;

@@ -9,6 +9,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
 import { createMetrics, type Metrics } from '../../common/metrics.js';
 import { createEventWriter } from '../event-writer.js';
+import { createWriteCoalescer } from '../write-coalescer.js';
 import { createKafkaIngest, type KafkaIngest } from './consumer.js';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
 import { cloudEvent, DATA_BY_TYPE, isMessageTopicType, oneOfEveryType, waitFor, type CloudEvent } from '../../test/helpers/events.js';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   metrics = createMetrics();
   ingest = createKafkaIngest(
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: MAX_BYTES, retryMaxMs: 500 },
-    { writer: createEventWriter(ts.store), metrics: metrics.ingest, log: pino({ level: 'silent' }) },
+    { writer: createWriteCoalescer(createEventWriter(ts.store)), metrics: metrics.ingest, log: pino({ level: 'silent' }) },
   );
   await ingest.start();
 });
