@@ -4,7 +4,7 @@ import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { CustosError } from '../../common/errors.js';
 import { commandContext, openStore } from '../context.js';
-import { buildKafkaIngest } from '../ingest-runtime.js';
+import { buildKafkaIngest, startIngestInBackground } from '../ingest-runtime.js';
 
 export function registerIngest(program: Command): void {
   program
@@ -20,8 +20,9 @@ export function registerIngest(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log)!;
-      await ingest.start();
-      life.add({ name: 'ingest', stop: () => ingest.stop() });
+      let stopping = false;
+      const starting = startIngestInBackground(ingest, log, () => stopping);
+      life.add({ name: 'ingest', stop: async () => { stopping = true; await starting; await ingest.stop(); } });
       const metricsPort = Number(opts.metricsPort);
       if (metricsPort > 0) {
         const server = createServer((req, res) => {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { commandContext, openStore } from '../context.js';
-import { buildKafkaIngest } from '../ingest-runtime.js';
+import { buildKafkaIngest, startIngestInBackground } from '../ingest-runtime.js';
 
 export function registerServe(program: Command): void {
   program
@@ -18,9 +18,10 @@ export function registerServe(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log);
+      let stopping = false;
       if (ingest) {
-        await ingest.start();
-        life.add({ name: 'ingest', stop: () => ingest.stop() });
+        const starting = startIngestInBackground(ingest, log, () => stopping);
+        life.add({ name: 'ingest', stop: async () => { stopping = true; await starting; await ingest.stop(); } });
       }
       // Loaded here so commands that never serve HTTP do not load the API.
       const { buildSecurity, createApp } = await import('../../api/app.js');

@@ -167,6 +167,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
 
   return {
     async start() {
+      stopping = false;
       await admin.connect();
       await ensureTopics();
       await producer.connect();
