@@ -4,6 +4,8 @@ import { addressedNick, dateFromFileName, parseChatLine } from './chatlog-lines.
 import { conversationOfFile } from './chatlog.js';
 import { deriveEventId } from './event-ids.js';
 import { htmlToText } from './html-text.js';
+import { jsonArrayElements } from './json-array-stream.js';
+import { Readable } from 'node:stream';
 import { slackMentions, slackTsToMs } from './slack-time.js';
 import { durationSeconds } from './teams.js';
 import { checkTimeZone, zonedToUtc } from './timezone.js';
@@ -87,5 +89,31 @@ describe('slack stamps, mentions, durations and ids', () => {
     expect(deriveEventId('slack', 'slack://T1', ['message.created', 'C1', '1.20'])).not.toBe(a);
     expect(deriveEventId('slack', 'slack://T1', ['message.created', 'C1\u00001.2'])).not.toBe(a);
     expect(deriveEventId('slack', 'slack://T1', ['message.created', 'C1', '1.2', ''])).not.toBe(a);
+  });
+});
+
+describe('jsonArrayElements', () => {
+  const all = async (chunks: Array<string | Buffer>) => {
+    const out = [];
+    for await (const el of jsonArrayElements(Readable.from(chunks.map((c) => Buffer.from(c))))) out.push(el);
+    return out;
+  };
+  it('yields each element, across chunk boundaries, strings with brackets and escapes included', async () => {
+    const values = [{ a: 'x]}\\"y[{', b: [1, { c: null }] }, 42, 's,t', { d: 'é 👋' }];
+    const text = '\ufeff[ ' + values.map((v) => JSON.stringify(v)).join(' ,\n') + ' ]\n';
+    for (const size of [1, 2, 3, 7, 1000]) {
+      // Byte chunks: multi-byte characters (é, 👋) are split across chunks too.
+      const bytes = Buffer.from(text);
+      const chunks = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(await all(chunks)).toEqual(values.map((value, index) => ({ index, value })));
+    }
+  });
+  it('reports a broken element and goes on; refuses what is not an array', async () => {
+    const out = await all(['[{"a": 1}, {"b": tru}, {"c": 3}]']);
+    expect(out.map((e) => ('error' in e ? `${e.index}:error` : `${e.index}:ok`))).toEqual(['0:ok', '1:error', '2:ok']);
+    expect(await all(['[]'])).toEqual([]);
+    await expect(all(['{"value": []}'])).rejects.toThrow(/not a JSON array/);
+    await expect(all(['[{"a": 1}'])).rejects.toThrow(/ends before the closing/);
   });
 });

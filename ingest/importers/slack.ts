@@ -3,11 +3,12 @@
  * dms.json, mpims.json, integration_logs.json, then <conversation>/<YYYY-MM-DD>.json
  * day files, each a JSON array of messages. See docs/importers.md for the mapping.
  *
- * Day files are parsed whole (one conversation-day is bounded); the export as a
- * whole is streamed file by file.
+ * Every JSON array (users.json, day files, ...) is streamed element by element,
+ * and the export file by file, so memory does not grow with the export.
  */
 import { EventFactory } from './event-ids.js';
-import { readText, type ExportFiles } from './export-files.js';
+import type { ExportFiles } from './export-files.js';
+import { jsonArrayElements, NotAJsonArrayError } from './json-array-stream.js';
 import { mapSlackMessage, type SlackConversation } from './slack-messages.js';
 import type { ImportItem, ImporterContext, RawEvent } from './types.js';
 import { slackTsToMs } from './slack-time.js';
@@ -28,16 +29,24 @@ function exportRoot(names: readonly string[]): string {
   return marker ? marker.slice(0, marker.lastIndexOf('/') + 1) : '';
 }
 
-async function readJsonArray(files: ExportFiles, name: string): Promise<{ items: Json[] } | { error: string }> {
-  let parsed: unknown;
+type Element = { i: number; item: Json } | { i: number; error: string };
+
+/** The objects of a JSON-array file, streamed; a broken element or file comes back as an error. */
+async function* arrayItems(files: ExportFiles, name: string): AsyncGenerator<Element> {
   try {
-    parsed = JSON.parse(await readText(files, name));
+    for await (const el of jsonArrayElements(await files.open(name))) {
+      if ('error' in el) yield { i: el.index, error: el.error };
+      else if (el.value === null || typeof el.value !== 'object' || Array.isArray(el.value)) yield { i: el.index, error: 'is not a JSON object' };
+      else yield { i: el.index, item: el.value as Json };
+    }
   } catch (err) {
-    return { error: `not valid JSON: ${(err as Error).message.slice(0, 200)}` };
+    if (!(err instanceof NotAJsonArrayError)) throw err;
+    yield { i: -1, error: err.message };
   }
-  if (!Array.isArray(parsed)) return { error: 'is not a JSON array' };
-  return { items: parsed as Json[] };
 }
+
+const problemOf = (file: string, el: { i: number; error: string }): ImportItem =>
+  ({ kind: 'problem', file, at: el.i < 0 ? '' : `#[${el.i}]`, reason: 'not_json', detail: el.error });
 
 function userEvents(f: EventFactory, u: Json, anchorMs: number): RawEvent[] {
   const profile = (u.profile ?? {}) as Json;
@@ -111,46 +120,52 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
   // folder -> conversation map and the users' stand-in time from the conversation lists.
   const byFolder = new Map<string, SlackConversation>();
   const conversations: Array<{ file: string; i: number; c: Json; type: SlackConversation['type'] }> = [];
+  const conversationProblems: ImportItem[] = [];
   for (const { file, type } of CONVERSATION_FILES) {
     if (!has(file)) continue;
-    const r = await readJsonArray(files, root + file);
-    if ('error' in r) {
-      yield { kind: 'problem', file, at: '', reason: 'not_json', detail: r.error };
-      continue;
-    }
-    r.items.forEach((c, i) => {
-      conversations.push({ file, i, c, type });
+    for await (const el of arrayItems(files, root + file)) {
+      if ('error' in el) {
+        conversationProblems.push(problemOf(file, el));
+        continue;
+      }
+      const c = el.item;
+      conversations.push({ file, i: el.i, c, type });
       const conv = { id: str(c.id), type };
       if (str(c.name)) byFolder.set(str(c.name), conv);
       byFolder.set(str(c.id), conv);
-    });
+    }
   }
-  const created = conversations.map((x) => slackTsToMs(x.c.created)).filter((t) => Number.isFinite(t) && t > 0);
-  const firstDay = dayFiles.map((n) => Date.parse(rel(n).slice(-15, -5) + 'T00:00:00Z')).filter(Number.isFinite);
   // A workspace's first conversation creation is the same in every export of it: a stable stand-in time.
-  const anchorMs = created.length ? Math.min(...created) : Math.min(...firstDay);
+  const earliest = (times: number[]) => times.reduce((a, t) => (Number.isFinite(t) && t > 0 && t < a ? t : a), Infinity);
+  const created = earliest(conversations.map((x) => slackTsToMs(x.c.created)));
+  const anchorMs = Number.isFinite(created) ? created : earliest(dayFiles.map((n) => Date.parse(rel(n).slice(-15, -5) + 'T00:00:00Z')));
 
   if (has('users.json')) {
     yield { kind: 'file', name: 'users.json', index: ++index, total };
-    const r = await readJsonArray(files, root + 'users.json');
-    if ('error' in r) {
-      yield { kind: 'problem', file: 'users.json', at: '', reason: 'not_json', detail: r.error };
-    } else {
-      const team = r.items.map((u) => str(u.team_id)).find(Boolean);
-      if (team) f.source = `slack://${team}`;
-      else ctx.assume('users.json names no team_id: events carry the source slack://export');
-      if (r.items.some((u) => typeof u.updated !== 'number')) {
+    let first = true;
+    for await (const el of arrayItems(files, root + 'users.json')) {
+      if ('error' in el) {
+        yield problemOf('users.json', el);
+        continue;
+      }
+      const u = el.item;
+      // The first user names the workspace; the source must not change once events carry it.
+      if (first) {
+        first = false;
+        if (str(u.team_id)) f.source = `slack://${str(u.team_id)}`;
+        else ctx.assume('users.json names no team_id: events carry the source slack://export');
+      }
+      if (typeof u.updated !== 'number') {
         ctx.assume(`users.json has no time for some users: their user.created is stamped ${Number.isFinite(anchorMs) ? new Date(anchorMs).toISOString() : '(none)'}, the earliest conversation creation in the export (or its first day)`);
       }
-      for (const [i, u] of r.items.entries()) {
-        yield { kind: 'record' };
-        for (const event of userEvents(f, u, anchorMs)) yield { kind: 'event', event, file: 'users.json', at: `#[${i}]` };
-      }
+      yield { kind: 'record' };
+      for (const event of userEvents(f, u, anchorMs)) yield { kind: 'event', event, file: 'users.json', at: `#[${el.i}]` };
     }
   } else {
     ctx.assume('the export has no users.json: users are known only by the ids in messages; source is slack://export');
   }
 
+  yield* conversationProblems;
   for (const { file } of CONVERSATION_FILES.filter((c) => has(c.file))) {
     yield { kind: 'file', name: file, index: ++index, total };
     for (const x of conversations.filter((y) => y.file === file)) {
@@ -161,19 +176,18 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
 
   if (has('integration_logs.json')) {
     yield { kind: 'file', name: 'integration_logs.json', index: ++index, total };
-    const r = await readJsonArray(files, root + 'integration_logs.json');
-    if ('error' in r) yield { kind: 'problem', file: 'integration_logs.json', at: '', reason: 'not_json', detail: r.error };
-    else {
-      for (const [i, e] of r.items.entries()) {
-        yield { kind: 'record' };
-        const ev = integrationEvent(f, e, i);
-        if (typeof ev === 'string') yield { kind: 'problem', file: 'integration_logs.json', at: `#[${i}]`, reason: 'unmappable_integration', detail: ev };
-        else yield { kind: 'event', event: ev, file: 'integration_logs.json', at: `#[${i}]` };
+    for await (const el of arrayItems(files, root + 'integration_logs.json')) {
+      if ('error' in el) {
+        yield problemOf('integration_logs.json', el);
+        continue;
       }
+      yield { kind: 'record' };
+      const ev = integrationEvent(f, el.item, el.i);
+      if (typeof ev === 'string') yield { kind: 'problem', file: 'integration_logs.json', at: `#[${el.i}]`, reason: 'unmappable_integration', detail: ev };
+      else yield { kind: 'event', event: ev, file: 'integration_logs.json', at: `#[${el.i}]` };
     }
   }
 
-  const unknownFolders = new Set<string>();
   for (const name of dayFiles) {
     const file = rel(name);
     yield { kind: 'file', name: file, index: ++index, total };
@@ -182,17 +196,15 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
     if (!conv) {
       conv = { id: folder, type: 'channel' };
       byFolder.set(folder, conv);
-      unknownFolders.add(folder);
       ctx.assume(`folder "${folder}" is in no conversation list: imported as channel id "${folder}"`);
     }
-    const r = await readJsonArray(files, name);
-    if ('error' in r) {
-      yield { kind: 'problem', file, at: '', reason: 'not_json', detail: r.error };
-      continue;
-    }
-    for (const [i, m] of r.items.entries()) {
+    for await (const el of arrayItems(files, name)) {
+      if ('error' in el) {
+        yield problemOf(file, el);
+        continue;
+      }
       yield { kind: 'record' };
-      for (const out of mapSlackMessage(f, conv, m, `#[${i}]`)) yield { ...out, file };
+      for (const out of mapSlackMessage(f, conv, el.item, `#[${el.i}]`)) yield { ...out, file };
     }
   }
 }

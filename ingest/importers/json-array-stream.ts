@@ -1,0 +1,76 @@
+/**
+ * Streams the elements of a top-level JSON array (`[ {...}, {...} ]`) one at a
+ * time, so a users.json of a large workspace or a long day file never has to be
+ * held whole. Each element is cut out by a small scanner (strings, escapes,
+ * nesting) and parsed alone: a broken element is yielded as an error at its
+ * index and the rest of the file is still read.
+ */
+import type { Readable } from 'node:stream';
+import { CustosError } from '../../common/errors.js';
+
+export class NotAJsonArrayError extends CustosError {}
+
+export type ArrayElement = { index: number; value: unknown } | { index: number; error: string };
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff;
+
+export async function* jsonArrayElements(stream: Readable): AsyncGenerator<ArrayElement> {
+  stream.setEncoding('utf8');
+  let state: 'start' | 'inside' | 'done' = 'start';
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let pending = ''; // text of the element in progress from earlier chunks
+  let started = false;
+  let index = 0;
+  const finish = (text: string): ArrayElement => {
+    const at = index++;
+    try {
+      return { index: at, value: JSON.parse(text) as unknown };
+    } catch (err) {
+      return { index: at, error: `not valid JSON: ${(err as Error).message.slice(0, 200)}` };
+    }
+  };
+  for await (const chunk of stream as AsyncIterable<string>) {
+    let from = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (state !== 'inside') {
+        if (isSpace(c)) continue;
+        if (state === 'start' && c === 91 /* [ */) {
+          state = 'inside';
+          continue;
+        }
+        throw new NotAJsonArrayError(state === 'start' ? 'is not a JSON array' : 'has text after the closing ]');
+      }
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 92 /* \ */) escaped = true;
+        else if (c === 34 /* " */) inString = false;
+        continue;
+      }
+      if (depth === 0 && (c === 44 /* , */ || c === 93 /* ] */)) {
+        if (started) {
+          yield finish(pending + chunk.slice(from, i));
+          pending = '';
+          started = false;
+        }
+        if (c === 93) state = 'done';
+        continue;
+      }
+      if (!started) {
+        if (isSpace(c)) continue;
+        started = true;
+        from = i;
+      }
+      if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) depth--;
+    }
+    if (started) {
+      pending += chunk.slice(from);
+      from = 0;
+    }
+  }
+  if (state !== 'done') throw new NotAJsonArrayError(state === 'start' ? 'is empty, not a JSON array' : 'ends before the closing ]');
+}
