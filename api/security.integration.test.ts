@@ -154,6 +154,8 @@ describe('audit search', () => {
     const statsEntry = all.items.find((i) => i.action === 'archive.stats')!;
     expect(statsEntry).toMatchObject({ method: 'GET', route: '/v1/tenants/:tenant/archive/stats', auth_method: 'api_token', subject_kind: 'api_token', ip: expect.stringMatching(/127\.0\.0\.1/) });
     expect(JSON.stringify(all.items)).not.toMatch(/cst_[a-z0-9]{16}_/); // no token secret ever lands in the log
+    expect(statsEntry.subject).toMatch(/^token:[a-z0-9]{16}$/);
+    expect(typeof statsEntry.subject_name).toBe('string');
 
     const denied = (await (await get('/v1/tenants/acme/audit?outcome=invalid&limit=5', auditor)).json()) as { items: Array<{ outcome: string }>; total: number; next_cursor: string | null };
     expect(denied.total).toBeGreaterThan(5);
@@ -173,5 +175,12 @@ describe('audit search', () => {
     const verify = (await (await get('/v1/tenants/acme/audit/verify', auditor)).json()) as { ok: boolean; entries: number };
     expect(verify.ok).toBe(true);
     expect(verify.entries).toBeGreaterThan(all.total - 1);
+
+    // Erasing the person behind a pseudonym removes the name, not the entries, and the chain still verifies.
+    await api.store.command('test: erase subject', 'ALTER TABLE audit_subjects DELETE WHERE subject_ref = {ref:String}', { ref }, { mutations_sync: '2' } as never);
+    const erased = (await (await get(`/v1/tenants/acme/audit?subject_ref=${ref}&action=archive.stats&limit=200`, auditor)).json()) as { items: Array<{ subject: string | null; subject_name: string | null }>; total: number };
+    expect(erased.total).toBe(bySubject.total);
+    expect(erased.items.every((i) => i.subject === null && i.subject_name === null)).toBe(true);
+    expect(((await (await get('/v1/tenants/acme/audit/verify', auditor)).json()) as { ok: boolean }).ok).toBe(true);
   });
 });

@@ -39,6 +39,9 @@ const auditEntry = z.object({
   seq: z.number().int(),
   time: z.string(),
   subject_ref: z.string(),
+  /** Who is behind subject_ref; null once the person was erased (the chain keeps only the pseudonym). */
+  subject: z.string().nullable(),
+  subject_name: z.string().nullable(),
   subject_kind: z.string(),
   roles: z.array(z.string()),
   auth_method: z.string(),
@@ -90,7 +93,7 @@ export function auditRoutes(deps: { store: Store }): RouteSpec[] {
         ...(query.cursor ? { beforeSeq: decodeAuditCursor(query.cursor)! } : {}),
       });
       return {
-        body: { items: page.items.map(toApiEntry), total: page.total, next_cursor: page.nextBeforeSeq === null ? null : encodeAuditCursor(page.nextBeforeSeq) },
+        body: { items: page.items.map((e) => toApiEntry(e, page.subjects.get(e.subjectRef))), total: page.total, next_cursor: page.nextBeforeSeq === null ? null : encodeAuditCursor(page.nextBeforeSeq) },
         resultCount: page.items.length,
       };
     },

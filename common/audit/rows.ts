@@ -89,11 +89,13 @@ export function fromRow(r: AuditRow): ChainedEntry {
 }
 
 /** The public shape of an entry in API answers. */
-export function toApiEntry(e: ChainedEntry): Record<string, unknown> {
+export function toApiEntry(e: ChainedEntry, who?: { subject: string; name: string }): Record<string, unknown> {
   return {
     seq: e.seq,
     time: new Date(e.timeMs).toISOString(),
     subject_ref: e.subjectRef,
+    subject: who?.subject ?? null,
+    subject_name: who?.name ?? null,
     subject_kind: e.subjectKind,
     roles: e.roles,
     auth_method: e.authMethod,

@@ -22,8 +22,15 @@ export interface AuditSearch {
   limit: number;
 }
 
+export interface SubjectName {
+  subject: string;
+  name: string;
+}
+
 export interface AuditPage {
   items: ChainedEntry[];
+  /** Who is behind each pseudonym on the page, where the mapping still exists (absent once erased). */
+  subjects: Map<string, SubjectName>;
   total: number;
   /** seq to pass as beforeSeq for the next page, or null when this is the last page. */
   nextBeforeSeq: number | null;
@@ -47,5 +54,16 @@ export async function searchAuditLog(store: Store, q: AuditSearch): Promise<Audi
   // One row more than asked says whether a next page exists, without a second count.
   const items = rows.slice(0, q.limit).map(fromRow);
   const next = rows.length > q.limit ? items.at(-1)!.seq : null;
-  return { items, total: Number(counted[0]?.total ?? 0), nextBeforeSeq: next };
+  return { items, subjects: await resolveSubjects(store, [...new Set(items.map((i) => i.subjectRef))]), total: Number(counted[0]?.total ?? 0), nextBeforeSeq: next };
+}
+
+/** Pseudonym -> subject and name from audit_subjects (outside the chain, so erasable). */
+export async function resolveSubjects(store: Store, refs: string[]): Promise<Map<string, SubjectName>> {
+  if (refs.length === 0) return new Map();
+  const rows = await store.query<{ subject_ref: string; subject: string; name: string }>(
+    'audit search: subjects',
+    'SELECT subject_ref, any(subject) AS subject, any(name) AS name FROM audit_subjects WHERE subject_ref IN {refs:Array(String)} GROUP BY subject_ref',
+    { refs },
+  );
+  return new Map(rows.map((r) => [r.subject_ref, { subject: r.subject, name: r.name }]));
 }
