@@ -14,6 +14,8 @@ import { CustosError } from '../../common/errors.js';
 export interface ExportFiles {
   /** What the user gave, for messages. */
   label: string;
+  /** A folder, a ZIP, or one file given directly. */
+  kind: 'folder' | 'zip' | 'file';
   /** Every file in the export, sorted, as relative POSIX paths. */
   names(): readonly string[];
   open(name: string): Promise<Readable>;
@@ -38,6 +40,7 @@ async function openFolder(path: string): Promise<ExportFiles> {
   names.sort();
   return {
     label: path,
+    kind: 'folder',
     names: () => names,
     open: async (name) => createReadStream(join(path, ...name.split('/'))),
     close: async () => {},
@@ -53,6 +56,7 @@ async function openZip(path: string): Promise<ExportFiles> {
   const names = [...entries.keys()].sort();
   return {
     label: path,
+    kind: 'zip',
     names: () => names,
     open: async (name) => {
       const entry = entries.get(name);
@@ -65,7 +69,7 @@ async function openZip(path: string): Promise<ExportFiles> {
 
 async function openSingle(path: string): Promise<ExportFiles> {
   const name = basename(path);
-  return { label: path, names: () => [name], open: async () => createReadStream(path), close: async () => {} };
+  return { label: path, kind: 'file', names: () => [name], open: async () => createReadStream(path), close: async () => {} };
 }
 
 export async function openExportFiles(path: string): Promise<ExportFiles> {

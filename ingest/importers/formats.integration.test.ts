@@ -117,7 +117,7 @@ describe('events (CloudEvents JSON Lines as on Kafka)', () => {
     expect(report.problems[2]!.detail).toBe('data.author_id: is required');
     expect(summary).toMatchObject({ records: 12, events: 7, written: 6, duplicates: 1, problems: 5 });
     const [m] = await rows(`SELECT toString(time) AS time, text, attachments, origin FROM message_versions WHERE tenant = 'acme' AND event_id = 'evt-0001'`);
-    expect(m).toEqual({ time: '2026-11-24 09:15:00.123', text: 'Grüß Gott 👋 <@U2>', attachments: [{ name: 'a.pdf', mime: 'application/pdf', size: '10', sha256: 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789' }], origin: 'import:events:replay.jsonl/replay.jsonl#1' });
+    expect(m).toEqual({ time: '2026-11-24 09:15:00.123', text: 'Grüß Gott 👋 <@U2>', attachments: [{ name: 'a.pdf', mime: 'application/pdf', size: '10', sha256: 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789' }], origin: 'import:events:replay.jsonl#1' });
     const [edit] = await rows(`SELECT extra FROM message_versions WHERE tenant = 'acme' AND event_id = 'evt-0002'`);
     expect(JSON.parse(edit!.extra)).toEqual({ ext: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
     const stats = await getArchiveStats(ts.store, 'acme');

@@ -80,7 +80,8 @@ export async function runImport(o: ImportOptions, deps: ImportDeps): Promise<Imp
   const tick = () => progress?.update({ files, totalFiles, records, events, problems });
 
   const input = await openExportFiles(o.path);
-  const label = basename(o.path);
+  // Origin names the export (folder or ZIP) and the file inside it: import:slack:export.zip/general/2015-07-23.json#[3]
+  const where = input.kind === 'file' ? '' : `${basename(o.path)}/`;
   try {
     for await (const item of importerFor(o.format)(input, ctx)) {
       switch (item.kind) {
@@ -103,7 +104,7 @@ export async function runImport(o: ImportOptions, deps: ImportDeps): Promise<Imp
             onProblem({ file: item.file, at: item.at, reason: 'tenant_mismatch', detail: `tenant: "${valid.tenant}" is not the --tenant "${o.tenant}"` });
           } else {
             events++;
-            await sink.add(valid, item.event as Record<string, unknown>, `import:${o.format}:${label}/${item.file}${item.at}`);
+            await sink.add(valid, item.event as Record<string, unknown>, `import:${o.format}:${where}${item.file}${item.at}`);
           }
           break;
         }

@@ -96,6 +96,11 @@ export function mapSlackMessage(f: EventFactory, conv: SlackConversation, m: Jso
   };
   const out: Out[] = [ev(f.make('message.created', time, [conv.id, ts], data))];
 
+  // A thread root deleted after it had replies stays in the export as a tombstone: keep it, marked deleted.
+  if (sub === 'tombstone') {
+    out.push(ev(f.make('message.deleted', time, [conv.id, ts, 'tombstone'], { message_id: ts, conversation_id: conv.id, deleted_by: 'unknown' })));
+  }
+
   const edited = m.edited as Json | undefined;
   if (edited) {
     // The export holds only the current text: record who edited it and when, with that text.

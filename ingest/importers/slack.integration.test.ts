@@ -185,6 +185,9 @@ describe('slack importer on the ZIP fixture (private groups, DMs, threads, unkno
     expect(by('1709290800.000100')).toMatchObject({ conversation_id: 'G0SECRET1', conversation_type: 'private' });
     expect(by('1709370000.000100')).toMatchObject({ conversation_id: 'D0DM00001', conversation_type: 'dm', mentions: ['U0ANA0001'] });
     expect(by('1709373600.000100')).toMatchObject({ conversation_id: 'G0MPIM001', conversation_type: 'group_dm' });
+    expect(by('1709287860.001200')).toMatchObject({ thread_id: '1709287800.001100', text: 'reply to a deleted message' });
+    const deleted = await rows<Msg>(`SELECT message_id, conversation_id FROM message_deletions WHERE tenant = 'zip'`, {});
+    expect(deleted).toEqual([{ message_id: '1709287800.001100', conversation_id: 'C0GENERAL' }]);
     const admin = await rows<Msg>(`SELECT type, user_id, conversation_id, actor_id FROM admin_events WHERE tenant = 'zip' ORDER BY time, type, user_id`, {});
     const types = admin.map((a) => a.type);
     expect(types.filter((t) => t === 'user.created')).toHaveLength(4);
