@@ -1,7 +1,7 @@
 /** Message search, detail, directory and admin events against a real embedded store (chDB) filled through ingest. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
-import { searchMessages, matchingSql, searchParams, type MessageSearch } from './message-search.js';
+import { isAuthorOnly, searchMessages, matchingSql, searchParams, type MessageSearch } from './message-search.js';
 import { fetchMessageItems } from './message-state.js';
 import { getMessageDetail } from './message-detail.js';
 import { getConversation, getUser, listConversations, listUsers } from './directory.js';
@@ -60,6 +60,18 @@ describe('searchMessages filters', () => {
     expect((await keys({ conversation: 'C3' })).keys.sort()).toEqual(['C3/m1', 'C3/t2a']);
     expect((await keys({ conversationType: 'dm' })).keys).toEqual(['D1/m5']);
     expect((await keys({ thread: 'm2' })).keys).toEqual(['C2/m4', 'C2/m3', 'C2/m2']);
+  });
+
+  it('author alone is answered from message_author_keys, with the same answer as the general query', async () => {
+    expect(isAuthorOnly({ ...base, author: 'U1' })).toBe(true);
+    expect(isAuthorOnly({ ...base, author: 'U1', includeDeleted: false })).toBe(false);
+    for (const author of ['U1', 'U2', 'U3', 'U5']) {
+      const fast = await keys({ author, limit: 2 });
+      const general = await keys({ author, limit: 2, hasAttachments: undefined, conversationType: undefined, thread: undefined, includeDeleted: false });
+      const deleted = author === 'U3' ? 1 : 0;
+      expect(fast.total, author).toBe(general.total + deleted);
+      if (!deleted) expect(fast.keys, author).toEqual(general.keys);
+    }
   });
 
   it('time range: from inclusive, to exclusive', async () => {

@@ -142,23 +142,50 @@ export function searchParams(s: MessageSearch): Record<string, unknown> {
   return p;
 }
 
+/**
+ * Author (with at most a time range) is the only filter: answered from
+ * message_author_keys (migrations/0004_search.sql), ordered by (author, time), so a
+ * page and its total read only that author's rows.
+ */
+export function isAuthorOnly(s: MessageSearch): boolean {
+  return s.author !== undefined && !s.words && s.conversation === undefined && s.conversationType === undefined && s.thread === undefined
+    && s.hasMentions === undefined && s.mentions === undefined && s.hasAttachments === undefined && s.includeDeleted;
+}
+
+function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
+  const c = ['tenant = {tenant:String}', 'author_id = {author:String}'];
+  if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
+  if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
+  if (withCursor && s.after) {
+    c.push(`time <= {after_time:${T}}`, `(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
+  }
+  return `SELECT time, conversation_id, message_id FROM message_author_keys WHERE ${c.join(' AND ')}`;
+}
+
 export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
   const params = searchParams(s);
-  const edits = await matchingEditKeys(store, s, params);
-  const keys = edits?.map((e) => `${e.conversation_id}\u0000${e.message_id}`);
-  if (edits && edits.length > 0) {
-    params.edit_keys = keys;
-    params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
+  let pageSql: (withCursor: boolean) => string;
+  if (isAuthorOnly(s)) {
+    pageSql = (withCursor) => authorKeysSql(s, withCursor);
+  } else {
+    const edits = await matchingEditKeys(store, s, params);
+    const keys = edits?.map((e) => `${e.conversation_id}\u0000${e.message_id}`);
+    if (edits && edits.length > 0) {
+      params.edit_keys = keys;
+      params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
+    }
+    pageSql = (withCursor) => matchingSql(s, withCursor, keys);
   }
-  const [hits, totals] = await Promise.all([
-    store.query<SearchHit>('messages: search page', `
-      SELECT time, conversation_id, message_id FROM (${matchingSql(s, true, keys)})
-      ORDER BY time DESC, conversation_id DESC, message_id DESC
-      LIMIT 1 BY conversation_id, message_id
-      LIMIT {limit:UInt32}`, params),
-    store.query<{ total: string }>('messages: search total', `
-      SELECT uniqExact(conversation_id, message_id) AS total FROM (${matchingSql(s, false, keys)})`, params),
-  ]);
+  const hits = await store.query<SearchHit>('messages: search page', `
+    SELECT time, conversation_id, message_id FROM (${pageSql(true)})
+    ORDER BY time DESC, conversation_id DESC, message_id DESC
+    LIMIT 1 BY conversation_id, message_id
+    LIMIT {limit:UInt32}`, params);
   const more = hits.length > s.limit;
-  return { hits: more ? hits.slice(0, s.limit) : hits, total: Number(totals[0]?.total ?? 0), more };
+  // A first page that is not full holds every match: its length is the exact total.
+  const total = !s.after && !more
+    ? hits.length
+    : Number((await store.query<{ total: string }>('messages: search total', `
+        SELECT uniqExact(conversation_id, message_id) AS total FROM (${pageSql(false)})`, params))[0]?.total ?? 0);
+  return { hits: more ? hits.slice(0, s.limit) : hits, total, more };
 }

@@ -20,18 +20,20 @@ export async function fetchMessageItems(store: Store, tenant: string, refs: read
   if (refs.length === 0) return [];
   const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
   const mids = [...new Set(refs.map((r) => r.messageId))];
-  const times = refs.map((r) => r.time).filter((t): t is string => !!t);
-  const allTimed = times.length === refs.length;
-  const since = allTimed ? times.reduce((a, b) => (a < b ? a : b)) : undefined;
-  const params = { tenant, keys, mids, times: [...new Set(times)], ...(since ? { since } : {}) };
+  const params: Record<string, unknown> = { tenant, keys, mids };
   const KEY_MATCH = "message_id IN {mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
-  // With the creation times known, the created rows are found through the primary key
-  // (time IN ...) and only edits need the bloom filter, above the oldest creation time.
-  const versionSql = allTimed
-    ? `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND time IN {times:Array(DateTime64(3, 'UTC'))} AND kind = 'created' AND ${KEY_MATCH}
-       UNION ALL
-       SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND time >= {since:DateTime64(3, 'UTC')} AND kind = 'edited' AND ${KEY_MATCH}`
-    : `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND ${KEY_MATCH}`;
+  const createdTimes = refs.map((r) => r.time).filter((t): t is string => !!t);
+  let versionSql: string;
+  if (createdTimes.length === refs.length) {
+    // Creation times are known and edit times come from message_edit_keys (ordered by
+    // message id): every version is then found through the primary key (time IN ...).
+    const edits = await store.query<{ time: string }>('messages: edit times of page', `
+      SELECT time FROM message_edit_keys WHERE tenant = {tenant:String} AND ${KEY_MATCH}`, params);
+    params.times = [...new Set([...createdTimes, ...edits.map((e) => e.time)])];
+    versionSql = `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND time IN {times:Array(DateTime64(3, 'UTC'))} AND ${KEY_MATCH}`;
+  } else {
+    versionSql = `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE tenant = {tenant:String} AND ${KEY_MATCH}`;
+  }
   const [versions, deletions] = await Promise.all([
     store.query<VersionRow>('messages: versions of page', versionSql, params),
     store.query<DeletionRow>('messages: deletions of page', `
