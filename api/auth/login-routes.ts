@@ -89,7 +89,12 @@ export function loginRoutes(deps: LoginDeps): Router {
       });
       const claims = tokens.claims()! as Record<string, unknown>;
       const principal: Principal = principalFromClaims(claims, deps.auth, 'oidc_session');
-      const session = await deps.sessions.seal({ principal, id_token: tokens.id_token }, deps.auth.sessionTtlS, 'session');
+      // The raw amr/acr/auth_time are kept beside the principal so a later check can use more than the MFA time.
+      const session = await deps.sessions.seal(
+        { principal, id_token: tokens.id_token, amr: claims.amr ?? null, acr: claims.acr ?? null, auth_time: claims.auth_time ?? null },
+        deps.auth.sessionTtlS,
+        'session',
+      );
       setCookie(res, SESSION_COOKIE, session, deps.auth.sessionTtlS, '/');
       res.redirect(303, safeReturnPath(login.return_to));
     } catch (err) {
@@ -116,7 +121,7 @@ export function loginRoutes(deps: LoginDeps): Router {
     const session = await deps.sessions.open(readCookie(req.headers.cookie, SESSION_COOKIE), 'session');
     if (!session) return sendProblem(res, { status: 401, type: `${PROBLEM_BASE}unauthenticated`, title: 'Not signed in', detail: 'sign in at /auth/login' });
     const p = session.principal as Principal;
-    res.json({ name: p.name, roles: p.roles, method: p.method, mfa_at: p.mfaAt ?? null });
+    res.json({ name: p.name, roles: p.roles, method: p.method, mfa_at: p.mfaAt ?? null, amr: session.amr ?? null, acr: session.acr ?? null, auth_time: session.auth_time ?? null });
   });
 
   return r;

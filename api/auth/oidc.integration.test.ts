@@ -49,7 +49,7 @@ describe('browser sign-in (authorization code + PKCE) and the session cookie', (
     expect(jar.get('custos_session')).toBeTruthy();
 
     const me = await jarFetch(jar, `${api.baseUrl}/auth/me`);
-    expect(await me.json()).toMatchObject({ name: 'Alice Officer', roles: { acme: ['compliance_officer', 'admin'] }, method: 'oidc_session' });
+    expect(await me.json()).toMatchObject({ name: 'Alice Officer', roles: { acme: ['compliance_officer', 'admin'] }, method: 'oidc_session', amr: ['pwd', 'otp'], acr: 'urn:custos:mfa', auth_time: expect.any(Number) });
 
     const res = await jarFetch(jar, `${api.baseUrl}${stats}`);
     expect(res.status).toBe(200);
