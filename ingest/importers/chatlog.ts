@@ -7,7 +7,7 @@
  * n-th repeat within that time), so an overlapping log stores nothing twice.
  */
 import { contentId, EventFactory } from './event-ids.js';
-import { readLines, type ExportFiles } from './export-files.js';
+import { pickFiles, readLines, type ExportFiles } from './export-files.js';
 import { addressedNick, dateFromFileName, parseChatLine, type LineKind, type ParsedLine } from './chatlog-lines.js';
 import { zonedToUtc } from './timezone.js';
 import type { ImportItem, ImporterContext, RawEvent } from './types.js';
@@ -72,7 +72,7 @@ function timeOf(st: FileState, p: ParsedLine, zone: string): number | undefined 
 }
 
 export async function* importChatlog(files: ExportFiles, ctx: ImporterContext): AsyncGenerator<ImportItem> {
-  const names = files.names().filter((n) => !/(^|\/)\./.test(n) && /\.(txt|log)$/i.test(n) && !/\.annotation\.txt$/i.test(n));
+  const names = pickFiles(files, (n) => !/(^|\/)\./.test(n) && /\.(txt|log)$/i.test(n) && !/\.annotation\.txt$/i.test(n), 'chat logs (*.txt, *.log; *.annotation.txt excluded)', ctx.assume);
   const f = new EventFactory('chatlog', ctx.tenant, `chatlog://${ctx.channel ?? 'files'}`);
   ctx.assume(`chatlog times are local times in ${ctx.timezone} (--timezone); a time-only stamp takes its date from the file name and the next day when the clock goes backwards; a line without a time takes the time of the line before it (or the next stamped line at the top of a file)`);
   const knownByConversation = new Map<string, Map<string, string>>();

@@ -4,11 +4,11 @@
  * own, so a replay stores nothing twice.
  */
 import type { ExportFiles } from './export-files.js';
-import { readLines } from './export-files.js';
+import { pickFiles, readLines } from './export-files.js';
 import type { ImportItem, ImporterContext } from './types.js';
 
-export async function* importEvents(files: ExportFiles, _ctx: ImporterContext): AsyncGenerator<ImportItem> {
-  const names = files.names().filter((n) => !/(^|\/)\./.test(n));
+export async function* importEvents(files: ExportFiles, ctx: ImporterContext): AsyncGenerator<ImportItem> {
+  const names = pickFiles(files, (n) => !/(^|\/)\./.test(n) && /\.(jsonl|ndjson|json)$/i.test(n), 'JSON Lines (*.jsonl, *.ndjson, *.json)', ctx.assume);
   for (const [i, file] of names.entries()) {
     yield { kind: 'file', name: file, index: i + 1, total: names.length };
     for await (const { line, n } of readLines(files, file)) {

@@ -121,3 +121,20 @@ export async function* readLines(files: ExportFiles, name: string): AsyncGenerat
     yield { line: rest.endsWith('\r') ? rest.slice(0, -1) : rest, n };
   }
 }
+
+/**
+ * The files of an export that a format reads. A file given directly is always read;
+ * in a folder or ZIP, files that do not match are skipped and named in the report
+ * (`assume`), so nothing is left out in silence.
+ */
+export function pickFiles(files: ExportFiles, wanted: (name: string) => boolean, what: string, assume: (text: string) => void): string[] {
+  const names = files.names();
+  if (files.kind === 'file') return [...names];
+  const picked = names.filter(wanted);
+  const skipped = names.filter((n) => !wanted(n));
+  if (skipped.length) {
+    const list = skipped.slice(0, 10).join(', ') + (skipped.length > 10 ? `, and ${skipped.length - 10} more` : '');
+    assume(`skipped ${skipped.length} file(s) that are not ${what}: ${list}`);
+  }
+  return picked;
+}

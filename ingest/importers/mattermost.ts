@@ -9,7 +9,7 @@
  * earliest post time of the export (stated in the report).
  */
 import { contentId, EventFactory } from './event-ids.js';
-import { readLines, type ExportFiles } from './export-files.js';
+import { pickFiles, readLines, type ExportFiles } from './export-files.js';
 import type { ImportItem, ImporterContext, RawEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -110,7 +110,7 @@ function postEvents(c: PostCtx, p: Json, path: string, root?: string): Array<{ e
 }
 
 export async function* importMattermost(files: ExportFiles, ctx: ImporterContext): AsyncGenerator<ImportItem> {
-  const names = files.names().filter((n) => !/(^|\/)\./.test(n) && /\.(jsonl|json|ndjson)$/i.test(n));
+  const names = pickFiles(files, (n) => !/(^|\/)\./.test(n) && /\.(jsonl|json|ndjson)$/i.test(n), 'JSON Lines (*.jsonl, *.ndjson, *.json)', ctx.assume);
   const f = new EventFactory('mattermost', ctx.tenant, 'mattermost://export');
   const channels = new Map<string, ConvType>();
   const users = new Set<string>();

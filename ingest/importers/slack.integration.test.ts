@@ -76,6 +76,7 @@ describe('slack importer on the real houstondatavis export', () => {
   it('stores every message, user, conversation, edit, reaction, file share and membership change', async () => {
     const { summary, report } = await importInto({ path: exportDir, tenant: 'hdv' });
     expect(report.problems).toEqual([]);
+    expect(report.assumptions).toContain('skipped 3 file(s) that are not part of the Slack export layout: .LICENSE, README.md, SOURCE.txt');
     expect(summary.duplicates).toBe(0);
     expect(summary.written).toBe(summary.events);
 

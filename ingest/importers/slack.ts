@@ -7,7 +7,7 @@
  * and the export file by file, so memory does not grow with the export.
  */
 import { EventFactory } from './event-ids.js';
-import type { ExportFiles } from './export-files.js';
+import { pickFiles, type ExportFiles } from './export-files.js';
 import { jsonArrayElements, NotAJsonArrayError } from './json-array-stream.js';
 import { mapSlackMessage, type SlackConversation } from './slack-messages.js';
 import type { ImportItem, ImporterContext, RawEvent } from './types.js';
@@ -111,8 +111,9 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
   const rel = (n: string) => n.slice(root.length);
   const has = (n: string) => names.includes(root + n);
   const f = new EventFactory('slack', ctx.tenant, 'slack://export');
-  const dayFiles = names.filter((n) => n.startsWith(root) && /^[^/]+\/\d{4}-\d{2}-\d{2}\.json$/.test(rel(n)));
+  const isDayFile = (n: string) => n.startsWith(root) && /^[^/]+\/\d{4}-\d{2}-\d{2}\.json$/.test(rel(n));
   const metaFiles = ['users.json', ...CONVERSATION_FILES.map((c) => c.file), 'integration_logs.json'].filter(has);
+  const dayFiles = pickFiles(files, (n) => isDayFile(n) || metaFiles.some((m) => n === root + m), 'part of the Slack export layout', ctx.assume).filter(isDayFile);
   const total = metaFiles.length + dayFiles.length;
   let index = 0;
 

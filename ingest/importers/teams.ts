@@ -5,7 +5,7 @@
  * Ids are Graph's own (chat or channel id + message id).
  */
 import { EventFactory } from './event-ids.js';
-import { readLines, readText, type ExportFiles } from './export-files.js';
+import { pickFiles, readLines, readText, type ExportFiles } from './export-files.js';
 import { htmlToText } from './html-text.js';
 import type { EventItem, ImportItem, ImporterContext, ProblemItem, RawEvent } from './types.js';
 
@@ -141,7 +141,7 @@ function* messagesOf(value: unknown, path: string): Generator<{ m: Json; at: str
 }
 
 export async function* importTeams(files: ExportFiles, ctx: ImporterContext): AsyncGenerator<ImportItem> {
-  const names = files.names().filter((n) => !/(^|\/)\./.test(n) && /\.(jsonl|json|ndjson)$/i.test(n));
+  const names = pickFiles(files, (n) => !/(^|\/)\./.test(n) && /\.(jsonl|json|ndjson)$/i.test(n), 'Graph pages (*.json) or JSON Lines (*.jsonl, *.ndjson)', ctx.assume);
   const f = new EventFactory('teams', ctx.tenant, 'msteams://graph');
   ctx.assume('Teams: Graph does not say who deleted or edited a message; the sender is recorded as deleted_by and editor_id');
   for (const [fi, file] of names.entries()) {
