@@ -70,5 +70,9 @@ describe('custos import (CLI)', () => {
       expect(r.stderr).toMatch(line);
     }
     expect(readdirSync(work).filter((f) => f.startsWith('custos-import-') && !f.startsWith('custos-import-chatlog-'))).toEqual([]);
+    // --strict still leaves the fatal record in its report.
+    expect(readFileSync(join(work, 'strict.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'problem')).toEqual([
+      { kind: 'problem', file: 'replay.jsonl', at: '#9', reason: 'unknown_type', detail: 'type: "message.exploded" is not an event type of the contract' },
+    ]);
   });
 });

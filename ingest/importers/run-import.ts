@@ -71,10 +71,10 @@ export async function runImport(o: ImportOptions, deps: ImportDeps): Promise<Imp
     },
   };
   const onProblem = (p: Problem) => {
-    if (o.strict) throw new ImportProblemError(p);
     problems++;
     problemsByReason[p.reason] = (problemsByReason[p.reason] ?? 0) + 1;
     report.problem(p);
+    if (o.strict) throw new ImportProblemError(p);
   };
   let events = 0;
   const tick = () => progress?.update({ files, totalFiles, records, events, problems });
