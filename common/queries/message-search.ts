@@ -9,9 +9,11 @@
  *   phrase) must be in one version.
  * - Words use the text index (hasAllTokens / hasAnyTokens on lowercased tokens);
  *   a phrase additionally needs its tokens consecutively (RE2 on lowerUTF8(text)).
- *   The query runs as two disjoint branches so each can use an index: messages
- *   whose first version matches, and messages whose first version does not match
- *   but an edit does.
+ *   The query runs as two branches so each can use an index: messages whose first
+ *   version matches (text index), and messages with a matching edit (keys looked up
+ *   first, then the message_id bloom filter; no text is read). A message in both is
+ *   counted once: the page keeps one row per key (LIMIT 1 BY) and the total is
+ *   uniqExact over keys.
  * - Author, conversation type, thread, mentions and attachments are those of the
  *   created version (edits change only the text).
  */
@@ -89,7 +91,7 @@ export const MAX_EDIT_KEYS = 10_000;
 
 /**
  * The matching created rows (keys only), as one SELECT or a UNION ALL of two
- * disjoint branches. `editKeys` are the (conversation, message) keys of matching
+ * branches that may overlap (callers dedupe by key). `editKeys` are the (conversation, message) keys of matching
  * edits when there are at most MAX_EDIT_KEYS of them (passed as parameters and
  * found through the message_id bloom filter); undefined means "too many, use a
  * subquery"; an empty list drops the second branch.
@@ -107,7 +109,7 @@ export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: re
         SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
   return `${first}
     UNION ALL
-    SELECT ${cols} FROM message_versions WHERE ${base} AND NOT ${w} AND ${edited}`;
+    SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited}`;
 }
 
 interface EditKeyRow { conversation_id: string; message_id: string }
