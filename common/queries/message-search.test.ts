@@ -116,6 +116,27 @@ describe('paging', () => {
   });
 });
 
+describe('paging a word search', () => {
+  it('keeps the exact total on every page and covers every match once', async () => {
+    const w = words('any', 'tie budget planning release');
+    const all = await keys(w);
+    expect(all.total).toBe(11); // 5 tie messages + m1..m6
+    const seen: string[] = [];
+    let after: MessageSearch['after'];
+    for (let i = 0; i < 20; i++) {
+      const page = await searchMessages(ts.store, { ...base, ...w, limit: 3, after });
+      expect(page.total).toBe(all.total);
+      seen.push(...page.hits.map((h) => `${h.conversation_id}/${h.message_id}`));
+      if (!page.more) break;
+      const last = page.hits[page.hits.length - 1]!;
+      after = { time: last.time, conversationId: last.conversation_id, messageId: last.message_id };
+    }
+    expect(seen).toEqual(all.keys);
+    const past = await searchMessages(ts.store, { ...base, ...w, limit: 3, after: { time: '2000-01-01 00:00:00.000', conversationId: '', messageId: '' } });
+    expect([past.hits.length, past.total, past.more]).toEqual([0, 11, false]);
+  });
+});
+
 describe('the text index', () => {
   it('is used for word searches (EXPLAIN indexes = 1)', async () => {
     const s: MessageSearch = { ...base, ...words('all', 'budget') };

@@ -164,6 +164,34 @@ function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
   return `SELECT time, conversation_id, message_id FROM message_author_keys WHERE ${c.join(' AND ')}`;
 }
 
+async function countMatches(store: Store, matching: string, params: Record<string, unknown>): Promise<number> {
+  const [row] = await store.query<{ total: string }>('messages: search total', `SELECT uniqExact(conversation_id, message_id) AS total FROM (${matching})`, params);
+  return Number(row?.total ?? 0);
+}
+
+/**
+ * Word searches read every match anyway (the text index gives row sets, not time
+ * order), so the page and the exact total come from one pass: the total is a window
+ * over all matches, the cursor applies after it.
+ */
+async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, matching: string, again: () => string): Promise<SearchPage> {
+  const cursor = s.after
+    ? `WHERE (time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`
+    : '';
+  const rows = await store.query<SearchHit & { total: string }>('messages: word search page', `
+    SELECT time, conversation_id, message_id, total FROM (
+      SELECT time, conversation_id, message_id, uniqExact(conversation_id, message_id) OVER () AS total FROM (${matching})
+    ) ${cursor}
+    ORDER BY time DESC, conversation_id DESC, message_id DESC
+    LIMIT 1 BY conversation_id, message_id
+    LIMIT {limit:UInt32}`, params);
+  const more = rows.length > s.limit;
+  // No row after the cursor leaves no row to carry the total: count it separately.
+  const total = rows.length > 0 ? Number(rows[0]!.total) : s.after ? await countMatches(store, again(), params) : 0;
+  const hits = (more ? rows.slice(0, s.limit) : rows).map(({ time, conversation_id, message_id }) => ({ time, conversation_id, message_id }));
+  return { hits, total, more };
+}
+
 export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
   const params = searchParams(s);
   let pageSql: (withCursor: boolean) => string;
@@ -178,6 +206,7 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
     }
     pageSql = (withCursor) => matchingSql(s, withCursor, keys);
   }
+  if (s.words && !isAuthorOnly(s)) return wordSearchPage(store, s, params, pageSql(false), () => pageSql(false));
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
     ORDER BY time DESC, conversation_id DESC, message_id DESC
@@ -185,9 +214,6 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
     LIMIT {limit:UInt32}`, params);
   const more = hits.length > s.limit;
   // A first page that is not full holds every match: its length is the exact total.
-  const total = !s.after && !more
-    ? hits.length
-    : Number((await store.query<{ total: string }>('messages: search total', `
-        SELECT uniqExact(conversation_id, message_id) AS total FROM (${pageSql(false)})`, params))[0]?.total ?? 0);
+  const total = !s.after && !more ? hits.length : await countMatches(store, pageSql(false), params);
   return { hits: more ? hits.slice(0, s.limit) : hits, total, more };
 }
