@@ -44,6 +44,14 @@ export interface KafkaIngestDeps {
   log: Logger;
 }
 
+const REBALANCE_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']);
+
+/** A commit refused because the group changed under us: safe to leave to the next owner. */
+function isRebalance(err: unknown): boolean {
+  const e = err as { type?: string; cause?: { type?: string } };
+  return REBALANCE_ERRORS.has(e.type ?? '') || REBALANCE_ERRORS.has(e.cause?.type ?? '');
+}
+
 function kafkaLogLevel(log: Logger): logLevel {
   return log.isLevelEnabled('debug') ? logLevel.INFO : logLevel.ERROR;
 }
@@ -146,9 +154,22 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       throw err;
     }
     metrics.paused.set(0);
+    if (payload.isStale()) {
+      // The partition moved to another member while we stored: it replays from the
+      // last commit there, and the writer's seen-id check stores nothing twice.
+      log.info({ topic: batch.topic, partition: batch.partition }, 'partition reassigned during the batch; leaving the commit to its new owner');
+      return;
+    }
     // Commit first, then move the fetch position: a crash in between only replays.
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
+    try {
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
+    } catch (err) {
+      if (!isRebalance(err)) throw err;
+      log.info({ topic: batch.topic, partition: batch.partition, err: errorMessage(err) }, 'group rebalanced before the commit; the batch will be redelivered and deduplicated');
+      return;
+    }
     payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     timer();
   }
