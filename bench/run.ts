@@ -1,25 +1,37 @@
 /**
- * `npm run bench [-- ingest|search|importers ...]`: reproducible benchmarks that
- * print numbers. Each runs on a fresh embedded store and (where it needs one) the
- * project's own Kafka broker. Not tests: nothing here asserts.
+ * `npm run bench [-- ingest|search|importers|auth ...]`: reproducible benchmarks that
+ * print numbers. Each runs in its own process (chDB binds one data directory per
+ * process) on a fresh embedded store and, where it needs one, the project's own
+ * Kafka broker. Not tests: nothing here asserts.
  */
-import { runIngestBench } from './ingest.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-type Bench = () => Promise<void>;
-
-const benches: Record<string, () => Promise<Bench>> = {
-  ingest: async () => runIngestBench,
+const benches: Record<string, () => Promise<unknown>> = {
+  ingest: async () => (await import('./ingest.js')).runIngestBench(),
+  search: async () => (await import('./search.js')).runSearchBench(),
+  importers: async () => (await import('./importers.js')).runImportersBench(),
+  auth: async () => (await import('./api-auth.js')).runAuthBench(),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(benches);
-for (const name of names) {
-  const load = benches[name];
-  if (!load) {
-    process.stderr.write(`bench: unknown benchmark "${name}" (have: ${Object.keys(benches).join(', ')})\n`);
+const args = process.argv.slice(2);
+if (args[0] === '--one') {
+  const name = args[1]!;
+  const started = Date.now();
+  await benches[name]!();
+  console.log(`bench ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  const names = args.length ? args : Object.keys(benches);
+  const unknown = names.filter((n) => !benches[n]);
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown benchmark ${unknown.map((u) => `"${u}"`).join(', ')} (have: ${Object.keys(benches).join(', ')})\n`);
     process.exit(2);
   }
-  const started = Date.now();
-  await (await load())();
-  console.log(`bench ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const name of names) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      process.stderr.write(`bench ${name}: failed (exit ${r.status ?? r.signal})\n`);
+      process.exit(1);
+    }
+  }
 }
