@@ -4,6 +4,7 @@ import { toRow, type RoutedRow } from '../../common/events/rows.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
+import { ApiTokenStore } from '../../api/auth/api-tokens.js';
 import { commandContext, withStore } from '../context.js';
 import { sampleCompany } from '../demo/sample-company.js';
 
@@ -22,10 +23,12 @@ export function registerDemo(program: Command): void {
       end.setUTCHours(0, 0, 0, 0);
       const started = Date.now();
       const result = await withStore(ctx, 'custos demo', async (store) => {
+        // Every run hands out a fresh token so the API can be tried at once (the secret is shown only now).
+        const token = await new ApiTokenStore(store).create({ tenant: opts.tenant, role: 'compliance_officer', name: `custos demo ${new Date().toISOString()}`, createdBy: 'cli:custos demo' });
         // The sample ends today, so a second run on another day would be a second
         // history under the same event ids: fill a tenant once.
         const [held] = await store.query<{ n: string }>('demo: tenant empty?', 'SELECT count() AS n FROM admin_events WHERE tenant = {t:String}', { t: opts.tenant });
-        if (Number(held!.n) > 0) return undefined;
+        if (Number(held!.n) > 0) return { token: token.secret };
         const writer = createEventWriter(store);
         let pending: RoutedRow[] = [];
         let total = 0;
@@ -44,16 +47,18 @@ export function registerDemo(program: Command): void {
           if (pending.length >= 20_000) await flush();
         }
         await flush();
-        return { total, inserted };
+        return { total, inserted, token: token.secret };
       });
-      if (!result) {
-        process.stdout.write(`demo: tenant "${opts.tenant}" already holds data; nothing added (custos stats --tenant ${opts.tenant} shows it)\n`);
+      const tryIt = `demo: API token (compliance_officer in ${opts.tenant}, shown once): ${result.token}\n` +
+        `demo: try  curl -H "Authorization: Bearer ${result.token}" http://127.0.0.1:${ctx.config.http.port}/v1/tenants/${opts.tenant}/messages?q=budget\n`;
+      if (result.total === undefined) {
+        process.stdout.write(`demo: tenant "${opts.tenant}" already holds data; nothing added (custos stats --tenant ${opts.tenant} shows it)\n` + tryIt);
         return;
       }
       process.stderr.write('\n');
       process.stdout.write(
         `demo: tenant "${opts.tenant}": ${result.total.toLocaleString('en-US')} events, ${result.inserted.toLocaleString('en-US')} newly stored ` +
-          `(${result.total - result.inserted} already there) in ${((Date.now() - started) / 1000).toFixed(1)} s; see them with: custos stats --tenant ${opts.tenant}\n`,
+          `(${result.total - result.inserted!} already there) in ${((Date.now() - started) / 1000).toFixed(1)} s; see them with: custos stats --tenant ${opts.tenant}\n` + tryIt,
       );
     });
 }
