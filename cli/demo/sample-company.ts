@@ -129,7 +129,7 @@ export function* sampleCompany(o: DemoOptions): Generator<DemoEvent> {
       const ok = rnd() > 0.03;
       yield ev(ok ? 'auth.login' : 'auth.failed', dayStart + 8 * 3_600_000 + Math.floor(rnd() * 3_600_000), { user_id: u.id, ip: `203.0.113.${Math.floor(rnd() * 250)}`, user_agent: 'Slack/4.41 (Mac OS X)', method: 'sso' });
     }
-    const recent: Array<{ id: string; conv: string; type: string; author: string; at: number }> = [];
+    const recent: Array<{ id: string; root: string; conv: string; type: string; author: string; at: number }> = [];
     for (let i = 0; i < volume; i++) {
       const at = dayStart + 8 * 3_600_000 + Math.floor((i / volume) * 10 * 3_600_000) + Math.floor(rnd() * 60_000);
       const inDm = rnd() < 0.25;
@@ -143,12 +143,12 @@ export function* sampleCompany(o: DemoOptions): Generator<DemoEvent> {
       yield ev('message.created', at, {
         message_id: id, conversation_id: parent?.conv ?? conv.id, conversation_type: parent?.type ?? conv.type, author_id: author,
         text: mention ? `<@${mention}> ${text}` : text,
-        // A reply goes to its parent's conversation, in the parent's thread.
-        ...(parent ? { thread_id: parent.id } : {}),
+        // A reply goes to its parent's conversation, in the thread of the parent's root.
+        ...(parent ? { thread_id: parent.root } : {}),
         ...(mention ? { mentions: [mention] } : {}),
         ...(rnd() < 0.04 ? { attachments: [{ name: `${pick(TOPICS).replace(' ', '-')}.pdf`, mime: 'application/pdf', size: 20_000 + Math.floor(rnd() * 2e6) }] } : {}),
       });
-      const msg = { id, conv: parent?.conv ?? conv.id, type: parent?.type ?? conv.type, author, at };
+      const msg = { id, root: parent?.root ?? id, conv: parent?.conv ?? conv.id, type: parent?.type ?? conv.type, author, at };
       recent.push(msg);
       if (recent.length > 50) recent.shift();
       const r = rnd();
