@@ -5,7 +5,6 @@
  * or the one who did it (actor), since both questions are asked.
  */
 import type { Store } from '../store/store.js';
-import { indexed } from './indexed-store.js';
 import { fromStoreTime } from '../events/time.js';
 import { defined } from './params.js';
 
@@ -56,7 +55,6 @@ function conditions(f: AdminEventFilter, withCursor: boolean): string {
 }
 
 export async function searchAdminEvents(store: Store, f: AdminEventFilter): Promise<{ items: AdminEvent[]; total: number; more: boolean }> {
-  store = indexed(store);
   const params = defined({
     tenant: f.tenant, types: f.types, user: f.user, conversation: f.conversation, from: f.fromTime, to: f.toTime,
     after_time: f.after?.time, after_event: f.after?.eventId, limit: f.limit + 1,

@@ -4,7 +4,6 @@
  * Lists are ordered by id with keyset paging; totals are exact.
  */
 import type { Store } from '../store/store.js';
-import { indexed } from './indexed-store.js';
 import { fromStoreTime } from '../events/time.js';
 import { defined } from './params.js';
 
@@ -71,7 +70,6 @@ function conversationConditions(f: ConversationFilter, withCursor: boolean): str
 }
 
 export async function listConversations(store: Store, f: ConversationFilter): Promise<Page<Conversation>> {
-  store = indexed(store);
   const params = defined({ tenant: f.tenant, conversation_type: f.conversationType, archived: f.archived, after: f.afterId, limit: f.limit + 1 });
   const rows = await store.query<Omit<ConversationRow, 'member_count'>>('conversations: list', `
     SELECT conversation_id, name, conversation_type, created_by, created_at, archived, updated_at FROM conversations_current
@@ -89,7 +87,6 @@ export async function listConversations(store: Store, f: ConversationFilter): Pr
 export interface ConversationDetail { conversation: Conversation; members: Array<{ user_id: string; since: string }>; membership_history: MembershipEvent[] }
 
 export async function getConversation(store: Store, tenant: string, conversationId: string): Promise<ConversationDetail | undefined> {
-  store = indexed(store);
   const params = { tenant, id: conversationId };
   const [rows, members, history] = await Promise.all([
     store.query<Omit<ConversationRow, 'member_count'>>('conversation: get', `
@@ -129,7 +126,6 @@ function userConditions(f: UserFilter, withCursor: boolean): string {
 const USER_COLUMNS = 'user_id, email, display_name, department, manager_id, title, active, role, created_at, updated_at';
 
 export async function listUsers(store: Store, f: UserFilter): Promise<Page<User>> {
-  store = indexed(store);
   const params = defined({ tenant: f.tenant, department: f.department, active: f.active, after: f.afterId, limit: f.limit + 1 });
   const [rows, totals] = await Promise.all([
     store.query<UserRow>('users: list', `SELECT ${USER_COLUMNS} FROM users_current WHERE ${userConditions(f, true)} ORDER BY user_id LIMIT {limit:UInt32}`, params),
@@ -142,7 +138,6 @@ export async function listUsers(store: Store, f: UserFilter): Promise<Page<User>
 export interface UserDetail { user: User; conversations: Array<{ conversation_id: string; since: string }>; membership_history: MembershipEvent[] }
 
 export async function getUser(store: Store, tenant: string, userId: string): Promise<UserDetail | undefined> {
-  store = indexed(store);
   const params = { tenant, id: userId };
   const [rows, conversations, history] = await Promise.all([
     store.query<UserRow>('user: get', `SELECT ${USER_COLUMNS} FROM users_current WHERE tenant = {tenant:String} AND user_id = {id:String}`, params),

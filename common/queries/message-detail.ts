@@ -3,7 +3,6 @@
  * its deletion, its reactions (history and who reacts now) and its thread.
  */
 import type { Store } from '../store/store.js';
-import { indexed } from './indexed-store.js';
 import { fromStoreTime } from '../events/time.js';
 import {
   firstDeletions, foldReactions, orderVersions, toMessageItem, toMessageVersion,
@@ -25,7 +24,6 @@ export interface MessageDetail {
 const KEY = 'tenant = {tenant:String} AND message_id = {message:String} AND conversation_id = {conversation:String}';
 
 export async function getMessageDetail(store: Store, tenant: string, conversationId: string, messageId: string): Promise<MessageDetail | undefined> {
-  store = indexed(store);
   const params = { tenant, conversation: conversationId, message: messageId };
   const [versions, deletions, reactions] = await Promise.all([
     store.query<VersionRow>('message: versions', `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE ${KEY}`, params),

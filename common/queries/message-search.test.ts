@@ -7,8 +7,7 @@ import { getMessageDetail } from './message-detail.js';
 import { getConversation, getUser, listConversations, listUsers } from './directory.js';
 import { searchAdminEvents } from './admin-events.js';
 import { tokenize } from './tokens.js';
-import { SEARCH_SETTINGS } from './indexed-store.js';
-import { FIXTURE_EVENTS, FIXTURE_TENANT, OTHER_TENANT, TIE_TIME, loadFixture } from './test-fixture.js';
+import { FIXTURE_EVENTS, FIXTURE_TENANT, OTHER_TENANT, TIE_TIME, loadFixture } from '../../test/helpers/search-fixture.js';
 import { toStoreTime } from '../events/time.js';
 
 let ts: TestStore;
@@ -143,7 +142,7 @@ describe('paging a word search', () => {
 describe('the text index', () => {
   it('is used for word searches (EXPLAIN indexes = 1)', async () => {
     const s: MessageSearch = { ...base, ...words('all', 'budget') };
-    const rows = await ts.store.query<{ explain: string }>('test: explain', `EXPLAIN indexes = 1 ${matchingSql(s, false)}`, searchParams(s), SEARCH_SETTINGS);
+    const rows = await ts.store.query<{ explain: string }>('test: explain', `EXPLAIN indexes = 1 ${matchingSql(s, false)}`, searchParams(s));
     const plan = rows.map((r) => r.explain).join('\n');
     expect(plan).toMatch(/Name: idx_text/);
     expect(plan).toMatch(/tokens: \["budget"\]/);

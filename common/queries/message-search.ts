@@ -18,7 +18,6 @@
  *   created version (edits change only the text).
  */
 import type { Store } from '../store/store.js';
-import { indexed } from './indexed-store.js';
 import { phrasePattern } from './tokens.js';
 
 export type WordMode = 'all' | 'any' | 'phrase';
@@ -194,7 +193,6 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
 }
 
 export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
-  store = indexed(store);
   const params = searchParams(s);
   let pageSql: (withCursor: boolean) => string;
   if (isAuthorOnly(s)) {

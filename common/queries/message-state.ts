@@ -5,7 +5,6 @@
  * oldest creation time (no version is older than its message).
  */
 import type { Store } from '../store/store.js';
-import { indexed } from './indexed-store.js';
 import { firstDeletions, messageKey, toMessageItem, type DeletionRow, type MessageItem, type VersionRow } from './message-rows.js';
 
 export interface MessageRef {
@@ -18,7 +17,6 @@ export interface MessageRef {
 export const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments';
 
 export async function fetchMessageItems(store: Store, tenant: string, refs: readonly MessageRef[]): Promise<MessageItem[]> {
-  store = indexed(store);
   if (refs.length === 0) return [];
   const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
   const mids = [...new Set(refs.map((r) => r.messageId))];

@@ -20,6 +20,8 @@ export interface Store {
   insert(operation: string, table: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
   /** Rows as arrays in `columns` order (JSONCompactEachRow): about a third cheaper than objects on the hot path. */
   insertColumns(operation: string, table: string, columns: readonly string[], rows: readonly unknown[][], settings?: ClickHouseSettings): Promise<void>;
+  /** Rows already serialized as JSONCompactEachRow lines in `columns` order. */
+  insertLines(operation: string, table: string, columns: readonly string[], lines: readonly string[], settings?: ClickHouseSettings): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -31,7 +33,32 @@ export interface StoreOptions {
   queryTimeoutS: number;
 }
 
+/**
+ * Every setting a caller may vary, at its default. The embedded engine applies
+ * per-call settings as session-wide `SET`s, so one call's setting would otherwise
+ * leak into every later call (a seen-id check turning skip indexes off would turn
+ * them off for every search after it). Each call therefore sends all of these,
+ * overridden only by its own; a setting not listed here is refused, so a new one
+ * cannot leak unnoticed.
+ */
+export const VARIABLE_SETTINGS = {
+  use_skip_indexes: 1,
+  use_index_for_in_with_subqueries: 1,
+  mutations_sync: '0',
+  alter_sync: '1',
+} as const satisfies ClickHouseSettings;
+
+function callSettings(operation: string, base: ClickHouseSettings, own: ClickHouseSettings): ClickHouseSettings {
+  for (const key of Object.keys(own)) {
+    if (!(key in VARIABLE_SETTINGS) && !(key in base)) {
+      throw new StoreError(operation, `setting ${key} is not in VARIABLE_SETTINGS (common/store/store.ts): add it with its default so it cannot leak into later calls`, undefined, undefined);
+    }
+  }
+  return { ...VARIABLE_SETTINGS, ...base, log_comment: operation, ...own };
+}
+
 function wrap(operation: string, err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
   const e = err as { code?: unknown; type?: unknown };
   return new StoreError(operation, errorMessage(err), e.code !== undefined ? String(e.code) : undefined, typeof e.type === 'string' ? e.type : undefined, { cause: err });
 }
@@ -77,6 +104,8 @@ export async function createStore(config: Config, options: StoreOptions): Promis
   }
   // Quote 64-bit integers in both modes (the server's default) so callers see one shape.
   const readSettings: ClickHouseSettings = { max_execution_time: options.queryTimeoutS, timeout_overflow_mode: 'throw', output_format_json_quote_64bit_integers: 1 };
+  // Writes are not bounded by the read timeout (and must not inherit it from a read in the embedded session).
+  const writeSettings: ClickHouseSettings = { max_execution_time: 0 };
   const dataDir = config.dataDir;
 
   return {
@@ -88,7 +117,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
           query: sql,
           query_params: params,
           format: 'JSONEachRow',
-          clickhouse_settings: { ...readSettings, log_comment: operation, ...settings },
+          clickhouse_settings: callSettings(operation, readSettings, settings),
         });
         return (await rs.json()) as T[];
       } catch (err) {
@@ -97,7 +126,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
     },
     async command(operation: string, sql: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
       try {
-        await client.command({ query: sql, query_params: params, clickhouse_settings: { log_comment: operation, ...settings } });
+        await client.command({ query: sql, query_params: params, clickhouse_settings: callSettings(operation, writeSettings, settings) });
       } catch (err) {
         throw wrap(operation, err);
       }
@@ -109,7 +138,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
           table,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: { log_comment: operation, ...settings },
+          clickhouse_settings: callSettings(operation, writeSettings, settings),
         });
       } catch (err) {
         throw wrap(operation, err);
@@ -123,7 +152,19 @@ export async function createStore(config: Config, options: StoreOptions): Promis
           columns: columns as [string, ...string[]],
           values: rows as unknown[][],
           format: 'JSONCompactEachRow',
-          clickhouse_settings: { log_comment: operation, ...settings },
+          clickhouse_settings: callSettings(operation, writeSettings, settings),
+        });
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    },
+    async insertLines(operation: string, table: string, columns: readonly string[], lines: readonly string[], settings: ClickHouseSettings = {}): Promise<void> {
+      if (lines.length === 0) return;
+      try {
+        // Data inline after FORMAT: the server reads it from the request body, chDB from the statement.
+        await client.command({
+          query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow\n${lines.join('\n')}`,
+          clickhouse_settings: callSettings(operation, writeSettings, settings),
         });
       } catch (err) {
         throw wrap(operation, err);

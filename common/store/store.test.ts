@@ -1,0 +1,32 @@
+/** The store wrapper on the real embedded engine: per-call settings must not outlive their call. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, type TestStore } from '../../test/helpers/store.js';
+
+let ts: TestStore;
+beforeAll(async () => {
+  ts = await openTestStore('store');
+});
+afterAll(async () => ts?.close());
+
+const setting = async (name: string) =>
+  (await ts.store.query<{ v: string }>('test: read setting', 'SELECT toString(getSetting({name:String})) AS v', { name }))[0]!.v;
+
+describe('store wrapper', () => {
+  it("does not let one call's settings leak into the next (chDB applies them session-wide)", async () => {
+    await ts.store.query('test: indexes off', 'SELECT 1', {}, { use_skip_indexes: 0, use_index_for_in_with_subqueries: 0 });
+    expect(await setting('use_skip_indexes')).toBe('true');
+    expect(await setting('use_index_for_in_with_subqueries')).toBe('true');
+    await ts.store.command('test: sync mutation', 'SELECT 1', {}, { mutations_sync: '2' });
+    expect(await setting('mutations_sync')).toBe('0');
+  });
+
+  it('refuses a setting it does not reset, naming it', async () => {
+    await expect(ts.store.query('test', 'SELECT 1', {}, { max_threads: 1 })).rejects.toThrow(/setting max_threads is not in VARIABLE_SETTINGS/);
+  });
+
+  it('bounds reads by the query timeout but not writes', async () => {
+    expect(await setting('max_execution_time')).toBe('30');
+    await ts.store.command('test: write', 'CREATE TABLE IF NOT EXISTS t_write (x UInt8) ENGINE = Memory');
+    expect(await setting('max_execution_time')).toBe('30'); // the read above sets it again for itself
+  });
+});
