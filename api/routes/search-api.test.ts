@@ -10,7 +10,7 @@ import { openTestStore, testConfig, type TestStore } from '../../test/helpers/st
 import { createLogger } from '../../common/logger.js';
 import { buildSecurity, createApp } from '../app.js';
 import { apiRoutes } from './index.js';
-import { FIXTURE_TENANT, countAllRows, loadFixture } from '../../common/queries/test-fixture.js';
+import { FIXTURE_TENANT, countAllRows, loadFixture } from '../../test/helpers/search-fixture.js';
 import { messageDetailResponse, messageSearchResponse } from '../schemas/messages.js';
 import { adminEventSearchResponse } from '../schemas/admin-events.js';
 import { conversationDetailResponse, conversationListResponse, userDetailResponse, userListResponse } from '../schemas/directory.js';

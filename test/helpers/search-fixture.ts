@@ -3,9 +3,9 @@
  * path (validate -> toRow -> event writer), so the tests read what ingest writes.
  * Each message exists to make one filter make a difference; see the comments.
  */
-import type { Store } from '../store/store.js';
-import { validateEvent } from '../events/validate.js';
-import { toRow, type RoutedRow } from '../events/rows.js';
+import type { Store } from '../../common/store/store.js';
+import { validateEvent } from '../../common/events/validate.js';
+import { toRow, type RoutedRow } from '../../common/events/rows.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 
 type Ev = { id: string; type: string; time: string; tenant?: string; data: Record<string, unknown> };
