@@ -12,7 +12,7 @@
  * same instant, e.g. during a consumer-group rebalance).
  */
 import type { Store } from '../common/store/store.js';
-import type { RoutedRow, TableName, EventRow } from '../common/events/rows.js';
+import { TABLE_COLUMNS, type RoutedRow, type TableName, type EventRow } from '../common/events/rows.js';
 
 export interface WriteResult {
   inserted: number;
@@ -30,6 +30,8 @@ interface Group {
   table: TableName;
   tenant: string;
   rows: EventRow[];
+  /** Pre-serialized lines, parallel to rows, when every row of the group came with one. */
+  lines: string[] | undefined;
   /** Index of each row in the caller's input. */
   at: number[];
   minTime: string;
@@ -41,7 +43,7 @@ function groupRows(rows: readonly RoutedRow[]): { groups: Group[]; inBatchDuplic
   const groups = new Map<string, Group>();
   let inBatchDuplicates = 0;
   for (let i = 0; i < rows.length; i++) {
-    const { table, row } = rows[i]!;
+    const { table, row, line } = rows[i]!;
     const key = `${table}\u0000${row.tenant}`;
     const idKey = `${key}\u0000${row.event_id}`;
     if (seen.has(idKey)) {
@@ -51,9 +53,11 @@ function groupRows(rows: readonly RoutedRow[]): { groups: Group[]; inBatchDuplic
     seen.add(idKey);
     let g = groups.get(key);
     if (!g) {
-      g = { table, tenant: row.tenant, rows: [], at: [], minTime: row.time, maxTime: row.time };
+      g = { table, tenant: row.tenant, rows: [], lines: line === undefined ? undefined : [], at: [], minTime: row.time, maxTime: row.time };
       groups.set(key, g);
     }
+    if (line === undefined) g.lines = undefined;
+    else g.lines?.push(line);
     g.rows.push(row);
     g.at.push(i);
     if (row.time < g.minTime) g.minTime = row.time;
@@ -80,12 +84,11 @@ async function storedIds(store: Store, g: Group): Promise<Set<string>> {
   return new Set(found.map((f) => f.event_id));
 }
 
-async function insertRows(store: Store, table: TableName, rows: EventRow[], maxRows: number): Promise<void> {
-  // toRow builds every row of a table with the same keys in the same order.
-  const columns = Object.keys(rows[0]!);
+async function insertRows(store: Store, table: TableName, rows: EventRow[], lines: string[] | undefined, maxRows: number): Promise<void> {
+  const columns = TABLE_COLUMNS[table];
   for (let i = 0; i < rows.length; i += maxRows) {
-    const chunk = rows.slice(i, i + maxRows).map((r) => columns.map((c) => r[c]));
-    await store.insertColumns(`ingest: insert ${table}`, table, columns, chunk);
+    if (lines) await store.insertLines(`ingest: insert ${table}`, table, columns, lines.slice(i, i + maxRows));
+    else await store.insertColumns(`ingest: insert ${table}`, table, columns, rows.slice(i, i + maxRows).map((r) => columns.map((c) => r[c])));
   }
 }
 
@@ -103,12 +106,14 @@ export function createEventWriter(store: Store, options: EventWriterOptions = {}
       for (const g of groups) {
         const seen = await storedIds(store, g);
         const fresh: EventRow[] = [];
+        const freshLines: string[] | undefined = g.lines ? [] : undefined;
         g.rows.forEach((r, k) => {
           if (seen.has(r.event_id)) return;
           fresh.push(r);
+          freshLines?.push(g.lines![k]!);
           result.stored[g.at[k]!] = true;
         });
-        if (fresh.length > 0) await insertRows(store, g.table, fresh, maxRows);
+        if (fresh.length > 0) await insertRows(store, g.table, fresh, freshLines, maxRows);
         result.inserted += fresh.length;
         result.duplicates += g.rows.length - fresh.length;
         result.byTable[g.table] = (result.byTable[g.table] ?? 0) + fresh.length;

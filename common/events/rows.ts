@@ -12,6 +12,18 @@ export type TableName = 'message_versions' | 'message_deletions' | 'reactions' |
 
 export const EVENT_TABLES: readonly TableName[] = ['message_versions', 'message_deletions', 'reactions', 'calls', 'app_invocations', 'admin_events'];
 
+const COMMON_COLUMNS = ['tenant', 'event_id', 'source', 'time', 'extra', 'origin'] as const;
+
+/** Insert column order per table: the order toRow builds each row in (a test holds them together). */
+export const TABLE_COLUMNS: Record<TableName, readonly string[]> = {
+  message_versions: [...COMMON_COLUMNS, 'kind', 'message_id', 'conversation_id', 'conversation_type', 'thread_id', 'author_id', 'text', 'mentions', 'attachments'],
+  message_deletions: [...COMMON_COLUMNS, 'message_id', 'conversation_id', 'deleted_by'],
+  reactions: [...COMMON_COLUMNS, 'action', 'message_id', 'conversation_id', 'user_id', 'emoji'],
+  calls: [...COMMON_COLUMNS, 'phase', 'call_id', 'conversation_id', 'initiator_id', 'call_kind', 'participants', 'duration_s'],
+  app_invocations: [...COMMON_COLUMNS, 'app_id', 'user_id', 'conversation_id', 'command'],
+  admin_events: [...COMMON_COLUMNS, 'type', 'user_id', 'conversation_id', 'app_id', 'actor_id', 'data'],
+};
+
 export interface EventRow {
   tenant: string;
   event_id: string;
@@ -25,6 +37,17 @@ export interface EventRow {
 export interface RoutedRow {
   table: TableName;
   row: EventRow;
+  /**
+   * The row already serialized as a JSONCompactEachRow line in TABLE_COLUMNS order,
+   * when it was built off the main thread (ingest/kafka/decode-pool.ts); `row` then
+   * holds only tenant, event_id and time for the seen-id check.
+   */
+  line?: string;
+}
+
+/** One JSONCompactEachRow line of a row, columns in TABLE_COLUMNS order. */
+export function toCompactLine(table: TableName, row: EventRow): string {
+  return JSON.stringify(TABLE_COLUMNS[table].map((c) => row[c]));
 }
 
 type Data = Record<string, unknown>;

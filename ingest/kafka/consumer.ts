@@ -17,6 +17,7 @@ import type { EventWriter } from '../event-writer.js';
 import { retryUntilDone, describeRetry, StoppedError } from '../retry.js';
 import { isDataRejection } from '../store-rejections.js';
 import { decodeBatch, type DecodedBatch, type Rejected } from './decode-batch.js';
+import { createDecodePool, type DecodePool } from './decode-pool.js';
 import { sendToDlq } from './dlq.js';
 
 export interface KafkaIngestOptions {
@@ -28,6 +29,8 @@ export interface KafkaIngestOptions {
   retryMaxMs: number;
   /** Partitions processed at once; more overlaps decoding with store round trips. */
   concurrency?: number;
+  /** Decode on a worker thread (default when running compiled; source runs under vitest decode in-thread). */
+  decodeInWorker?: boolean;
 }
 
 export interface KafkaIngest {
@@ -81,6 +84,13 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
   const admin: Admin = kafka.admin();
   let stopping = false;
   let started = false;
+  const MAX_IN_FLIGHT = (o.concurrency ?? 4) * 2;
+  const inFlight = new Set<Promise<void>>();
+  const tails = new Map<string, Promise<boolean>>();
+  const committed = new Map<string, bigint>();
+  let failure: unknown;
+  const inWorker = o.decodeInWorker ?? import.meta.url.endsWith('.js');
+  let pool: DecodePool | undefined;
 
   async function storeRows(payload: EachBatchPayload, decoded: DecodedBatch): Promise<Rejected[]> {
     const { topic } = payload.batch;
@@ -88,7 +98,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       metrics.storeRetries.inc({ operation: 'store' });
       metrics.paused.set(1);
       log.warn({ topic, partition: payload.batch.partition }, describeRetry('store batch', attempt, err, delay));
-      await payload.heartbeat();
+      await payload.heartbeat().catch(() => undefined);
     };
     try {
       const result = await retryUntilDone(() => writer.write(decoded.rows), {
@@ -128,7 +138,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
         metrics.storeRetries.inc({ operation: 'dlq' });
         metrics.paused.set(1);
         log.warn(describeRetry('send to DLQ', attempt, err, delay));
-        await payload.heartbeat();
+        await payload.heartbeat().catch(() => undefined);
       },
     });
     for (const r of rejected) {
@@ -137,41 +147,92 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
     }
   }
 
-  async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0 || stopping) return;
-    const timer = metrics.batchSeconds.startTimer({ topic: batch.topic });
-    const decoded = decodeBatch(batch.topic, batch.partition, batch.messages, o.maxEventBytes);
+  /** Stores a decoded batch; false when stopped before it was stored (it will be redelivered). */
+  async function storeBatch(payload: EachBatchPayload, decoded: DecodedBatch): Promise<boolean> {
     try {
       await dlq(payload, decoded.rejected);
       const refused = await storeRows(payload, decoded);
       await dlq(payload, refused);
+      metrics.paused.set(0);
+      return true;
     } catch (err) {
       if (err instanceof StoppedError) {
-        log.info({ topic: batch.topic, partition: batch.partition }, 'stopped before the batch was stored; it will be redelivered');
-        return;
+        log.info({ topic: payload.batch.topic, partition: payload.batch.partition }, 'stopped before the batch was stored; it will be redelivered');
+        return false;
       }
       throw err;
     }
-    metrics.paused.set(0);
+  }
+
+  async function commit(payload: EachBatchPayload, next: bigint): Promise<boolean> {
+    const { topic, partition } = payload.batch;
+    const key = `${topic}/${partition}`;
+    // Never move a committed offset backwards (work from before a consumer restart may finish late).
+    if ((committed.get(key) ?? -1n) >= next) return true;
     if (payload.isStale()) {
       // The partition moved to another member while we stored: it replays from the
       // last commit there, and the writer's seen-id check stores nothing twice.
-      log.info({ topic: batch.topic, partition: batch.partition }, 'partition reassigned during the batch; leaving the commit to its new owner');
-      return;
+      log.info({ topic, partition }, 'partition reassigned during the batch; leaving the commit to its new owner');
+      return false;
     }
-    // Commit first, then move the fetch position: a crash in between only replays.
     try {
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
+      await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+      committed.set(key, next);
+      return true;
     } catch (err) {
       if (!isRebalance(err)) throw err;
-      log.info({ topic: batch.topic, partition: batch.partition, err: errorMessage(err) }, 'group rebalanced before the commit; the batch will be redelivered and deduplicated');
-      return;
+      log.info({ topic, partition, err: errorMessage(err) }, 'group rebalanced before the commit; the batch will be redelivered and deduplicated');
+      return false;
     }
+  }
+
+  /**
+   * kafkajs fetches the next batches only when eachBatch returns, so a batch is
+   * handed to the pipeline and eachBatch returns at once: the store works on batch N
+   * while Kafka fetches and decodes batch N+1. Offsets are committed per partition
+   * in order, each only after its own batch and every earlier one are stored; a
+   * batch that was not stored stops the commits of its partition until the next
+   * start, which replays from the last commit. At most MAX_IN_FLIGHT batches are
+   * accepted and not yet committed: that bound is the backpressure.
+   */
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    if (failure !== undefined) {
+      const err = failure;
+      failure = undefined;
+      tails.clear();
+      throw err; // kafkajs restarts the consumer, which replays from the last commits
+    }
+    const { batch } = payload;
+    if (batch.messages.length === 0 || stopping) return;
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const timer = metrics.batchSeconds.startTimer({ topic: batch.topic });
+    const decoded = pool
+      ? await pool.decode(batch.topic, batch.partition, batch.messages, o.maxEventBytes)
+      : decodeBatch(batch.topic, batch.partition, batch.messages, o.maxEventBytes);
+    const key = `${batch.topic}/${batch.partition}`;
+    const previous = tails.get(key) ?? Promise.resolve(true);
+    const next = BigInt(batch.lastOffset()) + 1n;
+    const lag = Number(batch.offsetLag());
+    const stored = storeBatch(payload, decoded);
+    const done: Promise<boolean> = Promise.all([previous, stored]).then(async ([earlierOk, ok]) => {
+      if (!earlierOk || !ok) return false;
+      const committedNow = await commit(payload, next);
+      if (committedNow) {
+        metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+        timer();
+      }
+      return committedNow;
+    }).catch((err: unknown) => {
+      log.error({ topic: batch.topic, partition: batch.partition, err: errorMessage(err) }, 'batch failed; the consumer restarts from the last commit');
+      failure = err;
+      return false;
+    });
+    tails.set(key, done);
+    const tracked = done.then(() => undefined);
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+    // Move the fetch position now; the commit above is what a restart resumes from.
     payload.resolveOffset(batch.lastOffset());
-    await payload.heartbeat();
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
-    timer();
   }
 
   async function ensureTopics(): Promise<void> {
@@ -189,6 +250,10 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
   return {
     async start() {
       stopping = false;
+      failure = undefined;
+      tails.clear();
+      committed.clear();
+      if (inWorker) pool ??= createDecodePool();
       await admin.connect();
       await ensureTopics();
       await producer.connect();
@@ -204,10 +269,14 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
     },
     async stop() {
       stopping = true;
+      // Finish (and commit) the batches in hand; a batch still retrying against a dead store is abandoned uncommitted.
+      await Promise.allSettled([...inFlight]);
       if (started) await consumer.stop();
       await consumer.disconnect();
       await producer.disconnect();
       await admin.disconnect();
+      await pool?.close();
+      pool = undefined;
       started = false;
     },
     async reachable(timeoutMs = 2000) {

@@ -21,11 +21,29 @@ export function testKafka(brokers: string): Kafka {
   return new Kafka({ clientId: 'custos-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 }
 
+/**
+ * Creates the topics and waits until every partition has a leader. kafkajs' own
+ * waitForLeaders can fail with "does not host this topic-partition" while a fresh
+ * topic's metadata propagates, so the wait is ours.
+ */
 export async function createTopics(kafka: Kafka, t: TestTopics, partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [t.messages, t.admin, t.dlq].map((topic) => ({ topic, numPartitions: partitions })) });
-  await admin.disconnect();
+  try {
+    const topics = [t.messages, t.admin, t.dlq];
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions })) });
+    for (let i = 0; ; i++) {
+      const ready = await admin.fetchTopicMetadata({ topics }).then(
+        (m) => m.topics.every((x) => x.partitions.length === partitions && x.partitions.every((p) => p.leader >= 0)),
+        () => false,
+      );
+      if (ready) return;
+      if (i > 100) throw new Error(`topics ${topics.join(', ')} have no leaders after 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function produceJson(producer: Producer, topic: string, records: Array<{ key: string; value: unknown }>): Promise<void> {
