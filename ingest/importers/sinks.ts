@@ -30,17 +30,35 @@ function newTotals(): SinkTotals {
   return { events: 0, written: 0, duplicates: 0, byType: {} };
 }
 
+/**
+ * One write is in flight while the importer reads and maps the next batch (measured:
+ * reading and writing take about as long as each other, so overlapping them is the
+ * gain); a second full batch waits for the first, which bounds memory.
+ */
 export function createStoreSink(writer: EventWriter, batchRows = 10_000): ImportSink {
   const totals = newTotals();
   let rows: RoutedRow[] = [];
-  async function flush(): Promise<SinkTotals> {
-    if (rows.length > 0) {
-      const batch = rows;
-      rows = [];
-      const r = await writer.write(batch);
+  let inFlight: Promise<void> | undefined;
+  async function settle(): Promise<void> {
+    const pending = inFlight;
+    inFlight = undefined;
+    await pending;
+  }
+  async function startWrite(): Promise<void> {
+    await settle();
+    if (rows.length === 0) return;
+    const batch = rows;
+    rows = [];
+    inFlight = writer.write(batch).then((r) => {
       totals.written += r.inserted;
       totals.duplicates += r.duplicates;
-    }
+    });
+    // A failure surfaces at the next add or flush; keep it from being reported as unhandled meanwhile.
+    inFlight.catch(() => undefined);
+  }
+  async function flush(): Promise<SinkTotals> {
+    await startWrite();
+    await settle();
     return totals;
   }
   return {
@@ -48,10 +66,10 @@ export function createStoreSink(writer: EventWriter, batchRows = 10_000): Import
       totals.events++;
       totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
       rows.push(toRow(event, origin));
-      if (rows.length >= batchRows) await flush();
+      if (rows.length >= batchRows) await startWrite();
     },
     flush,
-    close: async () => {},
+    close: settle,
   };
 }
 
