@@ -46,7 +46,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 const START = '2025-11-25 00:00:00.000';
 
 /** INSERT ... SELECT FROM numbers: word k of message n has Zipf-like rank floor(V * u^3). */
-async function fill(store: Store, n: number): Promise<void> {
+export async function fill(store: Store, n: number): Promise<void> {
   const vocab = vocabulary();
   const chunk = 1_000_000;
   for (let off = 0; off < n; off += chunk) {
@@ -86,7 +86,7 @@ async function fill(store: Store, n: number): Promise<void> {
  * measure dozens of small parts, each with its own text index, which no real
  * archive has for long.
  */
-async function settle(store: Store): Promise<void> {
+export async function settle(store: Store): Promise<void> {
   const t0 = performance.now();
   for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_deletions']) {
     await store.command('bench: optimize', `OPTIMIZE TABLE ${t} FINAL`, {}, { alter_sync: '2' } as never);

@@ -63,7 +63,7 @@ function wordCondition(words: NonNullable<MessageSearch['words']>): string {
 }
 
 /** Conditions on the created version; only fixed clauses, values are parameters. */
-function createdConditions(s: MessageSearch, withCursor: boolean): string[] {
+function createdConditions(s: MessageSearch, withCursor: boolean, windowed = false): string[] {
   const c = ['tenant = {tenant:String}', "kind = 'created'"];
   if (s.author !== undefined) c.push('author_id = {author:String}');
   if (s.conversation !== undefined) c.push('conversation_id = {conversation:String}');
@@ -79,6 +79,7 @@ function createdConditions(s: MessageSearch, withCursor: boolean): string[] {
   if (!s.includeDeleted) {
     c.push("concat(conversation_id, '\\0', message_id) NOT IN (SELECT concat(conversation_id, '\\0', message_id) FROM message_deletions WHERE tenant = {tenant:String})");
   }
+  if (windowed) c.push(`time >= {win_from:${T}}`);
   if (withCursor && s.after) {
     c.push(`time <= {after_time:${T}}`);
     c.push(`(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
@@ -96,20 +97,42 @@ export const MAX_EDIT_KEYS = 10_000;
  * found through the message_id bloom filter); undefined means "too many, use a
  * subquery"; an empty list drops the second branch.
  */
-export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: readonly string[]): string {
-  const base = createdConditions(s, withCursor).join(' AND ');
-  const cols = 'time, conversation_id, message_id';
-  if (!s.words) return `SELECT ${cols} FROM message_versions WHERE ${base}`;
+interface Branches {
+  /** Created versions that match the words (or all that pass the filters, without words). */
+  first: string;
+  /** Created versions of messages with a matching edit whose created version does not match: disjoint from `first`. */
+  edited?: string;
+}
+
+function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: readonly string[] | undefined, windowed: boolean, cols: string): Branches {
+  const base = createdConditions(s, withCursor, windowed).join(' AND ');
+  if (!s.words) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
   const w = wordCondition(s.words);
   const first = `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}`;
-  if (editKeys && editKeys.length === 0) return first;
+  if (editKeys && editKeys.length === 0) return { first };
   const edited = editKeys
     ? "message_id IN {edit_mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {edit_keys:Array(String)}"
     : `concat(conversation_id, '\\0', message_id) IN (
         SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
-  return `${first}
-    UNION ALL
-    SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited}`;
+  return { first, edited: `SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited} AND NOT ${w}` };
+}
+
+export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: readonly string[], windowed = false): string {
+  const b = matchingBranches(s, withCursor, editKeys, windowed, 'time, conversation_id, message_id');
+  return b.edited ? `${b.first}\n    UNION ALL\n    ${b.edited}` : b.first;
+}
+
+/**
+ * Exact total of a word search without reading the keys of every match: the two
+ * branches are disjoint and a created version is one row per message (the writer
+ * stores each event once), so the total is a sum of counts, which the text index
+ * answers almost alone.
+ */
+async function countWordMatches(store: Store, s: MessageSearch, editKeys: readonly string[] | undefined, params: Record<string, unknown>): Promise<number> {
+  const b = matchingBranches(s, false, editKeys, false, '1');
+  const sql = b.edited ? `SELECT (SELECT count() FROM (${b.first})) + (SELECT count() FROM (${b.edited})) AS total` : `SELECT count() AS total FROM (${b.first})`;
+  const [row] = await store.query<{ total: string }>('messages: word search total', sql, params);
+  return Number(row?.total ?? 0);
 }
 
 interface EditKeyRow { conversation_id: string; message_id: string }
@@ -169,27 +192,49 @@ async function countMatches(store: Store, matching: string, params: Record<strin
   return Number(row?.total ?? 0);
 }
 
+/** Newest-first windows of a word search: a month back from the upper bound, then four times wider each step, then all. */
+const FIRST_WINDOW_MS = 31 * 86_400_000;
+const MAX_WINDOWS = 5;
+
+function storeTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/** Epoch ms of a store time (`YYYY-MM-DD hh:mm:ss.sss`, UTC) or an RFC 3339 string. */
+function epochMs(t: string): number {
+  const iso = t.replace(' ', 'T');
+  return Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
+}
+
 /**
- * Word searches read every match anyway (the text index gives row sets, not time
- * order), so the page and the exact total come from one pass: the total is a window
- * over all matches, the cursor applies after it.
+ * Word searches: the text index gives row sets, not time order, so reading every
+ * match to sort it costs as much as the matches are many. The page is therefore
+ * looked for in widening time windows from the newest end (partition pruning keeps
+ * each step to the months it covers): a window that holds more than a page holds the
+ * newest page overall, because every row in it is newer than every row outside it.
+ * The exact total is its own query, which reads only the keys of the matches.
  */
-async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, matching: string, again: () => string): Promise<SearchPage> {
-  const cursor = s.after
-    ? `WHERE (time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`
-    : '';
-  const rows = await store.query<SearchHit & { total: string }>('messages: word search page', `
-    SELECT time, conversation_id, message_id, total FROM (
-      SELECT time, conversation_id, message_id, uniqExact(conversation_id, message_id) OVER () AS total FROM (${matching})
-    ) ${cursor}
-    ORDER BY time DESC, conversation_id DESC, message_id DESC
-    LIMIT 1 BY conversation_id, message_id
-    LIMIT {limit:UInt32}`, params);
+async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, editKeys: readonly string[] | undefined): Promise<SearchPage> {
+  const matching = (withCursor: boolean, windowed: boolean) => matchingSql(s, withCursor, editKeys, windowed);
+  const total = await countWordMatches(store, s, editKeys, params);
+  if (total === 0) return { hits: [], total: 0, more: false };
+  const upperText = s.after?.time ?? s.toTime;
+  const upper = upperText !== undefined ? epochMs(upperText) + 1 : Date.now() + 86_400_000;
+  const lower = s.fromTime !== undefined ? epochMs(s.fromTime) : undefined;
+  let rows: SearchHit[] = [];
+  for (let step = 0, span = FIRST_WINDOW_MS; step <= MAX_WINDOWS; step++, span *= 4) {
+    const last = step === MAX_WINDOWS || (lower !== undefined && upper - span <= lower);
+    const windowed = !last;
+    const p = windowed ? { ...params, win_from: storeTime(upper - span) } : params;
+    rows = await store.query<SearchHit>('messages: word search page', `
+      SELECT time, conversation_id, message_id FROM (${matching(true, windowed)})
+      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      LIMIT 1 BY conversation_id, message_id
+      LIMIT {limit:UInt32}`, p);
+    if (last || rows.length > s.limit) break;
+  }
   const more = rows.length > s.limit;
-  // No row after the cursor leaves no row to carry the total: count it separately.
-  const total = rows.length > 0 ? Number(rows[0]!.total) : s.after ? await countMatches(store, again(), params) : 0;
-  const hits = (more ? rows.slice(0, s.limit) : rows).map(({ time, conversation_id, message_id }) => ({ time, conversation_id, message_id }));
-  return { hits, total, more };
+  return { hits: more ? rows.slice(0, s.limit) : rows, total, more };
 }
 
 export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
@@ -205,8 +250,8 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
       params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
     }
     pageSql = (withCursor) => matchingSql(s, withCursor, keys);
+    if (s.words) return wordSearchPage(store, s, params, keys);
   }
-  if (s.words && !isAuthorOnly(s)) return wordSearchPage(store, s, params, pageSql(false), () => pageSql(false));
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
     ORDER BY time DESC, conversation_id DESC, message_id DESC
