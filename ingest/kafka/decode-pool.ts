@@ -40,19 +40,14 @@ export interface DecodePool {
 }
 
 export function createDecodePool(): DecodePool {
-  // Resolved beside this file, so it works from dist/ (the only place it runs: vitest runs source, but the
-  // consumer falls back to in-thread decoding there; see consumer.ts).
-  const worker = new Worker(new URL('./decode-worker.js', import.meta.url));
-  worker.unref();
   const pending = new Map<number, { records: readonly SourceRecord[]; resolve: (d: DecodedBatch) => void; reject: (e: unknown) => void }>();
   let next = 0;
+  let closing = false;
   const failAll = (err: unknown) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`decode worker exited with code ${code}`)));
-  worker.on('message', (res: DecodeResponse) => {
+  const onMessage = (res: DecodeResponse) => {
     const p = pending.get(res.id);
     if (!p) return;
     pending.delete(res.id);
@@ -62,21 +57,34 @@ export function createDecodePool(): DecodePool {
       rowRecords: res.rows.map((r) => p.records[r.index]!),
       rejected: res.rejected.map((r) => ({ record: p.records[r.index]!, reason: r.reason, detail: r.detail, step: 'validate' as const })),
     });
-  });
+  };
+  // A worker that dies (out of memory, a bug) fails the batches it held, which the
+  // consumer replays after its restart; the next decode starts a new worker.
+  let worker: Worker | undefined;
+  const spawn = (): Worker => {
+    const w = new Worker(new URL('./decode-worker.js', import.meta.url));
+    w.on('message', onMessage);
+    w.on('error', failAll);
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      if (!closing) failAll(new Error(`decode worker exited with code ${code}`));
+    });
+    return w;
+  };
   return {
     decode(topic, partition, records, maxEventBytes) {
-      return new Promise((resolve, reject) => {
+      const w = (worker ??= spawn());
+      return new Promise<DecodedBatch>((resolve, reject) => {
         const id = next++;
         pending.set(id, { records, resolve, reject });
-        worker.ref();
         const req: DecodeRequest = { id, topic, partition, maxEventBytes, values: records.map((r) => r.value), offsets: records.map((r) => r.offset) };
-        worker.postMessage(req);
-      }).finally(() => {
-        if (pending.size === 0) worker.unref();
-      }) as Promise<DecodedBatch>;
+        w.postMessage(req);
+      });
     },
     async close() {
-      await worker.terminate();
+      closing = true;
+      await worker?.terminate();
+      worker = undefined;
     },
   };
 }
