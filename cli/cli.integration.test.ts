@@ -1,7 +1,7 @@
 /** The `custos` command as a user runs it: one-line failures, the data-dir lock, stats keys, demo. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { runCli, startCli } from '../test/helpers/cli.js';
+import { killStartedCli, runCli, startCli } from '../test/helpers/cli.js';
 import { testDataDir } from '../test/helpers/store.js';
 import { waitFor } from '../test/helpers/events.js';
 
@@ -11,7 +11,10 @@ const dir = (label: string) => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(async () => {
+  await killStartedCli();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 
 describe('custos CLI', () => {
   it('stops on bad configuration with one line naming the variable', () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
-import { startCli, type Running } from '../test/helpers/cli.js';
+import { killStartedCli, startCli, type Running } from '../test/helpers/cli.js';
 import { testDataDir } from '../test/helpers/store.js';
 import { cloudEvent, DATA_BY_TYPE, waitFor } from '../test/helpers/events.js';
 import { createTopics, produceJson, testKafka, uniqueTopics } from '../test/helpers/kafka.js';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   await producer.connect();
 });
 afterAll(async () => {
+  await killStartedCli();
   await producer?.disconnect();
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });

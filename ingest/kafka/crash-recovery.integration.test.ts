@@ -10,7 +10,7 @@ import { createStore } from '../../common/store/store.js';
 import { cloudEvent, waitFor } from '../../test/helpers/events.js';
 import { createTopics, groupLag, produceJson, testKafka, uniqueTopics } from '../../test/helpers/kafka.js';
 import { testConfig, testDataDir } from '../../test/helpers/store.js';
-import { startCli, type Running } from '../../test/helpers/cli.js';
+import { killStartedCli, startCli, type Running } from '../../test/helpers/cli.js';
 
 const TOTAL = 40_000;
 const topics = uniqueTopics('crash');
@@ -32,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await killStartedCli();
   await producer?.disconnect();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -22,9 +22,23 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills what a test started and did not stop (a failed assertion skips its own cleanup); call it in afterAll. */
+export async function killStartedCli(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    })),
+  );
+}
+
 export function startCli(args: string[], env: Record<string, string>): Running {
   assertBuilt();
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout!.resume();
