@@ -81,6 +81,18 @@ export const EVENT_TYPES = [...MESSAGE_EVENT_TYPES, ...ADMIN_EVENT_TYPES];
 
 export type EventData<T extends EventType> = z.infer<(typeof dataSchemas)[T]>;
 
+/** A CloudEvent as it travels on Kafka, before validation (producers, importers, tests). */
+export interface WireEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  tenant: string;
+  data: Record<string, unknown>;
+  [extension: string]: unknown;
+}
+
 /** Tenant ids appear in URL paths and file names, so they are kept to a safe alphabet. */
 export const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

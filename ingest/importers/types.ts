@@ -6,21 +6,13 @@
  * sink, so there is one validation and storage path.
  */
 import type { ExportFiles } from './export-files.js';
+import type { WireEvent } from '../../common/events/schemas.js';
 
 export const IMPORT_FORMATS = ['slack', 'mattermost', 'teams', 'chatlog', 'events'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** A CloudEvent as it would travel on Kafka (validated later, not here). */
-export interface RawEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  tenant: string;
-  data: Record<string, unknown>;
-  [extension: string]: unknown;
-}
+export type RawEvent = WireEvent;
 
 /** Where in the export a record is: a file inside the export and a line (`#12`) or JSON path (`#[3].reactions[0]`). */
 export interface Location {

@@ -1,17 +1,8 @@
 /** CloudEvents for tests: one valid event of every type of the contract, and builders. */
 import { randomUUID } from 'node:crypto';
-import type { EventType } from '../../common/events/schemas.js';
+import type { EventType, WireEvent } from '../../common/events/schemas.js';
 
-export interface CloudEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  tenant: string;
-  data: Record<string, unknown>;
-  [ext: string]: unknown;
-}
+export type CloudEvent = WireEvent;
 
 export function cloudEvent(type: string, data: Record<string, unknown>, o: Partial<CloudEvent> = {}): CloudEvent {
   return {
