@@ -40,6 +40,21 @@ describe('validateEvent', () => {
   });
 });
 
+describe('data_base64 (CloudEvents JSON format)', () => {
+  it('decodes JSON data carried base64-encoded', () => {
+    const { data, ...rest } = base;
+    const r = validateEvent({ ...rest, datacontenttype: 'application/json', data_base64: Buffer.from(JSON.stringify(data)).toString('base64') });
+    expect(r).toMatchObject({ ok: true, id: 'evt-1', data: { message_id: 'm1', text: 'hello' }, extra: '' });
+  });
+
+  it('rejects data_base64 that is not JSON, or given with data', () => {
+    const { data, ...rest } = base;
+    expect(validateEvent({ ...rest, data_base64: Buffer.from([0xff, 0x00]).toString('base64') })).toMatchObject({ ok: false, reason: 'invalid_envelope', detail: expect.stringContaining('data_base64') });
+    expect(validateEvent({ ...base, data_base64: 'e30=' })).toMatchObject({ ok: false, reason: 'invalid_envelope', detail: expect.stringContaining('data_base64') });
+    expect(data).toBeDefined();
+  });
+});
+
 describe('parseRecord', () => {
   it('rejects non-JSON, non-objects, oversize and invalid UTF-8 with reasons', () => {
     expect(parseRecord(Buffer.from('{nope'), 1000)).toMatchObject({ ok: false, reason: 'not_json' });

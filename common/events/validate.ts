@@ -61,12 +61,34 @@ function extrasOf(raw: Record<string, unknown>, data: Record<string, unknown>, k
   return JSON.stringify({ ...(ext ? { ext } : {}), ...(unknownData ? { data: unknownData } : {}) });
 }
 
+/**
+ * CloudEvents' JSON format may carry the data base64-encoded in `data_base64`
+ * instead of `data`; with a JSON content type that is the same event, so it is
+ * decoded here and validated like any other.
+ */
+function fromDataBase64(raw: Record<string, unknown>): { event: Record<string, unknown>; rejection?: undefined } | { rejection: Rejection } {
+  if (!('data_base64' in raw)) return { event: raw };
+  if ('data' in raw) return { rejection: reject('invalid_envelope', 'data_base64: must not be given together with data') };
+  const encoded = raw.data_base64;
+  if (typeof encoded !== 'string') return { rejection: reject('invalid_envelope', 'data_base64: must be a base64 string') };
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    return { rejection: reject('invalid_envelope', 'data_base64: does not decode to JSON (only JSON data is part of the contract)') };
+  }
+  const { data_base64: _encoded, ...rest } = raw;
+  return { event: { ...rest, data } };
+}
+
 /** Validates an already-parsed JSON value against the contract. */
 export function validateEvent(value: unknown): ParseResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return reject('not_object', `record is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}, not a JSON object`);
   }
-  const raw = value as Record<string, unknown>;
+  const decoded = fromDataBase64(value as Record<string, unknown>);
+  if (decoded.rejection) return decoded.rejection;
+  const raw = decoded.event;
   const env = envelope.safeParse(raw);
   if (!env.success) return reject('invalid_envelope', firstIssue('', env.error));
   const e = env.data;
