@@ -139,6 +139,28 @@ describe('Kafka ingest', () => {
     }
   });
 
+  it('reads batches compressed with gzip, snappy, lz4 and zstd, as other producers write them', async () => {
+    const t = 'codecs';
+    const { CompressionCodecs, CompressionTypes } = await import('kafkajs');
+    const { ZstdCodec } = (await import('zstd-codec')) as { ZstdCodec: { run(f: (z: { Simple: new () => { compress(b: Uint8Array): Uint8Array } }) => void): void } };
+    const simple = await new Promise<{ compress(b: Uint8Array): Uint8Array }>((resolve) => ZstdCodec.run((z) => resolve(new z.Simple())));
+    const codecs = CompressionCodecs as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+    const readOnlyZstd = codecs[CompressionTypes.ZSTD]!;
+    // Custos only reads zstd; this test producer writes it with a second implementation.
+    codecs[CompressionTypes.ZSTD] = () => ({ compress: async (e) => Buffer.from(simple.compress(e.buffer)), decompress: readOnlyZstd().decompress });
+    try {
+      const types = [CompressionTypes.GZIP, CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD];
+      for (const [k, compression] of types.entries()) {
+        const events = Array.from({ length: 50 }, (_, i) => cloudEvent('message.created', { ...DATA_BY_TYPE['message.created'], message_id: `z${k}-${i}`, text: `compressed ${k} ${'lorem ipsum '.repeat(20)}` }, { id: `codec-${k}-${i}`, tenant: t }));
+        await producer.send({ topic: topics.messages, compression, acks: -1, messages: events.map((e) => ({ key: 'C1', value: JSON.stringify(e) })) });
+      }
+      await drained();
+      expect(await count(`SELECT count() AS n FROM message_versions WHERE tenant = {t:String}`, { t })).toBe(200);
+    } finally {
+      codecs[CompressionTypes.ZSTD] = readOnlyZstd;
+    }
+  });
+
   it('pauses while the store refuses writes and catches up after, losing nothing', async () => {
     const t = 'outage';
     await ts.store.command('test: take the table away', 'DETACH TABLE message_versions');

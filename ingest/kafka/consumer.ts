@@ -18,6 +18,7 @@ import { retryUntilDone, describeRetry, StoppedError } from '../retry.js';
 import { isDataRejection } from '../store-rejections.js';
 import { decodeBatch, type DecodedBatch, type Rejected } from './decode-batch.js';
 import { createDecodePool, type DecodePool } from './decode-pool.js';
+import { registerCompressionCodecs } from './codecs.js';
 import { sendToDlq } from './dlq.js';
 
 export interface KafkaIngestOptions {
@@ -61,6 +62,7 @@ function kafkaLogLevel(log: Logger): logLevel {
 
 export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps): KafkaIngest {
   const { writer, metrics, log } = deps;
+  registerCompressionCodecs();
   const kafka = new Kafka({
     clientId: o.clientId,
     brokers: o.brokers,
