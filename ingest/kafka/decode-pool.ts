@@ -6,9 +6,8 @@
  * `decodeBatch`, with each row carrying its insert line.
  */
 import { Worker } from 'node:worker_threads';
-import type { RejectReason } from '../../common/events/validate.js';
 import type { RoutedRow, TableName } from '../../common/events/rows.js';
-import type { DecodedBatch, SourceRecord } from './decode-batch.js';
+import type { DecodedBatch, Rejected, SourceRecord } from './decode-batch.js';
 
 export interface DecodeRequest {
   id: number;
@@ -31,7 +30,7 @@ export interface WireRow {
 export interface DecodeResponse {
   id: number;
   rows: WireRow[];
-  rejected: Array<{ index: number; reason: RejectReason; detail: string }>;
+  rejected: Array<{ index: number; reason: Rejected['reason']; detail: string }>;
 }
 
 export interface DecodePool {
