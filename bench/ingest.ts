@@ -21,6 +21,7 @@ import { createKafkaIngest } from '../ingest/kafka/consumer.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { migrate } from '../migrations/runner.js';
 import { packageRoot } from '../common/paths.js';
+import { fromStoreTime, toStoreTime } from '../common/events/time.js';
 import { startBroker } from './lib/kafka-broker.js';
 import { fmt, summarize, until } from './lib/stats.js';
 
@@ -107,7 +108,7 @@ async function measureLatency(producer: Producer, store: Store, topic: string, t
     while (polling || delays.length < total) {
       // Look 5 s behind the newest stamp seen: blocks written concurrently (the reference has two consumers)
       // can commit out of stamp order; ids already seen are skipped by the producedAt map.
-      const since = new Date(Date.parse(lastIngested.replace(' ', 'T') + 'Z') - 5000).toISOString().replace('T', ' ').slice(0, 23);
+      const since = toStoreTime(Date.parse(fromStoreTime(lastIngested)) - 5000);
       const rows = await store.query<{ event_id: string; ingested_at: string }>('bench: poll',
         `SELECT event_id, ingested_at FROM ${table} WHERE tenant = {t:String} AND ingested_at >= {since:DateTime64(3, 'UTC')}`, { t: tenant, since });
       const now = performance.now();

@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../common/store/store.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
+import { fromStoreTime } from '../../common/events/time.js';
 import { ROLES, type Role } from '../../policies/scopes.js';
 import { isRole } from '../../policies/authorize.js';
 
@@ -57,7 +58,7 @@ interface TokenRow {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-const storeTime = (s: string | null) => (s === null ? null : new Date(s.replace(' ', 'T') + 'Z').toISOString());
+const storeTime = (s: string | null) => (s === null ? null : fromStoreTime(s));
 
 function toToken(r: TokenRow): ApiToken {
   return {

@@ -19,6 +19,7 @@
  */
 import type { Store } from '../store/store.js';
 import { phrasePattern } from './tokens.js';
+import { toStoreTime } from '../events/time.js';
 
 export type WordMode = 'all' | 'any' | 'phrase';
 
@@ -196,10 +197,6 @@ async function countMatches(store: Store, matching: string, params: Record<strin
 const FIRST_WINDOW_MS = 31 * 86_400_000;
 const MAX_WINDOWS = 5;
 
-function storeTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
-}
-
 /** Epoch ms of a store time (`YYYY-MM-DD hh:mm:ss.sss`, UTC) or an RFC 3339 string. */
 function epochMs(t: string): number {
   const iso = t.replace(' ', 'T');
@@ -225,7 +222,7 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
   for (let step = 0, span = FIRST_WINDOW_MS; step <= MAX_WINDOWS; step++, span *= 4) {
     const last = step === MAX_WINDOWS || (lower !== undefined && upper - span <= lower);
     const windowed = !last;
-    const p = windowed ? { ...params, win_from: storeTime(upper - span) } : params;
+    const p = windowed ? { ...params, win_from: toStoreTime(upper - span) } : params;
     rows = await store.query<SearchHit>('messages: word search page', `
       SELECT time, conversation_id, message_id FROM (${matching(true, windowed)})
       ORDER BY time DESC, conversation_id DESC, message_id DESC
