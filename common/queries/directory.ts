@@ -59,6 +59,8 @@ export function toMembershipEvent(r: MembershipEventRow): MembershipEvent {
 
 export interface Page<T> { items: T[]; total: number; more: boolean }
 
+const CONVERSATION_COLUMNS = 'conversation_id, name, conversation_type, created_by, created_at, archived, updated_at';
+
 export interface ConversationFilter { tenant: string; conversationType?: string; archived?: boolean; limit: number; afterId?: string }
 
 function conversationConditions(f: ConversationFilter, withCursor: boolean): string {
@@ -72,7 +74,7 @@ function conversationConditions(f: ConversationFilter, withCursor: boolean): str
 export async function listConversations(store: Store, f: ConversationFilter): Promise<Page<Conversation>> {
   const params = defined({ tenant: f.tenant, conversation_type: f.conversationType, archived: f.archived, after: f.afterId, limit: f.limit + 1 });
   const rows = await store.query<Omit<ConversationRow, 'member_count'>>('conversations: list', `
-    SELECT conversation_id, name, conversation_type, created_by, created_at, archived, updated_at FROM conversations_current
+    SELECT ${CONVERSATION_COLUMNS} FROM conversations_current
     WHERE ${conversationConditions(f, true)} ORDER BY conversation_id LIMIT {limit:UInt32}`, params);
   const [total] = await store.query<{ total: string }>('conversations: total', `SELECT count() AS total FROM conversations_current WHERE ${conversationConditions(f, false)}`, params);
   const more = rows.length > f.limit;
@@ -90,7 +92,7 @@ export async function getConversation(store: Store, tenant: string, conversation
   const params = { tenant, id: conversationId };
   const [rows, members, history] = await Promise.all([
     store.query<Omit<ConversationRow, 'member_count'>>('conversation: get', `
-      SELECT conversation_id, name, conversation_type, created_by, created_at, archived, updated_at FROM conversations_current
+      SELECT ${CONVERSATION_COLUMNS} FROM conversations_current
       WHERE tenant = {tenant:String} AND conversation_id = {id:String}`, params),
     store.query<{ user_id: string; changed_at: string }>('conversation: members', `
       SELECT user_id, changed_at FROM memberships_current WHERE tenant = {tenant:String} AND conversation_id = {id:String} AND is_member ORDER BY user_id`, params),
