@@ -8,6 +8,7 @@ import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { describeRetry, retryUntilDone, StoppedError } from '../ingest/retry.js';
 import { errorMessage } from '../common/errors.js';
+import type { Stoppable } from '../common/lifecycle.js';
 
 export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics, log: Logger): KafkaIngest | undefined {
   if (!config.kafka) return undefined;
@@ -20,14 +21,16 @@ export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics,
 /**
  * Starts ingest without holding the rest of the process hostage: while Kafka is
  * unreachable the API keeps answering (and /readyz says `kafka: down`), and the
- * start is retried with backoff until it works or the process stops.
+ * start is retried with backoff until it works or the process stops. Stopping
+ * ends the retries, waits for them, then stops ingest.
  */
-export function startIngestInBackground(ingest: KafkaIngest, log: Logger, stopped: () => boolean): Promise<void> {
-  return retryUntilDone(() => ingest.start(), {
+export function startIngestInBackground(ingest: KafkaIngest, log: Logger): Stoppable {
+  let stopping = false;
+  const starting = retryUntilDone(() => ingest.start(), {
     operation: 'start Kafka ingest',
     maxDelayMs: 30_000,
     initialDelayMs: 1000,
-    stopped,
+    stopped: () => stopping,
     onRetry: async (attempt, err, delay) => {
       log.warn(describeRetry('start Kafka ingest', attempt, err, delay));
       await ingest.stop().catch(() => undefined);
@@ -35,4 +38,12 @@ export function startIngestInBackground(ingest: KafkaIngest, log: Logger, stoppe
   }).catch((err: unknown) => {
     if (!(err instanceof StoppedError)) log.error({ err: errorMessage(err) }, 'Kafka ingest did not start');
   });
+  return {
+    name: 'ingest',
+    async stop() {
+      stopping = true;
+      await starting;
+      await ingest.stop();
+    },
+  };
 }

@@ -20,9 +20,7 @@ export function registerIngest(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log)!;
-      let stopping = false;
-      const starting = startIngestInBackground(ingest, log, () => stopping);
-      life.add({ name: 'ingest', stop: async () => { stopping = true; await starting; await ingest.stop(); } });
+      life.add(startIngestInBackground(ingest, log));
       const metricsPort = Number(opts.metricsPort);
       if (metricsPort > 0) {
         const server = createServer((req, res) => {

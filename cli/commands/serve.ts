@@ -18,11 +18,7 @@ export function registerServe(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log);
-      let stopping = false;
-      if (ingest) {
-        const starting = startIngestInBackground(ingest, log, () => stopping);
-        life.add({ name: 'ingest', stop: async () => { stopping = true; await starting; await ingest.stop(); } });
-      }
+      if (ingest) life.add(startIngestInBackground(ingest, log));
       // Loaded here so commands that never serve HTTP do not load the API.
       const { buildSecurity, createApp } = await import('../../api/app.js');
       // Listen first so the public URL (OIDC redirect URI) knows the port, then attach the app.
