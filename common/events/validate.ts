@@ -7,6 +7,8 @@ import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { ENVELOPE_KEYS, dataSchemas, envelope, type EventType } from './schemas.js';
 import { parseRfc3339 } from './time.js';
+import { checkShape } from './shape-limits.js';
+import { contentModeOf, fromBinaryMode, structuredFormatProblem, type RecordHeaders } from './content-mode.js';
 
 export type RejectReason =
   | 'too_large'
@@ -15,7 +17,9 @@ export type RejectReason =
   | 'invalid_envelope'
   | 'unknown_type'
   | 'invalid_data'
-  | 'bad_time';
+  | 'bad_time'
+  | 'too_deep'
+  | 'too_wide';
 
 export interface Rejection {
   ok: false;
@@ -48,7 +52,12 @@ function firstIssue(prefix: string, error: z.ZodError): string {
   return `${path}: ${missing ? 'is required' : issue.message}`;
 }
 
-function extrasOf(raw: Record<string, unknown>, data: Record<string, unknown>, known: Record<string, unknown>): string {
+/**
+ * Unknown data fields and extension attributes, serialized for `extra`. They are the
+ * only part of an event kept as free-form JSON (every known field has a flat type),
+ * so their shape is checked here, before anything serializes them.
+ */
+function extrasOf(raw: Record<string, unknown>, data: Record<string, unknown>, known: Record<string, unknown>): string | Rejection {
   let ext: Record<string, unknown> | undefined;
   for (const key of Object.keys(raw)) {
     if (!ENVELOPE_KEYS.has(key)) (ext ??= {})[key] = raw[key];
@@ -58,6 +67,8 @@ function extrasOf(raw: Record<string, unknown>, data: Record<string, unknown>, k
     if (!(key in known)) (unknownData ??= {})[key] = data[key];
   }
   if (!ext && !unknownData) return '';
+  const violation = (ext && checkShape(ext, '', 1)) || (unknownData && checkShape(unknownData, 'data', 1));
+  if (violation) return reject(violation.reason, violation.detail.replace(/^\./, ''));
   return JSON.stringify({ ...(ext ? { ext } : {}), ...(unknownData ? { data: unknownData } : {}) });
 }
 
@@ -98,6 +109,8 @@ export function validateEvent(value: unknown): ParseResult {
   if (timeMs === undefined) return reject('bad_time', `time: "${e.time.slice(0, 64)}" is not an RFC 3339 date-time with an offset`);
   const data = schema.safeParse(e.data);
   if (!data.success) return reject('invalid_data', firstIssue('data', data.error));
+  const extra = extrasOf(raw, e.data, schema.shape);
+  if (typeof extra !== 'string') return extra;
   return {
     ok: true,
     id: e.id,
@@ -106,21 +119,42 @@ export function validateEvent(value: unknown): ParseResult {
     type: e.type as EventType,
     timeMs,
     data: data.data as Record<string, unknown>,
-    extra: extrasOf(raw, e.data, schema.shape),
+    extra,
   };
 }
 
-/** Parses and validates one record's bytes; `maxBytes` is the configured size limit. */
-export function parseRecord(value: Buffer | string | null | undefined, maxBytes: number): ParseResult {
-  if (value === null || value === undefined) return reject('not_json', 'record has no value (tombstone)');
-  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+/**
+ * Parses and validates one record's bytes; `maxBytes` is the configured size limit.
+ * `headers` are the Kafka record's: they choose the CloudEvents content mode
+ * (common/events/content-mode.ts) and count towards the size.
+ */
+export function parseRecord(value: Buffer | string | null | undefined, maxBytes: number, headers?: RecordHeaders): ParseResult {
+  const mode = contentModeOf(headers);
+  if (mode === 'structured' && (value === null || value === undefined)) return reject('not_json', 'record has no value (tombstone)');
+  const size = (value === null || value === undefined ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length) + (mode === 'binary' ? headerBytes(headers!) : 0);
   if (size > maxBytes) return reject('too_large', `record is ${size} bytes, over the limit of ${maxBytes} (CUSTOS_MAX_EVENT_BYTES)`);
-  if (typeof value !== 'string' && !isUtf8(value)) return reject('not_json', 'record is not valid UTF-8');
+  if (value && typeof value !== 'string' && !isUtf8(value)) return reject('not_json', 'record is not valid UTF-8');
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : value.toString('utf8');
+  if (mode === 'binary') {
+    const built = fromBinaryMode(headers!, text);
+    return built.ok ? validateEvent(built.event) : reject('invalid_envelope', built.detail);
+  }
+  const formatProblem = structuredFormatProblem(headers);
+  if (formatProblem) return reject('invalid_envelope', formatProblem);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     return reject('not_json', `not valid JSON: ${(err as Error).message.slice(0, 200)}`);
   }
   return validateEvent(parsed);
+}
+
+function headerBytes(headers: RecordHeaders): number {
+  let n = 0;
+  for (const [name, v] of Object.entries(headers)) {
+    n += Buffer.byteLength(name);
+    for (const part of Array.isArray(v) ? v : v === undefined ? [] : [v]) n += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+  }
+  return n;
 }

@@ -15,9 +15,9 @@ export interface SourceRecord {
 
 export interface Rejected {
   record: SourceRecord;
-  reason: RejectReason | 'store_rejected';
+  reason: RejectReason | 'store_rejected' | 'step_failed';
   detail: string;
-  step: 'validate' | 'store';
+  step: 'validate' | 'decode' | 'store';
 }
 
 export interface DecodedBatch {
@@ -27,18 +27,32 @@ export interface DecodedBatch {
   rejected: Rejected[];
 }
 
+/**
+ * A step that throws for one record (a bug its input found) must not stop the
+ * partition: the record goes to the DLQ with the error as its reason and the rest
+ * of the batch goes on.
+ */
+export function stepFailure(record: SourceRecord, step: Rejected['step'], err: unknown): Rejected {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { record, reason: 'step_failed', detail: `${step} threw ${message}`.slice(0, 500), step };
+}
+
 export function decodeBatch(topic: string, partition: number, records: readonly SourceRecord[], maxEventBytes: number): DecodedBatch {
   const rows: RoutedRow[] = [];
   const rowRecords: SourceRecord[] = [];
   const rejected: Rejected[] = [];
   const originPrefix = `kafka:${topic}/${partition}/`;
   for (const record of records) {
-    const parsed = parseRecord(record.value, maxEventBytes);
-    if (parsed.ok) {
-      rows.push(toRow(parsed, originPrefix + record.offset));
-      rowRecords.push(record);
+    try {
+      const parsed = parseRecord(record.value, maxEventBytes, record.headers);
+      if (parsed.ok) {
+        rows.push(toRow(parsed, originPrefix + record.offset));
+        rowRecords.push(record);
+      }
+      else rejected.push({ record, reason: parsed.reason, detail: parsed.detail, step: 'validate' });
+    } catch (err) {
+      rejected.push(stepFailure(record, 'decode', err));
     }
-    else rejected.push({ record, reason: parsed.reason, detail: parsed.detail, step: 'validate' });
   }
   return { rows, rowRecords, rejected };
 }

@@ -6,6 +6,7 @@
  * `decodeBatch`, with each row carrying its insert line.
  */
 import { Worker } from 'node:worker_threads';
+import type { IHeaders } from 'kafkajs';
 import type { RoutedRow, TableName } from '../../common/events/rows.js';
 import type { DecodedBatch, Rejected, SourceRecord } from './decode-batch.js';
 
@@ -16,6 +17,8 @@ export interface DecodeRequest {
   maxEventBytes: number;
   values: Array<Uint8Array | null>;
   offsets: string[];
+  /** Record headers, only for records that have any (they choose the CloudEvents content mode). */
+  headers: Array<IHeaders | undefined>;
 }
 
 export interface WireRow {
@@ -30,7 +33,19 @@ export interface WireRow {
 export interface DecodeResponse {
   id: number;
   rows: WireRow[];
-  rejected: Array<{ index: number; reason: Rejected['reason']; detail: string }>;
+  rejected: Array<{ index: number; reason: Rejected['reason']; detail: string; step: Rejected['step'] }>;
+}
+
+export interface DecodeFailure {
+  id: number;
+  error: string;
+}
+
+export class DecodeWorkerError extends Error {
+  constructor(message: string) {
+    super(`decode worker failed on a batch: ${message}`);
+    this.name = 'DecodeWorkerError';
+  }
 }
 
 export interface DecodePool {
@@ -46,15 +61,19 @@ export function createDecodePool(): DecodePool {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  const onMessage = (res: DecodeResponse) => {
+  const onMessage = (res: DecodeResponse | DecodeFailure) => {
     const p = pending.get(res.id);
     if (!p) return;
     pending.delete(res.id);
+    if ('error' in res) {
+      p.reject(new DecodeWorkerError(res.error));
+      return;
+    }
     const rows: RoutedRow[] = res.rows.map((r) => ({ table: r.table, row: { tenant: r.tenant, event_id: r.eventId, time: r.time, source: '', extra: '', origin: '' }, line: r.line }));
     p.resolve({
       rows,
       rowRecords: res.rows.map((r) => p.records[r.index]!),
-      rejected: res.rejected.map((r) => ({ record: p.records[r.index]!, reason: r.reason, detail: r.detail, step: 'validate' as const })),
+      rejected: res.rejected.map((r) => ({ record: p.records[r.index]!, reason: r.reason, detail: r.detail, step: r.step })),
     });
   };
   // A worker that dies (out of memory, a bug) fails the batches it held, which the
@@ -76,7 +95,7 @@ export function createDecodePool(): DecodePool {
       return new Promise<DecodedBatch>((resolve, reject) => {
         const id = next++;
         pending.set(id, { records, resolve, reject });
-        const req: DecodeRequest = { id, topic, partition, maxEventBytes, values: records.map((r) => r.value), offsets: records.map((r) => r.offset) };
+        const req: DecodeRequest = { id, topic, partition, maxEventBytes, values: records.map((r) => r.value), offsets: records.map((r) => r.offset), headers: records.map((r) => (r.headers && Object.keys(r.headers).length > 0 ? r.headers : undefined)) };
         w.postMessage(req);
       });
     },
