@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import type { Kafka, Producer } from 'kafkajs';
 import { killStartedCli, startCli, type Running } from '../test/helpers/cli.js';
 import { testDataDir } from '../test/helpers/store.js';
@@ -49,7 +52,7 @@ describe('custos serve', () => {
       const r = await fetch(`${s.url()}/readyz`);
       return r.status === 200 ? r.json() : undefined;
     }, 30_000);
-    expect(ready).toEqual({ status: 'ready', checks: { store: 'ok', kafka: 'ok' } });
+    expect(ready).toMatchObject({ status: 'ready', checks: { store: 'ok', kafka: 'ok', ingest: 'consuming' }, ingest: { state: 'consuming', partitions: 4, restarts: 0 } });
     await produceJson(producer, topics.messages, [
       { key: 'C1', value: cloudEvent('message.created', DATA_BY_TYPE['message.created'], { tenant: 'srv' }) },
       { key: 'C1', value: 'not json' },
@@ -61,6 +64,9 @@ describe('custos serve', () => {
       return committed && /custos_ingest_records_total\{topic="[^"]+",result="stored"\} 1/.test(text) ? text : undefined;
     }, 30_000);
     expect(metrics).toMatch(/custos_ingest_dlq_total\{topic="[^"]+",reason="not_json"\} 1/);
+    expect(metrics).toMatch(/^custos_ingest_up 1$/m);
+    expect(metrics).toMatch(/^custos_ingest_state\{state="consuming"\} 1$/m);
+    expect(metrics).toMatch(/^custos_ingest_assigned_partitions 4$/m);
     expect(await stop(s.run)).toBe(0);
     expect(s.run.stderr()).toContain('custos serve: stopped on SIGTERM');
   });
@@ -68,10 +74,50 @@ describe('custos serve', () => {
   it('keeps answering while Kafka is unreachable, and says so in /readyz', async () => {
     const s = serve({ KAFKA_BROKERS: '127.0.0.1:1' });
     await waitFor('serve to listen', async () => s.url() !== '', 30_000);
-    const r = await fetch(`${s.url()}/readyz`);
-    expect(r.status).toBe(503);
-    expect(await r.json()).toEqual({ status: 'not ready', checks: { store: 'ok', kafka: 'down' } });
+    const body = await waitFor('the failed start to show', async () => {
+      const r = await fetch(`${s.url()}/readyz`);
+      expect(r.status).toBe(503);
+      const b = (await r.json()) as { checks: { ingest: string } };
+      return b.checks.ingest === 'crashed' ? b : undefined;
+    }, 30_000);
+    expect(body).toMatchObject({ status: 'not ready', checks: { store: 'ok', kafka: 'down', ingest: 'crashed' } });
     expect((await fetch(`${s.url()}/healthz`)).status).toBe(200);
     expect(await stop(s.run)).toBe(0);
   });
+
+  it('answers a request that arrives during start-up (503 starting, Retry-After), then serves', async () => {
+    // An IdP whose discovery takes 4 s holds serve in its start-up window.
+    const idp = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+        issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`,
+        response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
+      })), req.url?.startsWith('/.well-known/') ? 4000 : 0);
+    }).listen(0, '127.0.0.1');
+    await once(idp, 'listening');
+    const port = await freePort();
+    try {
+      const s = serve({ PORT: String(port), OIDC_ISSUER: `http://127.0.0.1:${(idp.address() as AddressInfo).port}`, OIDC_CLIENT_ID: 'custos' });
+      const during = await waitFor('the port to answer', async () => fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined), 30_000);
+      expect(s.url(), 'still starting when the first answer came').toBe('');
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('1');
+      expect(during.headers.get('content-type')).toBe('application/problem+json');
+      expect(await during.json()).toMatchObject({ status: 503, title: 'Starting', type: expect.stringMatching(/starting$/) });
+      await waitFor('serve to finish starting', async () => s.url() !== '', 30_000);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect(await stop(s.run)).toBe(0);
+    } finally {
+      idp.close();
+    }
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -12,17 +12,49 @@ export interface IngestMetrics {
   lag: Gauge<'topic' | 'partition'>;
   storeRetries: Counter<'operation'>;
   paused: Gauge;
+  crashes: Counter;
+  restarts: Counter;
+  /** Where the ingest state gauges read from at scrape time (set by the consumer). */
+  reportHealth(source: () => IngestHealthSample): void;
 }
+
+/** What the ingest state gauges show; the consumer's own health type is a superset. */
+export interface IngestHealthSample {
+  state: string;
+  consuming: boolean;
+  partitions: number;
+  sinceProgressS: number;
+}
+
+/** Every state the consumer can be in, so each has a series (0 or 1) from the first scrape. */
+export const INGEST_STATES = ['stopped', 'starting', 'joining', 'consuming', 'not_assigned', 'stalled', 'crashed'] as const;
 
 export interface Metrics {
   registry: Registry;
   ingest: IngestMetrics;
 }
 
+function ingestStateGauges(registers: Registry[], read: () => IngestHealthSample | undefined): void {
+  new Gauge({
+    name: 'custos_ingest_up', help: '1 while Kafka ingest consumes (or is idle by assignment); 0 when crashed, starting, joining, stalled or stopped', registers,
+    collect() { this.set(read()?.consuming ? 1 : 0); },
+  });
+  new Gauge({
+    name: 'custos_ingest_state', help: 'Kafka ingest state: 1 for the current one', labelNames: ['state'], registers,
+    collect() {
+      const now = read()?.state;
+      for (const s of INGEST_STATES) this.set({ state: s }, s === now ? 1 : 0);
+    },
+  });
+  new Gauge({ name: 'custos_ingest_assigned_partitions', help: 'Partitions this consumer holds', registers, collect() { this.set(read()?.partitions ?? 0); } });
+  new Gauge({ name: 'custos_ingest_seconds_since_progress', help: 'Seconds since ingest last committed a batch (or started)', registers, collect() { this.set(read()?.sinceProgressS ?? 0); } });
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'custos_process_' });
   const registers = [registry];
+  let health: (() => IngestHealthSample) | undefined;
   return {
     registry,
     ingest: {
@@ -39,6 +71,13 @@ export function createMetrics(): Metrics {
       lag: new Gauge({ name: 'custos_ingest_consumer_lag', help: 'Records behind the partition high watermark after the last batch', labelNames: ['topic', 'partition'], registers }),
       storeRetries: new Counter({ name: 'custos_ingest_store_retries_total', help: 'Retries of a store or DLQ operation that failed', labelNames: ['operation'], registers }),
       paused: new Gauge({ name: 'custos_ingest_paused', help: '1 while ingest waits for the store or the DLQ to come back', registers }),
+      crashes: new Counter({ name: 'custos_ingest_crashes_total', help: 'Ingest runs that ended by themselves (consumer crash, a batch no step could isolate, a failed start)', registers }),
+      restarts: new Counter({ name: 'custos_ingest_restarts_total', help: 'Restarts of ingest after a crash or a failed start', registers }),
+      reportHealth(source) {
+        // Registered with the first consumer, so a process without Kafka shows no ingest state.
+        if (!health) ingestStateGauges(registers, () => health?.());
+        health = source;
+      },
     },
   };
 }

@@ -3,11 +3,17 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Store } from '../../common/store/store.js';
 
+/** What Kafka ingest reports about itself (ingest/kafka/ingest-health.ts), as /readyz needs it. */
+export interface IngestStatus {
+  reachable(): Promise<boolean>;
+  health(): { state: string; consuming: boolean; partitions: number; restarts: number; sinceProgressS: number };
+}
+
 export interface HealthDeps {
   store: Store;
   registry: Registry;
-  /** Present when Kafka is configured: true when the brokers answer. */
-  kafkaReachable?: () => Promise<boolean>;
+  /** Present when Kafka is configured. */
+  ingest?: IngestStatus;
 }
 
 export function healthRoutes(deps: HealthDeps): Router {
@@ -15,11 +21,18 @@ export function healthRoutes(deps: HealthDeps): Router {
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready means: the store answers and, when Kafka is configured, the brokers answer
+  // AND the consumer is consuming. A consumer that crashed, is still joining or makes
+  // no progress is not ready, whatever the brokers say.
   r.get('/readyz', async (_req, res) => {
-    const store = await deps.store.ping();
-    const kafka = deps.kafkaReachable ? await deps.kafkaReachable() : undefined;
-    const ready = store && kafka !== false;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { store: store ? 'ok' : 'down', ...(kafka === undefined ? {} : { kafka: kafka ? 'ok' : 'down' }) } });
+    const [store, kafka] = await Promise.all([deps.store.ping(), deps.ingest?.reachable()]);
+    const ingest = deps.ingest?.health();
+    const ready = store && (ingest === undefined || (kafka === true && ingest.consuming));
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: { store: store ? 'ok' : 'down', ...(ingest ? { kafka: kafka ? 'ok' : 'down', ingest: ingest.state } : {}) },
+      ...(ingest ? { ingest: { state: ingest.state, partitions: ingest.partitions, restarts: ingest.restarts, seconds_since_progress: ingest.sinceProgressS } } : {}),
+    });
   });
   r.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());

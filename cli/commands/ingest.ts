@@ -4,7 +4,7 @@ import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { CustosError } from '../../common/errors.js';
 import { commandContext, openStore } from '../context.js';
-import { buildKafkaIngest, startIngestInBackground } from '../ingest-runtime.js';
+import { buildKafkaIngest, superviseIngest } from '../ingest-runtime.js';
 
 export function registerIngest(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerIngest(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log)!;
-      life.add(startIngestInBackground(ingest, log));
+      life.add(superviseIngest(ingest, log));
       const metricsPort = Number(opts.metricsPort);
       if (metricsPort > 0) {
         const server = createServer((req, res) => {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { commandContext, openStore } from '../context.js';
-import { buildKafkaIngest, startIngestInBackground } from '../ingest-runtime.js';
+import { buildKafkaIngest, superviseIngest } from '../ingest-runtime.js';
 
 export function registerServe(program: Command): void {
   program
@@ -18,18 +18,20 @@ export function registerServe(program: Command): void {
       life.add({ name: 'store', stop: () => store.close() });
       const metrics = createMetrics();
       const ingest = buildKafkaIngest(config, store, metrics, log);
-      if (ingest) life.add(startIngestInBackground(ingest, log));
+      if (ingest) life.add(superviseIngest(ingest, log));
       // Loaded here so commands that never serve HTTP do not load the API.
       const { buildSecurity, createApp } = await import('../../api/app.js');
-      // Listen first so the public URL (OIDC redirect URI) knows the port, then attach the app.
-      const server = createServer();
+      // Listen first so the public URL (OIDC redirect URI) knows the port; until the
+      // app is attached the listener answers 503 "starting" with Retry-After.
+      const { swappableListener } = await import('../../api/starting-handler.js');
+      const handler = swappableListener();
+      const server = createServer(handler.listener);
       server.listen(config.http.port, config.http.host);
       await once(server, 'listening');
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
       const security = await buildSecurity({ config, store, publicUrl: config.auth.publicUrl ?? `http://${config.http.host}:${port}` });
-      const app = createApp({ store, registry: metrics.registry, log, security, ...(ingest ? { kafkaReachable: () => ingest.reachable() } : {}) });
-      server.on('request', app);
+      handler.attach(createApp({ store, registry: metrics.registry, log, security, ...(ingest ? { ingest } : {}) }));
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);
