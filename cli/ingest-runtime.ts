@@ -12,7 +12,7 @@ export { superviseIngest } from '../ingest/kafka/supervisor.js';
 export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics, log: Logger): KafkaIngest | undefined {
   if (!config.kafka) return undefined;
   return createKafkaIngest(
-    { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs },
+    { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs, stallMs: config.ingest.stallMs },
     { writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
   );
 }

@@ -43,6 +43,7 @@ const schema = z.object({
   CUSTOS_MAX_EVENT_BYTES: intIn(1024, 16 * 1024 * 1024).default(512 * 1024),
   CUSTOS_INGEST_BATCH_ROWS: intIn(1, 1_000_000).default(50_000),
   CUSTOS_INGEST_RETRY_MAX_MS: intIn(100, 600_000).default(30_000),
+  CUSTOS_INGEST_STALL_S: intIn(5, 86_400).default(120),
   CUSTOS_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_SCOPES: z.string().regex(/^openid( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be a space-separated scope list starting with openid').default('openid profile email'),
@@ -74,7 +75,7 @@ export interface Config {
   };
   http: { host: string; port: number };
   oidc?: { issuer: string; clientId: string; clientSecret?: string };
-  ingest: { maxEventBytes: number; batchRows: number; retryMaxMs: number };
+  ingest: { maxEventBytes: number; batchRows: number; retryMaxMs: number; stallMs: number };
   queryTimeoutS: number;
   logLevel: string;
   auth: AuthConfig;
@@ -196,7 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID
       ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, ...(e.OIDC_CLIENT_SECRET ? { clientSecret: e.OIDC_CLIENT_SECRET } : {}) } }
       : {}),
-    ingest: { maxEventBytes: e.CUSTOS_MAX_EVENT_BYTES, batchRows: e.CUSTOS_INGEST_BATCH_ROWS, retryMaxMs: e.CUSTOS_INGEST_RETRY_MAX_MS },
+    ingest: { maxEventBytes: e.CUSTOS_MAX_EVENT_BYTES, batchRows: e.CUSTOS_INGEST_BATCH_ROWS, retryMaxMs: e.CUSTOS_INGEST_RETRY_MAX_MS, stallMs: e.CUSTOS_INGEST_STALL_S * 1000 },
     queryTimeoutS: e.CUSTOS_QUERY_TIMEOUT_S,
     logLevel: e.LOG_LEVEL,
     auth: {
