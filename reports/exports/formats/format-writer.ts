@@ -5,8 +5,10 @@
  * names every file it wrote. Files are paths relative to the bag's `data/` folder.
  */
 import type { ConversationDay, ExportContext } from '../export-record.js';
+import type { FileDigest } from '../hashed-file.js';
 
-export interface WrittenFile {
+/** Writers write through HashedFile (../hashed-file.ts), so every file comes with its digests. */
+export interface WrittenFile extends FileDigest {
   /** Relative to `data/`, with `/` separators, e.g. `eml/C1/2026-11-24.eml`. */
   path: string;
   /** Messages carried (each message counted once per file it appears in). */

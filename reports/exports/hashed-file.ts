@@ -1,0 +1,40 @@
+/**
+ * A payload file that is hashed while it is written, so the package manifests
+ * (SHA-256 and SHA-512, BagIt) never re-read the export. Writes respect the
+ * stream's backpressure: memory stays flat whatever the size of the export.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+  sha512: string;
+}
+
+export class HashedFile {
+  private readonly out: WriteStream;
+  private readonly h256: Hash = createHash('sha256');
+  private readonly h512: Hash = createHash('sha512');
+  private bytes = 0;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.out = createWriteStream(path);
+  }
+
+  async write(chunk: string | Buffer): Promise<void> {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.h256.update(buf);
+    this.h512.update(buf);
+    this.bytes += buf.length;
+    if (!this.out.write(buf)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<FileDigest> {
+    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return { bytes: this.bytes, sha256: this.h256.digest('hex'), sha512: this.h512.digest('hex') };
+  }
+}
