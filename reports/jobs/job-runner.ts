@@ -93,6 +93,13 @@ export class JobRunner {
     return join(this.o.jobsDir, job.tenant, job.id);
   }
 
+  /** A failed or cancelled job is re-run as a new job with the same parameters (the old one stays as it ended). */
+  async retry(tenant: string, id: string, by: Requester): Promise<Job> {
+    const job = await this.get(tenant, id);
+    if (job.state !== 'failed' && job.state !== 'cancelled') throw new JobStateError(id, job.state, 'retry');
+    return this.submit(tenant, job.kind, job.params, by, job.approvedBy);
+  }
+
   /** Cancels a queued job at once, a running one at its next safe point. */
   async cancel(tenant: string, id: string, by: Requester): Promise<Job> {
     const job = await this.get(tenant, id);

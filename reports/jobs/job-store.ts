@@ -12,7 +12,7 @@ const COLUMNS = [
   'finished_at', 'updated_at', 'attempt', 'cancel_requested', 'lease_owner', 'lease_until', 'checkpoint', 'result', 'error', 'files', 'version',
 ] as const;
 
-const LATEST = `SELECT ${COLUMNS.filter((c) => c !== 'tenant' && c !== 'job_id').map((c) => `argMax(${c}, version) AS ${c}`).join(', ')}, tenant, job_id FROM jobs`;
+const LATEST = `SELECT ${COLUMNS.filter((c) => c !== 'tenant' && c !== 'job_id').map((c) => `argMax(jobs.${c}, jobs.version) AS ${c}`).join(', ')}, tenant, job_id FROM jobs`;
 
 const storeTime = (iso: string | null): string | null => (iso === null ? null : toStoreTime(Date.parse(iso)));
 
@@ -24,7 +24,7 @@ function toRow(j: Job): Record<(typeof COLUMNS)[number], unknown> {
     attempt: j.attempt, cancel_requested: j.cancelRequested ? 1 : 0, lease_owner: j.leaseOwner, lease_until: storeTime(j.leaseUntil),
     checkpoint: j.checkpoint === null || j.checkpoint === undefined ? '' : JSON.stringify(j.checkpoint),
     result: j.result === null ? '' : JSON.stringify(j.result), error: j.error,
-    files: j.files.map((f) => [f.name, f.bytes, f.sha256]), version: j.version,
+    files: j.files.map((f) => ({ name: f.name, bytes: f.bytes, sha256: f.sha256 })), version: j.version,
   };
 }
 
