@@ -131,9 +131,11 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
   return {
     async conversations() {
       const f = conversationFilter();
-      return store.query<{ conversation_id: string; conversation_type: string }>('export: conversations', `
-        SELECT conversation_id, any(conversation_type) AS conversation_type FROM message_versions
+      // The aggregate is named apart from the column: ClickHouse would read an alias of the same name in WHERE.
+      const rows = await store.query<{ conversation_id: string; type_seen: string }>('export: conversations', `
+        SELECT conversation_id, any(conversation_type) AS type_seen FROM message_versions
         WHERE ${f.sql.join(' AND ')} GROUP BY conversation_id ORDER BY conversation_id`, f.params);
+      return rows.map((r) => ({ conversation_id: r.conversation_id, conversation_type: r.type_seen }));
     },
     async estimate(conversations) {
       if (conversations.length === 0) return 0;
