@@ -3,7 +3,7 @@
  * the job, the change and its outcome. Auditors see jobs like any other action.
  */
 import type { AuditWriter } from '../../common/audit/index.js';
-import type { Job, JobState } from './job-model.js';
+import type { Job, JobState } from '../../common/jobs/job-model.js';
 
 const STATUS: Record<JobState, number> = { queued: 202, running: 200, done: 200, failed: 500, cancelled: 200 };
 

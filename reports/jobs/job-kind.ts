@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/store.js';
-import type { Job, JobFile } from './job-model.js';
+import type { Job, JobFile } from '../../common/jobs/job-model.js';
 
 export interface JobContext<P, C> {
   job: Job;

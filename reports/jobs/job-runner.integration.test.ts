@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { AuditWriter, verifyAuditChain } from '../../common/audit/index.js';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
 import { createJobAuditor } from './job-audit.js';
-import { InvalidJobParamsError, JobStateError } from './job-errors.js';
+import { InvalidJobParamsError, JobStateError } from '../../common/jobs/job-errors.js';
 import type { JobKind } from './job-kind.js';
 import { JobRunner, type JobRunnerOptions } from './job-runner.js';
 

@@ -11,17 +11,14 @@ import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/store.js';
 import { errorMessage } from '../../common/errors.js';
-import { FINAL_STATES, type Job, type JobState } from './job-model.js';
+import { FINAL_STATES, type Job, type JobState } from '../../common/jobs/job-model.js';
 import type { AnyJobKind, JobContext, JobOutcome } from './job-kind.js';
-import { InvalidJobParamsError, JobCancelled, JobNotFoundError, JobStateError, UnknownJobKindError } from './job-errors.js';
+import { InvalidJobParamsError, JobCancelled, JobNotFoundError, JobStateError, UnknownJobKindError } from '../../common/jobs/job-errors.js';
 import { JobStore } from './job-store.js';
+import type { JobRequester, JobService } from '../../common/jobs/job-service.js';
 import type { JobAuditor } from './job-audit.js';
 
-export interface Requester {
-  /** The pseudonym reference of the person or service (audit subject), or `system`. */
-  subjectRef: string;
-  kind: string;
-}
+export type Requester = JobRequester;
 
 export interface JobRunnerOptions {
   store: Store;
@@ -39,7 +36,7 @@ export interface JobRunnerOptions {
 const newJobId = () => `job_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 const nowIso = () => new Date().toISOString();
 
-export class JobRunner {
+export class JobRunner implements JobService {
   readonly jobs: JobStore;
   private readonly kinds: Map<string, AnyJobKind>;
   private readonly owner = `${hostname()}:${process.pid}`;
@@ -91,6 +88,15 @@ export class JobRunner {
 
   workDir(job: Job): string {
     return join(this.o.jobsDir, job.tenant, job.id);
+  }
+
+  list(tenant: string, o: Parameters<JobStore['list']>[1]): ReturnType<JobStore['list']> {
+    return this.jobs.list(tenant, o);
+  }
+
+  /** Only files the job itself listed, so a name can never reach outside its folder. */
+  filePath(job: Job, name: string): string | undefined {
+    return job.state === 'done' && job.files.some((f) => f.name === name) ? join(this.workDir(job), name) : undefined;
   }
 
   /** A failed or cancelled job is re-run as a new job with the same parameters (the old one stays as it ended). */

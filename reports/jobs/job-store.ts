@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
-import { jobFromRow, type Job, type JobRow, type JobState } from './job-model.js';
+import { jobFromRow, type Job, type JobRow, type JobState } from '../../common/jobs/job-model.js';
 
 const COLUMNS = [
   'tenant', 'job_id', 'kind', 'params', 'state', 'progress_done', 'progress_total', 'requested_by', 'approved_by', 'created_at', 'started_at',

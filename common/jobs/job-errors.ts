@@ -1,5 +1,5 @@
 /** Typed job errors: the API turns them into problem+json naming the field or the job. */
-import { CustosError } from '../../common/errors.js';
+import { CustosError } from '../errors.js';
 
 export class UnknownJobKindError extends CustosError {
   constructor(readonly kind: string, readonly known: string[]) {

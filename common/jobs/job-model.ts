@@ -3,7 +3,7 @@
  * Rows are snake_case with ClickHouse's quirks (64-bit integers as strings, times
  * as `YYYY-MM-DD hh:mm:ss.sss`); the domain type is camelCase with RFC 3339 times.
  */
-import { fromStoreTime } from '../../common/events/time.js';
+import { fromStoreTime } from '../events/time.js';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
