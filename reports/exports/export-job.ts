@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { JobKind } from '../jobs/job-kind.js';
 import { InvalidJobParamsError } from '../../common/jobs/job-errors.js';
-import { conversationDays, lookupConversation } from './conversation-days.js';
+import { conversationDays, createPeopleCache, lookupConversation } from './conversation-days.js';
 import { exportParams, type ExportFormat, type ExportParams } from './export-params.js';
 import { createExportSetReader } from './export-set.js';
 import type { FormatWriter, FormatWriterFactory, WrittenFile } from './formats/format-writer.js';
@@ -56,9 +56,10 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const perConversation: Record<string, number> = {};
       let done = 0;
       ctx.progress(0, total);
+      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: createPeopleCache(ctx.store, ctx.job.tenant) };
       for (const c of conversations) {
         const conversation = await lookupConversation(ctx.store, ctx.job.tenant, c.conversation_id, c.conversation_type);
-        for await (const day of conversationDays(ctx.store, ctx.job.tenant, conversation, reader.messages(c.conversation_id), asOf)) {
+        for await (const day of conversationDays(days, conversation, reader.messages(c.conversation_id))) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           for (const w of writers) await w.write(day);
           done += day.messages.length;

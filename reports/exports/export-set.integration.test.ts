@@ -15,6 +15,7 @@ import { tokenize } from '../../common/queries/tokens.js';
 import { exportParams } from './export-params.js';
 import { createExportSetReader } from './export-set.js';
 import type { ExportMessage } from './export-record.js';
+import { conversationDays, createPeopleCache, lookupConversation } from './conversation-days.js';
 
 let ts: TestStore;
 let archive: KnownArchive;
@@ -133,9 +134,31 @@ describe('export sets', () => {
     current.forEach((m, i) => expect(m.versions.map((v) => v.text)).toEqual([expected[i]!.texts.at(-1)]));
   });
 
+  it('groups a conversation by UTC day with its name, the people in it and the day\'s joins and leaves', async () => {
+    const reader = createExportSetReader(ts.store, archive.tenant, exportParams.parse({ conversations: ['C-general'] }), asOf);
+    const conversation = await lookupConversation(ts.store, archive.tenant, 'C-general', 'channel');
+    expect(conversation).toEqual({ conversation_id: 'C-general', name: 'général', conversation_type: 'channel' });
+    const days = [];
+    for await (const d of conversationDays({ store: ts.store, tenant: archive.tenant, asOf, people: createPeopleCache(ts.store, archive.tenant) }, conversation, reader.messages('C-general'))) days.push(d);
+    const mine = exportOrder(archive.messages.filter((m) => m.conversation_id === 'C-general'));
+    expect(days.map((d) => d.day)).toEqual([...new Set(mine.map((m) => new Date(m.timeMs).toISOString().slice(0, 10)))]);
+    expect(days.flatMap((d) => keys(d.messages))).toEqual(keys(mine));
+    expect(days[0]!.membership).toMatchObject([{ type: 'joined', user_id: 'U6', by: 'U1' }]);
+    expect(days[1]!.membership).toMatchObject([{ type: 'left', user_id: 'U6' }]);
+    expect(days[0]!.people.get('U6')).toEqual({ user_id: 'U6', display_name: 'User 6', email: '' });
+    expect(days[0]!.people.get('U1')).toEqual({ user_id: 'U1', display_name: 'User 1', email: 'user1@example.org' });
+    for (const d of days) for (const m of d.messages) expect(d.people.has(m.author_id)).toBe(true);
+  });
+
   it('is as of a time: records ingested later are not in the set', async () => {
     await store([cloudEvent('message.created', { message_id: 'late', conversation_id: 'C-general', conversation_type: 'channel', author_id: 'U1', text: 'budget late' }, { id: 'exp-late', tenant: 'exp', time: new Date(archive.messages[0]!.timeMs + 1).toISOString() })]);
-    expect(keys(await exportSet({})).includes('C-general/late')).toBe(false);
+    const first = exportOrder(archive.messages)[0]!;
+    await store([cloudEvent('reaction.added', { message_id: first.message_id, conversation_id: first.conversation_id, user_id: 'U5', emoji: 'late' }, { id: 'exp-late-reaction', tenant: 'exp', time: new Date(first.timeMs + 5).toISOString() })]);
+    const before = await exportSet({});
+    expect(keys(before).includes('C-general/late')).toBe(false);
+    expect(before.find((m) => m.message_id === first.message_id)!.reactions.history.map((r) => r.emoji)).not.toContain('late');
+    const after = await exportSet({}, new Date(Date.now() + 1000).toISOString());
+    expect(after.find((m) => m.message_id === first.message_id)!.reactions.history.map((r) => r.emoji)).toContain('late');
     expect(keys(await exportSet({}, new Date(Date.now() + 1000).toISOString())).includes('C-general/late')).toBe(true);
   });
 });

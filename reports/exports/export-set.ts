@@ -17,7 +17,7 @@ import { durationMs, type ExportParams } from './export-params.js';
 import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRows, type ReactionRow, type VersionRow } from './export-rows.js';
 
 const T = "DateTime64(3, 'UTC')";
-const PAGE = 2000;
+const PAGE = 5000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
 
 export interface ExportSetReader {
@@ -67,20 +67,29 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     return true;
   }
 
+  /**
+   * Edits, deletions, reactions and thread positions of one page, each read through
+   * a view ordered by message (migrations 0004, 0006): the cost follows the page,
+   * not the size of the archive after it.
+   */
   async function pageRows(conversationId: string, created: VersionRow[]): Promise<PageRows> {
     const ids = created.map((c) => c.message_id);
-    const params = { ...base, c: conversationId, ids, min: created[0]!.time, threads: [...new Set([...ids, ...created.map((c) => c.thread_id).filter(Boolean)])] };
-    const where = `tenant = {tenant:String} AND conversation_id = {c:String} AND message_id IN {ids:Array(String)} AND time >= {min:${T}} AND ingested_at <= {as_of:${T}}`;
-    const [edits, deletions, reactions, threads] = await Promise.all([
-      store.query<VersionRow>('export: edits', `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE ${where} AND kind = 'edited'`, params),
-      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, message_id, deleted_by, origin FROM message_deletions WHERE ${where}`, params),
-      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, message_id, action, user_id, emoji, origin FROM reactions WHERE ${where}`, params),
+    const params: Record<string, unknown> = { ...base, c: conversationId, ids, threads: [...new Set([...ids, ...created.map((c) => c.thread_id).filter(Boolean)])] };
+    const byMessage = `tenant = {tenant:String} AND conversation_id = {c:String} AND message_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}}`;
+    const [editTimes, deletions, reactions, threads] = await Promise.all([
+      store.query<{ time: string }>('export: edit times', 'SELECT DISTINCT time FROM message_edit_keys WHERE tenant = {tenant:String} AND message_id IN {ids:Array(String)} AND conversation_id = {c:String}', params),
+      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, message_id, deleted_by, origin FROM deletions_by_message WHERE ${byMessage}`, params),
+      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, message_id, action, user_id, emoji, origin FROM reactions_by_message WHERE ${byMessage}`, params),
       store.query<{ thread_id: string; message_id: string }>('export: threads', `
-        SELECT thread_id, message_id FROM message_versions
-        WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
-          AND thread_id IN {threads:Array(String)} AND thread_id != message_id
+        SELECT thread_id, message_id FROM replies_by_thread
+        WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND thread_id IN {threads:Array(String)} AND ingested_at <= {as_of:${T}}
         ORDER BY thread_id, time, message_id LIMIT 1 BY thread_id, message_id`, params),
     ]);
+    // Edit rows by their exact times: primary-key lookups in message_versions.
+    const edits = editTimes.length === 0 ? [] : await store.query<VersionRow>('export: edits', `
+      SELECT ${VERSION_COLUMNS} FROM message_versions
+      WHERE tenant = {tenant:String} AND time IN {times:Array(${T})} AND kind = 'edited' AND conversation_id = {c:String} AND message_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}}`,
+      { ...params, times: editTimes.map((e) => e.time) });
     const threadPositions = new Map<string, number>();
     for (const [, replies] of groupBy(threads, (r) => r.thread_id)) replies.forEach((r, i) => threadPositions.set(r.message_id, i + 1));
     return {
