@@ -49,14 +49,14 @@ export function keyIdOf(publicKey: KeyObject | string): string {
 export function loadOrCreateSigningKey(dataDir: string, tenant: string): TenantSigningKey {
   const file = signingKeyFile(dataDir, tenant);
   if (!existsSync(file)) createKeyFile(tenant, dataDir, file);
-  return readSigningKey(tenant, file);
+  return readSigningKey(tenant, file, true);
 }
 
 /** The tenant's key if it exists; never creates one (for verifiers, which must not change the data dir). */
 export function findSigningKey(dataDir: string, tenant: string): TenantSigningKey | undefined {
   if (!TENANT_PATTERN.test(tenant)) return undefined;
   const file = signingKeyFile(dataDir, tenant);
-  return existsSync(file) ? readSigningKey(tenant, file) : undefined;
+  return existsSync(file) ? readSigningKey(tenant, file, false) : undefined;
 }
 
 function assertTenant(tenant: string): void {
@@ -87,10 +87,10 @@ function createKeyFile(tenant: string, dataDir: string, file: string): void {
   }
 }
 
-function readSigningKey(tenant: string, file: string): TenantSigningKey {
+function readSigningKey(tenant: string, file: string, tightenMode: boolean): TenantSigningKey {
   let privateKey: KeyObject;
   try {
-    chmodSync(file, 0o600);
+    if (tightenMode) chmodSync(file, 0o600);
     privateKey = createPrivateKey(readFileSync(file, 'utf8'));
   } catch (err) {
     // The parser's message may quote the file; only the error code is passed on.
