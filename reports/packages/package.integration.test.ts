@@ -4,6 +4,7 @@
  * verify, and a Merkle root recomputed in Python from the files on disk.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,6 +218,27 @@ describe('verifyPackage names the first bad file', () => {
       const r = await expectBad(copy, name);
       expect(r).toMatchObject({ problem: expect.stringMatching(name.startsWith('data/') ? /no manifest/ : /no signature covers it/) });
     }
+  });
+
+  it('when custody.json disagrees with the files although the package is re-signed after the change', async () => {
+    // What a signer with a bug (or a forger holding the key) would produce: every hash and the signature agree.
+    const resign = (dir: string, edit: (c: { payload: { merkle_root: string; files: Array<{ sha256: string }> }; counts: { bytes: number } }) => void) => {
+      const custody = JSON.parse(readFileSync(join(dir, 'custody.json'), 'utf8'));
+      edit(custody);
+      writeFileSync(join(dir, 'custody.json'), JSON.stringify(custody, null, 2) + '\n');
+      for (const alg of ['sha256', 'sha512'] as const) {
+        const lines = ['bag-info.txt', 'bagit.txt', 'custody.json', 'manifest-sha256.txt', 'manifest-sha512.txt'].map((n) => `${createHash(alg).update(readFileSync(join(dir, n))).digest('hex')}  ${n}\n`);
+        writeFileSync(join(dir, `tagmanifest-${alg}.txt`), lines.join(''));
+      }
+      writeFileSync(join(dir, 'tagmanifest-sha256.txt.sig'), key.sign(readFileSync(join(dir, 'tagmanifest-sha256.txt'))));
+      return dir;
+    };
+    const root = resign(copyBag(bag, join(work, 'resigned-root')), (c) => (c.payload.merkle_root = '0'.repeat(64)));
+    expect(await verifyPackage(root, { publicKey: key.publicKeyPem })).toMatchObject({ ok: false, file: 'custody.json', problem: expect.stringMatching(/^Merkle root 0{64} is not the root/) });
+    const hash = resign(copyBag(bag, join(work, 'resigned-hash')), (c) => (c.payload.files[0]!.sha256 = 'f'.repeat(64)));
+    expect(await verifyPackage(hash, { publicKey: key.publicKeyPem })).toMatchObject({ ok: false, file: 'custody.json', problem: expect.stringMatching(/gives another SHA-256 for data\//) });
+    const counts = resign(copyBag(bag, join(work, 'resigned-counts')), (c) => (c.counts.bytes += 1));
+    expect(await verifyPackage(counts, { publicKey: key.publicKeyPem })).toMatchObject({ ok: false, file: 'custody.json', problem: expect.stringMatching(/^counts\.files and counts\.bytes/) });
   });
 
   it('in a ZIP as in a directory', async () => {

@@ -65,6 +65,7 @@ interface CustodyView {
   job_id: string;
   payload: { merkle_root: string; files: Array<{ path: string; bytes: number; sha256: string }> };
   signature: { key_id: string };
+  counts?: { files?: unknown; bytes?: unknown };
 }
 
 function hex(alg: 'sha256' | 'sha512', data: Buffer): string {
@@ -107,6 +108,11 @@ function parseCustody(data: Buffer): CustodyView {
   if (typeof doc?.tenant !== 'string' || typeof doc.signature?.key_id !== 'string' || typeof doc.payload?.merkle_root !== 'string' || !Array.isArray(files)) {
     bad('custody.json', 'lacks tenant, signature.key_id, payload.merkle_root or payload.files');
   }
+  const malformed = files.findIndex((f: unknown) => {
+    const file = f as { path?: unknown; bytes?: unknown; sha256?: unknown } | null;
+    return !file || typeof file.path !== 'string' || !Number.isSafeInteger(file.bytes) || typeof file.sha256 !== 'string';
+  });
+  if (malformed !== -1) bad('custody.json', `payload.files[${malformed}] is not {path, bytes, sha256}`);
   return doc;
 }
 
@@ -232,6 +238,10 @@ async function checkBagInfo(src: BagSource, custody: CustodyView, payload: { fil
 function checkCustody(custody: CustodyView, keyId: string): void {
   const root = payloadMerkleRoot(custody.payload.files.map((f) => ({ path: f.path, sha256: f.sha256 })));
   if (root !== custody.payload.merkle_root) bad('custody.json', `Merkle root ${custody.payload.merkle_root} is not the root ${root} of its files`);
+  const bytes = custody.payload.files.reduce((n, f) => n + f.bytes, 0);
+  if (custody.counts?.files !== custody.payload.files.length || custody.counts?.bytes !== bytes) {
+    bad('custody.json', `counts.files and counts.bytes are not the ${custody.payload.files.length} files and ${bytes} bytes it lists`);
+  }
   if (custody.signature.key_id !== keyId) bad('custody.json', `names signing key ${custody.signature.key_id}, but key ${keyId} signed the package`);
 }
 
