@@ -3,10 +3,11 @@
  * may need the store: the last case runs both while this test process holds the
  * embedded data directory.
  */
-import { readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.js';
+import { CLI, runCli } from '../../test/helpers/cli.js';
 import { buildFixtureBag, copyBag, FIXTURE_FILES } from '../../test/helpers/package-fixture.js';
 import { testConfig, testDataDir } from '../../test/helpers/store.js';
 import { createStore } from '../../common/store/store.js';
@@ -48,6 +49,21 @@ describe('custos keys show', () => {
     expect(shown).toMatchObject({ tenant: 'globex', algorithm: 'Ed25519', created: false, public_key_pem: first.stdout });
     expect(shown.id).toBe(first.stderr.match(/key id ([0-9a-f]{16})/)![1]);
     expect(again.stdout + again.stderr).not.toContain('PRIVATE KEY');
+  });
+
+  it('gives one key to processes that create it at the same moment', async () => {
+    const raceEnv = { ...process.env, LOG_LEVEL: 'warn', CUSTOS_DATA_DIR: join(work, 'race') };
+    const once = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, 'keys', 'show', '--tenant', 'race', '--json'], { env: raceEnv });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out).key_id as string) : reject(new Error(`exit ${code}`))));
+      });
+    const ids = await Promise.all([once(), once(), once(), once()]);
+    expect(new Set(ids).size).toBe(1);
+    expect(readdirSync(join(work, 'race', 'keys', 'signing'))).toEqual(['race.pem']);
   });
 
   it('refuses a tenant id that is not one, in one line', () => {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import { buildFixtureBag, copyBag, FIXTURE_FILES, PERCENT_FILE } from '../../test/helpers/package-fixture.js';
 import { ensureVenv } from '../../test/helpers/python-venv.js';
 import { testDataDir } from '../../test/helpers/store.js';
@@ -264,5 +265,29 @@ describe('determinism', () => {
     await zipBag(bag, join(work, 'a.zip'), { rootName: 'job-0001', time });
     await zipBag(second, join(work, 'b.zip'), { rootName: 'job-0001', time });
     expect(readFileSync(join(work, 'a.zip')).equals(readFileSync(join(work, 'b.zip')))).toBe(true);
+  });
+
+  it('writes the same ZIP in any server time zone, every entry at the creation time as UTC wall clock, bagit.txt first', async () => {
+    const time = new Date('2026-03-29T01:30:00.000Z'); // a DST change in Europe: the shift must hold across it
+    const before = process.env.TZ;
+    const zips: Buffer[] = [];
+    try {
+      for (const tz of ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Kolkata']) {
+        process.env.TZ = tz;
+        await zipBag(bag, join(work, `tz.zip`), { rootName: 'job-0001', time });
+        zips.push(readFileSync(join(work, 'tz.zip')));
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+    for (const z of zips) expect(z.equals(zips[0]!)).toBe(true);
+    const zip = await yauzl.openPromise(join(work, 'tz.zip'), { lazyEntries: true });
+    const entries: yauzl.Entry[] = [];
+    for await (const e of zip.eachEntry()) entries.push(e);
+    await zip.close();
+    expect(entries[0]!.fileName).toBe('job-0001/bagit.txt');
+    expect(entries).toHaveLength(FIXTURE_FILES.length + 8);
+    for (const e of entries) expect(e.getLastModDate({ timezone: 'UTC', forceDosFormat: true }).toISOString()).toBe('2026-03-29T01:30:00.000Z');
   });
 });
