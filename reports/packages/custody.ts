@@ -92,7 +92,8 @@ export function custodyDocument(input: CustodyInput, files: PayloadFile[], keyId
       bytes: sorted.reduce((n, f) => n + f.bytes, 0),
       messages: perConversation.reduce((n, [, c]) => n + c, 0),
       per_format: Object.fromEntries(Object.keys(perFormat).sort(comparePaths).map((k) => [k, perFormat[k]!])),
-      per_conversation: Object.fromEntries(perConversation),
+      // A list, not an object: conversation ids are arbitrary strings, and JS puts integer-like keys first.
+      per_conversation: perConversation.map(([conversation_id, messages]) => ({ conversation_id, messages })),
     },
     payload: {
       hash: 'sha256',

@@ -147,7 +147,7 @@ print(json.dumps({"root": mth(leaves).hex(), "paths": paths}))
       definition: { as_of: '2026-11-30T12:00:00.000Z', filters: { words: 'merger' } },
       requested: { by: { subject: 'oidc:alice' }, at: '2026-11-30T12:00:01.000Z' },
       approved: { by: [], at: null },
-      counts: { files: FIXTURE_FILES.length, messages: 5, per_conversation: { C1: 3, C2: 2 }, per_format: { eml: { files: 2, messages: 5 }, jsonl: { files: 1, messages: 5 } } },
+      counts: { files: FIXTURE_FILES.length, messages: 5, per_conversation: [{ conversation_id: 'C1', messages: 3 }, { conversation_id: 'C2', messages: 2 }], per_format: { eml: { files: 2, messages: 5 }, jsonl: { files: 1, messages: 5 } } },
       software: { name: 'custos', version: '0.1.0' },
       signature: { algorithm: 'Ed25519', key_id: key.keyId },
     });

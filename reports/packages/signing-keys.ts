@@ -9,7 +9,7 @@
  * the bag writer depends on, so that is a second loader, not a second signer.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { errorMessage } from '../../common/errors.js';
@@ -74,13 +74,17 @@ function createKeyFile(tenant: string, dataDir: string, file: string): void {
     // Written whole under a private name, then linked into place: a reader never sees
     // a partial file, and of two processes creating the key at once the first link wins.
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
     try {
+      writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
       linkSync(tmp, file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      // Some network file systems have no hard links; exclusive create still lets only one process win.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
     } finally {
-      unlinkSync(tmp);
+      rmSync(tmp, { force: true });
     }
   } catch (err) {
     throw new SigningKeyError(tenant, file, `cannot create: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, { cause: err });

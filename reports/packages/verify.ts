@@ -12,7 +12,7 @@ import { errorMessage } from '../../common/errors.js';
 import { parseManifest, parseTagFile, tagValue, type ManifestEntry } from './bagit-text.js';
 import { openBagSource, readAll, type BagSource } from './bag-source.js';
 import { SIGNATURE_FILE, SIGNED_FILE } from './custody.js';
-import { payloadMerkleRoot } from './merkle.js';
+import { comparePaths, payloadMerkleRoot } from './merkle.js';
 import { TAG_FILES, TAG_MANIFESTS, unsafePayloadPath } from './paths.js';
 import { keyIdOf } from './signing-keys.js';
 
@@ -205,7 +205,7 @@ async function checkPayload(src: BagSource, custody: CustodyView): Promise<{ fil
   }
   for (const p of m512.keys()) if (!listed.has(p)) bad(p, 'is listed in manifest-sha512.txt but not in manifest-sha256.txt');
   const present = [...src.entries.values()].filter((e) => e.name.startsWith('data/'));
-  const all = [...new Set([...listed.keys(), ...present.map((e) => e.name)])].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const all = [...new Set([...listed.keys(), ...present.map((e) => e.name)])].sort(comparePaths);
   for (const name of all) {
     const entry = src.entries.get(name);
     if (!entry) bad(name, 'is listed in manifest-sha256.txt but missing');

@@ -5,7 +5,7 @@
  * same bag gives the same ZIP bytes.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { walkFiles } from './bag-source.js';
@@ -15,8 +15,8 @@ import { comparePaths } from './merkle.js';
 import { TAG_FILES, TAG_MANIFESTS } from './paths.js';
 
 export interface ZipBagOptions {
-  /** The top-level folder in the ZIP (default: the job id is a good choice). */
-  rootName: string;
+  /** The top-level folder in the ZIP; RFC 8493 §4.2: the bag's base directory name (the default). */
+  rootName?: string;
   /** Every entry's time: the package's creation time, not the clock. */
   time: Date;
 }
@@ -40,8 +40,9 @@ function utcWallClock(t: Date): Date {
 }
 
 export async function zipBag(bagDir: string, zipPath: string, options: ZipBagOptions): Promise<{ bytes: number }> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(options.rootName)) {
-    throw new PackageBuildError(zipPath, `"${options.rootName}" cannot be the ZIP's top-level folder`);
+  const rootName = options.rootName ?? basename(resolve(bagDir));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rootName)) {
+    throw new PackageBuildError(zipPath, `"${rootName}" cannot be the ZIP's top-level folder`);
   }
   const entries = walkFiles(bagDir).sort((a, b) => rank(a.name) - rank(b.name) || comparePaths(a.name, b.name));
   const stray = entries.find((e) => e.kind !== 'file');
@@ -49,7 +50,7 @@ export async function zipBag(bagDir: string, zipPath: string, options: ZipBagOpt
   const zip = new yazl.ZipFile();
   const mtime = utcWallClock(options.time);
   for (const e of entries) {
-    zip.addFile(join(bagDir, e.name), `${options.rootName}/${e.name}`, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    zip.addFile(join(bagDir, e.name), `${rootName}/${e.name}`, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true });
   }
   zip.end();
   const tmp = `${zipPath}.${process.pid}.tmp`;
