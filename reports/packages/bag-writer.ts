@@ -141,7 +141,9 @@ export async function writeBag(input: WriteBagInput): Promise<WrittenBag> {
   for (const [name, text] of tags) writeFileSync(join(input.bagDir, name), text, 'utf8');
   const signed = Buffer.from(tags.get('tagmanifest-sha256.txt')!, 'utf8');
   // Written last: a bag without its signature is visibly unfinished, never half-signed.
-  writeFileSync(join(input.bagDir, SIGNATURE_FILE), input.signer.sign(signed));
+  const signature = await input.signer.sign(signed);
+  if (signature.length !== 64) throw new PackageBuildError(SIGNATURE_FILE, `the signer returned ${signature.length} bytes, not a raw 64-byte Ed25519 signature`);
+  writeFileSync(join(input.bagDir, SIGNATURE_FILE), signature);
   return {
     bagDir: input.bagDir,
     files: files.length,

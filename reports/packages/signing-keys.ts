@@ -19,8 +19,8 @@ import { SigningKeyError } from './errors.js';
 export interface Signer {
   /** First 16 hex digits of SHA-256 over the public key's SubjectPublicKeyInfo DER. */
   readonly keyId: string;
-  /** Raw 64-byte Ed25519 signature (RFC 8032) over `data`. */
-  sign(data: Buffer): Buffer;
+  /** Raw 64-byte Ed25519 signature (RFC 8032) over `data`; may be async, for a KMS or HSM. */
+  sign(data: Buffer): Buffer | Promise<Buffer>;
 }
 
 export interface TenantSigningKey extends Signer {
@@ -28,6 +28,7 @@ export interface TenantSigningKey extends Signer {
   readonly algorithm: 'Ed25519';
   /** SubjectPublicKeyInfo PEM, as `openssl pkeyutl -verify -pubin -inkey` reads it. */
   readonly publicKeyPem: string;
+  sign(data: Buffer): Buffer;
 }
 
 export function signingKeyDir(dataDir: string): string {
