@@ -4,30 +4,37 @@ import type { ConversationDay } from '../export-record.js';
 import type { HashedFile } from '../hashed-file.js';
 
 /** Large enough that hashing and the write call are paid per MiB, small enough to stay flat. */
-export const CHUNK_CHARS = 1 << 20;
+export const CHUNK_BYTES = 1 << 20;
 
 /**
- * Joins many small strings into ~1 MiB writes. Strings are concatenated (V8 ropes) and
- * flattened once by Buffer.from in HashedFile, which is much cheaper than one write per line.
+ * Encodes many small strings straight into ~1 MiB buffers and writes each full buffer
+ * once: no joined intermediate string, one hash update and one stream write per MiB.
+ * A fresh buffer per chunk, since the stream may still hold the last one.
  */
 export class ChunkedText {
-  private parts: string[] = [];
-  private size = 0;
+  private buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
 
   constructor(private readonly file: HashedFile) {}
 
   async add(s: string): Promise<void> {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= CHUNK_CHARS) await this.flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8, so this bound never truncates.
+    if (this.used + s.length * 3 > this.buf.length) {
+      await this.flush();
+      if (s.length * 3 > this.buf.length) {
+        await this.file.write(s);
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used, 'utf8');
   }
 
   async flush(): Promise<void> {
-    if (this.size === 0 && this.parts.length === 0) return;
-    const chunk = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    await this.file.write(chunk);
+    if (this.used === 0) return;
+    const full = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    await this.file.write(full);
   }
 }
 
