@@ -10,7 +10,7 @@
  *   BENCH_EXPORT_MESSAGES (default 300000) messages per case.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,47 @@ import { createCsvWriter } from '../reports/exports/formats/csv-writer.js';
 import type { FormatWriterFactory } from '../reports/exports/formats/format-writer.js';
 import { createJsonlWriter } from '../reports/exports/formats/jsonl-writer.js';
 import { createParquetWriter } from '../reports/exports/formats/parquet-writer.js';
+import { HashedFile } from '../reports/exports/hashed-file.js';
 import { flatFixture } from '../reports/exports/testing/flat-fixture.js';
 import { fmt } from './lib/stats.js';
 
-const FACTORIES: Record<string, FormatWriterFactory> = { jsonl: createJsonlWriter, csv: createCsvWriter, parquet: createParquetWriter };
-const CASES = ['jsonl', 'csv', 'parquet', 'jsonl+csv+parquet'];
+
+const CASES = ['jsonl', 'csv', 'parquet', 'jsonl+csv+parquet', 'parquet-via-chdb'];
+
+/**
+ * The alternative the Parquet writer was chosen against: JSON Lines to a temp file, then
+ * the ClickHouse engine (chDB, in this process) converts it with `FORMAT Parquet`. Kept
+ * here so the choice can be re-measured (docs/exports.md, "Parquet").
+ */
+const CHDB_SCHEMA =
+  "tenant String, conversation_id String, conversation_name String, conversation_type String, message_id String, author_id String, time DateTime64(3, 'UTC'), " +
+  'thread_id String, thread_position Int32, mentions Array(String), attachments Array(Tuple(name String, mime String, size Int64, sha256 String)), ' +
+  "versions Array(Tuple(index Int32, kind String, event_id String, time DateTime64(3, 'UTC'), by String, text String, current Bool, origin String)), " +
+  "deletion Nullable(Tuple(event_id String, time DateTime64(3, 'UTC'), deleted_by String, origin String)), " +
+  "reactions Tuple(current Array(Tuple(emoji String, user_id String)), history Array(Tuple(event_id String, time DateTime64(3, 'UTC'), action String, user_id String, emoji String, origin String))), " +
+  'context Bool, source String';
+
+const chdbParquet: FormatWriterFactory = (dir, ctx) => {
+  const jsonl = createJsonlWriter(join(dir, 'tmp'), ctx);
+  return {
+    format: 'parquet',
+    write: (g) => jsonl.write(g),
+    async close() {
+      const [tmp] = await jsonl.close();
+      const { query } = await import('chdb');
+      const out = join(dir, 'messages.parquet');
+      query(
+        `INSERT INTO FUNCTION file('${out}', Parquet) SELECT * FROM file('${join(dir, 'tmp', tmp!.path)}', JSONEachRow, '${CHDB_SCHEMA.replace(/'/g, "\\'")}') ` +
+          `SETTINGS enable_nullable_tuple_type = 1, output_format_parquet_compression_method = 'zstd'`,
+        'CSV',
+      );
+      const file = new HashedFile(join(dir, 'hashed.parquet'));
+      await file.write(readFileSync(out));
+      return [{ path: 'messages.parquet', messages: tmp!.messages, ...(await file.close()) }];
+    },
+  };
+};
+const FACTORIES: Record<string, FormatWriterFactory> = { jsonl: createJsonlWriter, csv: createCsvWriter, parquet: createParquetWriter, 'parquet-via-chdb': chdbParquet };
 const CTX: ExportContext = { packageId: 'bench', tenant: 'acme', asOf: '2026-12-01T00:00:00.000Z', generator: 'custos bench' };
 
 async function runCase(name: string, total: number): Promise<void> {
