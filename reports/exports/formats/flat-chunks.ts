@@ -47,3 +47,15 @@ export class WriterClosedError extends CustosError {
     super(`${format} writer: write after close (conversation ${group.conversation.conversation_id}, day ${group.day})`);
   }
 }
+
+/** A message the export model should never produce (a time that is not a time): named, so the set can be fixed at its source. */
+export class InvalidRecordError extends CustosError {
+  constructor(
+    readonly format: string,
+    readonly messageId: string,
+    readonly field: string,
+    readonly value: unknown,
+  ) {
+    super(`${format}: message ${messageId}: ${field} ${JSON.stringify(value)} is not valid`);
+  }
+}

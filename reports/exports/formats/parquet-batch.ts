@@ -4,8 +4,26 @@
  */
 import { makeData, RecordBatch, Struct, type Int64, type List, type DataType, type TimestampMillisecond } from 'apache-arrow';
 import type { ExportConversation, ExportMessage } from '../export-record.js';
+import { InvalidRecordError } from './flat-chunks.js';
 import { BoolColumn, Int32Column, Int64Column, ListColumn, StructColumn, Utf8Column, type Column } from './parquet-columns.js';
 import { ATTACHMENT, DELETION, PARQUET_SCHEMA, REACTION, REACTION_EVENT, REACTIONS, VERSION } from './parquet-schema.js';
+
+/**
+ * Every time of the message checked before any column is touched: a time that does not
+ * parse would otherwise become 1970 in the file, and a throw half-way through a message
+ * would leave the columns out of step.
+ */
+function checkTimes(m: ExportMessage): void {
+  const bad = (field: string, iso: string) => {
+    throw new InvalidRecordError('parquet', m.message_id, field, iso);
+  };
+  if (Number.isNaN(Date.parse(m.time))) bad('time', m.time);
+  for (const v of m.versions) if (Number.isNaN(Date.parse(v.time))) bad(`versions[${v.index}].time`, v.time);
+  if (m.deletion && Number.isNaN(Date.parse(m.deletion.time))) bad('deletion.time', m.deletion.time);
+  for (const r of m.reactions.history) if (Number.isNaN(Date.parse(r.time))) bad(`reactions.history[${r.event_id}].time`, r.time);
+}
+
+const ms = Date.parse;
 
 const ts = () => new Int64Column(DELETION.children[1]!.type as TimestampMillisecond);
 const listType = (name: string): List<DataType> => PARQUET_SCHEMA.fields.find((f) => f.name === name)!.type as List<DataType>;
@@ -51,13 +69,14 @@ export class ParquetBatchBuilder {
   rows = 0;
 
   append(conv: ExportConversation, m: ExportMessage): void {
+    checkTimes(m);
     this.tenant.append(m.tenant);
     this.conversationId.append(m.conversation_id);
     this.conversationName.append(conv.name);
     this.conversationType.append(conv.conversation_type);
     this.messageId.append(m.message_id);
     this.authorId.append(m.author_id);
-    this.time.append(Date.parse(m.time));
+    this.time.append(ms(m.time));
     this.threadId.append(m.thread_id);
     this.threadPosition.append(m.thread_position);
     for (const u of m.mentions) this.mentions.child.append(u);
@@ -76,7 +95,7 @@ export class ParquetBatchBuilder {
       v.index.append(x.index);
       v.kind.append(x.kind);
       v.event_id.append(x.event_id);
-      v.time.append(Date.parse(x.time));
+      v.time.append(ms(x.time));
       v.by.append(x.by);
       v.text.append(x.text);
       v.current.append(x.current);
@@ -87,7 +106,7 @@ export class ParquetBatchBuilder {
     const d = this.deletion.c;
     const del = m.deletion;
     d.event_id.append(del?.event_id ?? '');
-    d.time.append(del ? Date.parse(del.time) : 0);
+    d.time.append(del ? ms(del.time) : 0);
     d.deleted_by.append(del?.deleted_by ?? '');
     d.origin.append(del?.origin ?? '');
     this.deletion.column.appended(del !== null);
@@ -101,7 +120,7 @@ export class ParquetBatchBuilder {
     const h = this.reactionEvent.c;
     for (const x of m.reactions.history) {
       h.event_id.append(x.event_id);
-      h.time.append(Date.parse(x.time));
+      h.time.append(ms(x.time));
       h.action.append(x.action);
       h.user_id.append(x.user_id);
       h.emoji.append(x.emoji);

@@ -7,6 +7,7 @@ import { ensureVenv } from '../../../test/helpers/python-venv.js';
 import type { ExportContext } from '../export-record.js';
 import { fixtureMessages, flatFixture, type FlatFixtureOptions } from '../testing/flat-fixture.js';
 import type { FormatWriterFactory, WrittenFile } from './format-writer.js';
+import { InvalidRecordError } from './flat-chunks.js';
 import { createJsonlWriter, JSONL_FILE } from './jsonl-writer.js';
 import { createParquetWriter, parquetWriterFactory, PARQUET_FILE } from './parquet-writer.js';
 
@@ -139,6 +140,22 @@ describe('Parquet writer', () => {
     const two = await run(createParquetWriter);
     expect(readFileSync(join(two.dir, PARQUET_FILE)).equals(readFileSync(join(one.dir, PARQUET_FILE)))).toBe(true);
     expect(two.files).toEqual(one.files);
+  });
+
+  it('refuses a message whose time does not parse, naming it, and keeps the columns in step for the rows before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-parquet-'));
+    dirs.push(dir);
+    const [group] = flatFixture({ conversations: 1, days: 1, messagesPerDay: 3 });
+    const [ok, bad] = group!.messages;
+    const broken = { ...bad!, versions: bad!.versions.map((v, i) => (i === 0 ? { ...v, time: 'yesterday' } : v)) };
+    const w = createParquetWriter(dir, CTX);
+    const err = await w.write({ ...group!, messages: [ok!, broken] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRecordError);
+    expect(err).toMatchObject({ messageId: broken.message_id, field: 'versions[0].time', value: 'yesterday' });
+    await w.close();
+    const rows = readBack('pyarrow', join(dir, PARQUET_FILE)).rows as Array<{ message_id: string; versions: unknown[] }>;
+    expect(rows.map((r) => r.message_id)).toEqual([ok!.message_id]);
+    expect(rows[0]!.versions).toHaveLength(ok!.versions.length);
   });
 
   it('an empty set gives a valid file with the schema and no row', async () => {

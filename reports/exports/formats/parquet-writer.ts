@@ -164,10 +164,16 @@ function openParquetWriter(dir: string, _ctx: ExportContext, options: ParquetWri
     async close(): Promise<WrittenFile[]> {
       closed = true;
       start();
-      // An empty export still needs one (empty) batch: the writer takes the file's schema from it.
-      if (builder.rows > 0 || batchesSent === 0) await send();
-      await handoff.put(null).catch(() => {});
-      await pump;
+      try {
+        // An empty export still needs one (empty) batch: the writer takes the file's schema from it.
+        if (builder.rows > 0 || batchesSent === 0) await send();
+        await handoff.put(null).catch(() => {});
+        await pump;
+      } catch (err) {
+        // Release the file; the export job discards a failed package, so its partial bytes do not matter.
+        await file!.close().catch(() => {});
+        throw err;
+      }
       const digest = await file!.close();
       return [{ path: PARQUET_FILE, messages, ...digest }];
     },
