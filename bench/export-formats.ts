@@ -63,7 +63,7 @@ const FACTORIES: Record<string, FormatWriterFactory> = { jsonl: createJsonlWrite
 const CTX: ExportContext = { packageId: 'bench', tenant: 'acme', asOf: '2026-12-01T00:00:00.000Z', generator: 'custos bench' };
 
 async function runCase(name: string, total: number): Promise<void> {
-  const pool: ConversationDay[] = [...flatFixture({ conversations: 20, days: 2, messagesPerDay: 500 })];
+  const pool: ConversationDay[] = [...flatFixture({ conversations: 10, days: 1, messagesPerDay: 500 })];
   const poolMessages = pool.reduce((n, g) => n + g.messages.length, 0);
   const baseRss = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), 'custos-bench-export-'));
