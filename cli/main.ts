@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerToken } from './commands/token.js';
 import { registerAudit } from './commands/audit.js';
 import { registerImport } from './commands/import.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerPackage } from './commands/package.js';
 import { registerKeys } from './commands/keys.js';
 
@@ -30,6 +31,7 @@ registerAudit(program);
 registerImport(program);
 registerPackage(program);
 registerKeys(program);
+registerJobs(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;

@@ -10,7 +10,9 @@
  */
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
 import type { JobKind } from '../jobs/job-kind.js';
+import { resolveSubjects } from '../../common/audit/index.js';
 import { InvalidJobParamsError } from '../../common/jobs/job-errors.js';
 import { conversationDays, createPeopleCache, lookupConversation } from './conversation-days.js';
 import { exportParams, type ExportFormat, type ExportParams } from './export-params.js';
@@ -31,7 +33,9 @@ interface ExportCheckpoint {
 
 export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, ExportCheckpoint> {
   const available = Object.keys(deps.formats);
-  const params = exportParams.superRefine((p, ctx) => {
+  // Without `formats`, an export is in every format this build writes.
+  const withFormats = (raw: unknown) => (raw && typeof raw === 'object' && !Array.isArray(raw) && !('formats' in raw) ? { ...raw, formats: available } : raw);
+  const params = z.preprocess(withFormats, exportParams).superRefine((p, ctx) => {
     for (const f of p.formats) if (!deps.formats[f]) ctx.addIssue({ code: 'custom', path: ['formats'], message: `"${f}" is not available in this build (available: ${available.join(', ')})` });
   });
   return {
@@ -41,7 +45,8 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const p = ctx.params;
       const asOf = p.as_of ?? ctx.job.createdAt;
       await ctx.saveCheckpoint({ rebuilds: (ctx.checkpoint?.rebuilds ?? -1) + 1 });
-      const bagDir = join(ctx.workDir, 'bag');
+      // The bag folder is named after the package (the ZIP's top folder follows it, RFC 8493 §4.2).
+      const bagDir = join(ctx.workDir, ctx.job.id);
       rmSync(bagDir, { recursive: true, force: true });
       const dataDir = join(bagDir, 'data');
       const exportCtx = { packageId: ctx.job.id, tenant: ctx.job.tenant, asOf, generator: deps.generator };
@@ -74,9 +79,11 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
         perFormat[w.format] = { files: written.length, messages: written.reduce((n, f) => n + f.messages, 0) };
         files.push(...written.map((f) => ({ ...f, format: w.format })));
       }
+      const names = await resolveSubjects(ctx.store, [ctx.requestedBy, ctx.approvedBy].filter((r) => r.startsWith('sr_')));
+      const person = (ref: string) => ({ subject: names.get(ref)?.subject ?? ref, ...(names.get(ref)?.name ? { name: names.get(ref)!.name } : {}) });
       const bag = await deps.packager(bagDir, files, {
         packageId: ctx.job.id, tenant: ctx.job.tenant, kind: 'export', filters: ctx.job.params, asOf,
-        requestedBy: ctx.requestedBy, approvedBy: ctx.approvedBy, requestedAt: ctx.job.createdAt,
+        requestedBy: person(ctx.requestedBy), approvedBy: ctx.approvedBy ? [person(ctx.approvedBy)] : [], requestedAt: ctx.job.createdAt,
         countsPerFormat: perFormat, countsPerConversation: perConversation, generator: deps.generator,
       });
       const bytes = files.reduce((n, f) => n + f.bytes, 0);

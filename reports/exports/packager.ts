@@ -11,8 +11,9 @@ export interface CustodyInput {
   kind: 'export';
   filters: Record<string, unknown>;
   asOf: string;
-  requestedBy: string;
-  approvedBy: string;
+  /** People as the audit log names them (subject and name), or the pseudonym when it names nobody. */
+  requestedBy: { subject: string; name?: string };
+  approvedBy: Array<{ subject: string; name?: string }>;
   requestedAt: string;
   countsPerFormat: Record<string, { files: number; messages: number }>;
   countsPerConversation: Record<string, number>;
