@@ -77,11 +77,8 @@ async function runToEnd(runner: JobRunner, job: Job, by: Requester, view: JobPro
 
 export function registerJobs(program: Command): void {
   const jobs = program.command('jobs').description('run and inspect batch jobs (exports, and the kinds to come)');
-  jobs
-    .command('run <kind>')
-    .description('queue a job and run it to the end in the foreground (export: an eDiscovery package)')
+  const withExportOptions = (c: Command) => c
     .requiredOption('--tenant <tenant>', 'tenant id')
-    .option('--out <dir>', 'export: also copy the finished package (a BagIt folder) here')
     .option('--q <words>', 'export: words that must all be in one version of a message')
     .option('--custodian <user>', 'export: messages by this person (repeatable)', many)
     .option('--conversation <id>', 'export: only this conversation (repeatable)', many)
@@ -93,22 +90,32 @@ export function registerJobs(program: Command): void {
     .option('--include-deleted', 'export: include deleted messages (the default)')
     .option('--no-include-deleted', 'export: leave deleted messages out')
     .option('--no-edits', 'export: only the current version of each message')
-    .option('--as-of <time>', 'export: leave out what was ingested after this time (default: now)')
+    .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
-    .option('--json', 'print the finished job as one JSON object')
+    .option('--json', 'print the job as one JSON object');
+  const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
+    try {
+      const job = await runner.submit(o.tenant, kind, kind === 'export' ? exportParamsFrom(o) : {}, by);
+      process.stderr.write(`custos jobs: ${kind} job ${job.id} queued\n`);
+      return job;
+    } catch (err) {
+      if (err instanceof InvalidJobParamsError) throw new CustosError(`--${err.field.split('.')[0]!.replace(/_/g, '-')}: ${err.message.split(': ').slice(2).join(': ')}`);
+      throw err;
+    }
+  };
+  withExportOptions(jobs.command('run <kind>').description('queue a job and run it to the end in the foreground (export: an eDiscovery package)'))
+    .option('--out <dir>', 'export: also copy the finished package (a BagIt folder) here')
     .action(async (kind: string, o: Common & Record<string, unknown>) => {
       checkTenant(o.tenant);
       await withRunner(`custos jobs run ${kind}`, async (runner, by, view) => {
-        let job: Job;
-        try {
-          job = await runner.submit(o.tenant, kind, kind === 'export' ? exportParamsFrom(o) : {}, by);
-        } catch (err) {
-          if (err instanceof InvalidJobParamsError) throw new CustosError(`--${err.field.split('.')[0]!.replace(/_/g, '-')}: ${err.message.split(': ').slice(2).join(': ')}`);
-          throw err;
-        }
-        process.stderr.write(`custos jobs: ${kind} job ${job.id} queued\n`);
+        const job = await submit(runner, by, kind, o);
         await runToEnd(runner, job, by, view, o.out as string | undefined, o.json);
       }, kind);
+    });
+  withExportOptions(jobs.command('submit <kind>').description('queue a job and return: `custos serve` (or `jobs resume ID`) runs it'))
+    .action(async (kind: string, o: Common & Record<string, unknown>) => {
+      checkTenant(o.tenant);
+      await withRunner(`custos jobs submit ${kind}`, async (runner, by) => print(await submit(runner, by, kind, o), o.json));
     });
   jobs
     .command('resume <id>')
