@@ -99,3 +99,16 @@ export function addressField(name: string, identities: MailIdentity[]): string {
   });
   return foldTokens(name, tokens);
 }
+
+/**
+ * A field carried as raw UTF-8 (RFC 6532), folded at its spaces. Used only for the
+ * X-RSMF-* fields: Relativity's validator compares them with the manifest without
+ * decoding RFC 2047 encoded-words, so encoded names would never match.
+ */
+export function utf8Field(name: string, value: string): string {
+  const clean = value.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  if (clean.includes('  ') || /^ | $/.test(clean)) return unstructuredField(name, value);
+  const folded = foldTokens(name, clean.split(' '));
+  const fits = folded.split(CRLF).every((line) => Buffer.byteLength(line, 'utf8') <= 998);
+  return fits ? folded : unstructuredField(name, value);
+}
