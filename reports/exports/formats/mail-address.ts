@@ -30,6 +30,22 @@ export function isPlainAddrSpec(email: string): boolean {
   return local.length <= MAX_LOCAL && DOT_ATOM.test(local) && labels.length >= 2 && labels.every((l) => LABEL.test(l));
 }
 
+const U_ATEXT = `\\u{80}-\\u{10FFFF}${ATEXT}`;
+const U_DOT_ATOM = new RegExp(`^[${U_ATEXT}]+(\\.[${U_ATEXT}]+)*$`, 'u');
+const U_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+/**
+ * An internationalised addr-spec (RFC 6531/6532: UTF-8 allowed in local part and
+ * domain), what JSON Schema's `idn-email` means. RSMF manifests carry these as they
+ * are; EML headers stay 7-bit and use the made-up address instead.
+ */
+export function isInternationalAddrSpec(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return false;
+  const labels = email.slice(at + 1).split('.');
+  return U_DOT_ATOM.test(email.slice(0, at)) && labels.length >= 2 && labels.every((l) => U_LABEL.test(l));
+}
+
 export function mailIdentity(userId: string, person: ExportPerson | undefined, tenant: string): MailIdentity {
   const display = person?.display_name ?? '';
   const email = person?.email ?? '';

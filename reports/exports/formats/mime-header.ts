@@ -78,12 +78,17 @@ export function asciiField(name: string, value: string): string {
   return foldTokens(name, value.split(' '));
 }
 
-/** The tokens of `"Display" <addr>`: a quoted-string for short ASCII names, encoded-words for the rest. */
+/**
+ * The tokens of `"Display" <addr>`: a quoted-string for printable ASCII, otherwise
+ * encoded-words. A name of up to 42 bytes is one word, which every parser reads the
+ * same; a longer one needs several, and then Python's address parser keeps the space
+ * between them, which RFC 2047 section 6.2 says to drop (mailparser drops it).
+ */
 function mailboxTokens(identity: MailIdentity): string[] {
   const display = identity.display.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
   const addr = `<${identity.addrSpec}>`;
   if (display === '') return [addr];
-  if (PRINTABLE.test(display) && display.length <= 60 && !display.includes('=?')) {
+  if (PRINTABLE.test(display) && display.length <= 900 && !display.includes('=?')) {
     return [`"${display.replace(/[\\"]/g, (c) => `\\${c}`)}"`, addr];
   }
   return [...encodedWords(display), addr];

@@ -8,7 +8,7 @@
  * viewer shows on hover. See docs/exports.md "RSMF".
  */
 import type { ConversationDay, ExportContext, ExportMessage } from '../export-record.js';
-import { isPlainAddrSpec } from './mail-address.js';
+import { isInternationalAddrSpec } from './mail-address.js';
 import { attachmentLine } from './transcript-text.js';
 import { conversationTitle, DayPeople, isReply, type Membership } from './transcript.js';
 import { canonicalUtc, readableUtc } from './utc-time.js';
@@ -81,7 +81,7 @@ function participant(group: ConversationDay, id: string): RsmfParticipant {
   return {
     id,
     display: person?.display_name || id,
-    ...(isPlainAddrSpec(email) ? { email } : {}),
+    ...(isInternationalAddrSpec(email) ? { email } : {}),
     account_id: id,
   };
 }
