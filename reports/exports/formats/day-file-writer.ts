@@ -1,7 +1,8 @@
 /**
  * The plumbing EML and RSMF share: one file per conversation and UTC day at
  * `<format>/<conversation, path-safe>/<YYYY-MM-DD>.<extension>`, written through
- * HashedFile, each path at most once per package. A re-run after a crash rewrites
+ * HashedFile, each path at most once per package; a day with no message and no
+ * membership change gets no file. A re-run after a crash rewrites
  * every file from the start (createWriteStream truncates), and the renderers take
  * nothing from the clock or from randomness, so the bytes come out identical.
  */
@@ -35,6 +36,8 @@ export function createDayFileWriter(dir: string, ctx: ExportContext, spec: DayFi
       const path = dayFilePath(spec.format, spec.extension, group);
       if (paths.has(path)) throw fail(`${path} was already written: each conversation-day must come once`);
       paths.add(path);
+      // Nothing happened that day: no file (an RSMF without events is invalid, an empty transcript is noise).
+      if (group.messages.length === 0 && group.membership.length === 0) return;
       let pieces: Array<string | Buffer>;
       try {
         pieces = await spec.render(group, ctx);

@@ -167,6 +167,19 @@ describe('EML writer', () => {
     expect(raw).toMatch(/=\?UTF-8\?B\?/);
   });
 
+  it("lists every participant in the transcripts with the directory's e-mail as it is, non-ASCII ones too", () => {
+    for (const g of set.groups) {
+      const text = pyText(g, 'text/plain');
+      const html = decodeEntities(pyText(g, 'text/html'));
+      for (const person of g.people.values()) {
+        const label = person.display_name ? `${person.display_name} (${person.user_id})` : person.user_id;
+        const entry = person.email ? `${label} <${person.email}>` : label;
+        expect(text.split('\n')).toContain(`  ${entry}`);
+        expect(html).toContain(`<li>${entry}</li>`);
+      }
+    }
+  });
+
   it('has Date = first message, a Subject naming conversation and day, a Message-ID and the X-Custos headers (both parsers agree)', () => {
     for (const g of set.groups) {
       const p = py(g);

@@ -85,6 +85,16 @@ describe('RSMF writer', () => {
     }
   });
 
+  it('fails, naming the apt packages, when mono is missing (the validator is a prerequisite, never skipped)', () => {
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = '/nonexistent';
+      expect(() => assertValidatorAvailable()).toThrow(/mono is not installed.*apt-get install -y mono-runtime .*libmono-system-io-compression4\.0-cil/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('writes one .rsmf per conversation and UTC day, with digests of the bytes on disk', () => {
     expect(out.files.map((f) => f.path)).toEqual(set.groups.map(pathOf));
     for (const f of out.files) {

@@ -29,6 +29,7 @@ export function renderHtmlTranscript(group: ConversationDay, ctx: ExportContext)
     '<!DOCTYPE html>',
     `<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>`,
     htmlPreamble(group, ctx),
+    `<ul class="participants">${people.involved().map((id) => `<li>${escapeHtml(people.roster(id))}</li>`).join('')}</ul>`,
     body,
     '</body></html>',
     '',

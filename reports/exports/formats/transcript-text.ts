@@ -11,7 +11,7 @@ const RULE = '-'.repeat(72);
 
 export function renderTextTranscript(group: ConversationDay, ctx: ExportContext): string {
   const people = new DayPeople(group, ctx.tenant);
-  const lines = [...textPreamble(group, ctx)];
+  const lines = [...textPreamble(group, ctx), 'Participants:', ...people.involved().map((id) => `  ${people.roster(id)}`)];
   for (const item of arrangeTranscript(group)) lines.push(...textItem(item, people));
   return lines.join('\n') + '\n';
 }

@@ -66,6 +66,12 @@ export class DayPeople {
     return display === '' ? userId : `${display} (${userId})`;
   }
 
+  /** `Alice Martin (alice) <alice@example.com>`: the label with the directory's address, whatever its form. */
+  roster(userId: string): string {
+    const email = this.group.people.get(userId)?.email ?? '';
+    return email === '' ? this.label(userId) : `${this.label(userId)} <${email}>`;
+  }
+
   /** Everyone the day involves, in first-appearance order: authors first, then the rest. */
   involved(): string[] {
     const seen = new Set<string>();
