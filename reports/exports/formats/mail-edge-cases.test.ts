@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { ConversationDay, ExportContext } from '../export-record.js';
-import { makeMessage } from '../testing/conversation-day-generator.js';
-import { normaliseNewlines, parseWithPython, pyHeader } from '../testing/mail-checks.js';
+import { generateBusyDay, makeMessage } from '../testing/conversation-day-generator.js';
+import { normaliseNewlines, parseWithPython, pyAddresses, pyHeader, rawLines } from '../testing/mail-checks.js';
 import { assertValidatorAvailable, validateRsmf } from '../testing/rsmf-validator.js';
 import { createEmlWriter } from './eml.js';
 import { createRsmfWriter } from './rsmf.js';
@@ -79,5 +79,28 @@ describe('mail formats on edge cases', () => {
   it('write no file for a day with no message and no membership change, in either format', async () => {
     expect(await write('eml', [empty])).toEqual([]);
     expect(await write('rsmf', [empty])).toEqual([]);
+  });
+
+  it('hold up on a busy day (3000 messages, 300 people): no defects, folded headers, every message once, validator passes', async () => {
+    const busy = generateBusyDay({ messages: 3000, people: 300, seed: 7 });
+    const [eml] = await write('eml', [busy]);
+    const [rsmf] = await write('rsmf', [busy]);
+    const parsed = parseWithPython([eml!, rsmf!]);
+    for (const path of [eml!, rsmf!]) {
+      const p = parsed.get(path)!;
+      expect([p.defects, p.part_defects, p.header_defects], path).toEqual([[], [], []]);
+      const { lines } = rawLines(readFileSync(path));
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(998);
+    }
+    const addresses = [...pyAddresses(parsed.get(eml!)!, 'From'), ...pyAddresses(parsed.get(eml!)!, 'To')];
+    expect(addresses.length).toBe(busy.people.size);
+    const text = normaliseNewlines(parsed.get(eml!)!.parts[0]!.content).split('\n');
+    for (const m of busy.messages) expect(text.filter((l) => l.endsWith(`  #${m.message_id}`)).length, m.message_id).toBe(1);
+    const listed = pyHeader(parsed.get(rsmf!)!, 'X-RSMF-Participants')!.split(', ');
+    expect(listed.sort()).toEqual([...busy.people.values()].map((p) => p.display_name).sort());
+    assertValidatorAvailable();
+    const verdict = validateRsmf(rsmf!);
+    console.log(verdict.line);
+    expect(verdict.ok, `${verdict.line}\n${verdict.details}`).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { parseWithPython, pyAddresses, pyHeader } from '../testing/mail-checks.js';
 import { mailIdentity } from './mail-address.js';
-import { addressField, encodedWords, unstructuredField } from './mime-header.js';
+import { addressField, encodedWords, unstructuredField, utf8Field, utf8ListField } from './mime-header.js';
 
 const VALUES = [
   'plain ascii',
@@ -62,5 +62,16 @@ describe('mime headers', () => {
     const squeeze = ([d, a]: [string, string]): [string, string] => [d.replace(/ /g, ''), a];
     expect(pyAddresses(parsed!, 'To').filter(([d]) => oneWord(d))).toEqual(identities.filter((id) => oneWord(id.display)).map((id) => [id.display, id.addrSpec]));
     expect(pyAddresses(parsed!, 'To').map(squeeze)).toEqual(identities.map((id) => squeeze([id.display, id.addrSpec])));
+  });
+
+  it('folds raw UTF-8 list fields only after a comma, and keeps single values on one line', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `Fatou Ørsted ${i}`);
+    const field = utf8ListField('X-RSMF-Participants', names);
+    const lines = field.split('\r\n').filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(0, -1)) expect(line.endsWith(',')).toBe(true);
+    expect(field.replace(/\r\n /g, ' ')).toBe(`X-RSMF-Participants: ${names.join(', ')}\r\n`);
+    const value = `Custos ${'générateur '.repeat(9)}`.trim();
+    expect(utf8Field('X-RSMF-Generator', value)).toBe(`X-RSMF-Generator: ${value}\r\n`);
   });
 });

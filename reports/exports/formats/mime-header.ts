@@ -106,14 +106,20 @@ export function addressField(name: string, identities: MailIdentity[]): string {
 }
 
 /**
- * A field carried as raw UTF-8 (RFC 6532), folded at its spaces. Used only for the
- * X-RSMF-* fields: Relativity's validator compares them with the manifest without
- * decoding RFC 2047 encoded-words, so encoded names would never match.
+ * Fields carried as raw UTF-8 (RFC 6532), for the X-RSMF-* fields only: Relativity's
+ * validator compares them with the manifest without decoding RFC 2047 encoded-words,
+ * and it unfolds a folded line without keeping the space, so a value is folded only
+ * after the commas of a list (where spaces do not matter) and otherwise kept on one
+ * line (at most 998 octets; a longer value falls back to encoded-words).
  */
 export function utf8Field(name: string, value: string): string {
-  const clean = value.replace(/[\x00-\x1f\x7f]+/g, ' ');
-  if (clean.includes('  ') || /^ | $/.test(clean)) return unstructuredField(name, value);
-  const folded = foldTokens(name, clean.split(' '));
+  return utf8ListField(name, [value], '');
+}
+
+export function utf8ListField(name: string, items: string[], separator = ','): string {
+  const clean = items.map((item) => item.replace(/[\x00-\x1f\x7f]+/g, ' '));
+  const tokens = clean.map((item, i) => (i < clean.length - 1 ? item + separator : item));
+  const folded = foldTokens(name, tokens);
   const fits = folded.split(CRLF).every((line) => Buffer.byteLength(line, 'utf8') <= 998);
-  return fits ? folded : unstructuredField(name, value);
+  return fits ? folded : unstructuredField(name, clean.join(`${separator} `));
 }

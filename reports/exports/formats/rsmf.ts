@@ -11,7 +11,7 @@ import { createDayFileWriter } from './day-file-writer.js';
 import type { FormatWriterFactory } from './format-writer.js';
 import { dayHeaders, messageIdFor } from './mail-headers.js';
 import { attachmentPart, boundaryFor, multipartBody, textPart } from './mime-body.js';
-import { asciiField, utf8Field } from './mime-header.js';
+import { asciiField, utf8Field, utf8ListField } from './mime-header.js';
 import { buildManifest, eventCollectionId, platformOf, type RsmfManifest } from './rsmf-manifest.js';
 import { zipManifest } from './rsmf-zip.js';
 import { renderTextTranscript } from './transcript-text.js';
@@ -28,7 +28,7 @@ export function rsmfHeaders(manifest: RsmfManifest, group: ConversationDay, ctx:
   out += utf8Field('X-RSMF-Application', platformOf(group));
   const names = manifest.participants.map((p) => p.display);
   // The validator splits the list at commas: a name holding one cannot be listed, so then the field is left out.
-  if (names.every((n) => !n.includes(','))) out += utf8Field('X-RSMF-Participants', names.join(', '));
+  if (names.every((n) => !n.includes(','))) out += utf8ListField('X-RSMF-Participants', names);
   out += utf8Field('X-RSMF-EventCollectionID', eventCollectionId(group, ctx));
   return out;
 }

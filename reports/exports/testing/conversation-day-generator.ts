@@ -191,3 +191,56 @@ export function generateConversationDays(): GeneratedExport {
   ];
   return { ctx, groups, people: new Map(PEOPLE.map((p) => [p.user_id, p])) };
 }
+
+/** A small seeded PRNG (mulberry32): the same sequence for the same seed, everywhere. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Anaïs', 'Bjørn', 'Chloé', 'Dmitri', 'Émile', 'Fatou', 'Grégoire', 'Hana', 'Inès', 'José'];
+const LAST = ['Dubois', 'Müller', 'Nguyễn', 'Leroy', 'Ørsted', 'Garcia', "O'Brien", 'Lefèvre', 'Kowalski', 'Şahin'];
+
+/**
+ * One busy channel day: `people` members (about a third without e-mail), `messages`
+ * messages (some in the same millisecond, some edited, deleted, reacted to, or
+ * replies in threads), deterministic for a seed. For volume and folding tests.
+ */
+export function generateBusyDay(opts: { messages: number; people: number; seed?: number; day?: string }): ConversationDay {
+  const rand = seeded(opts.seed ?? 1);
+  const day = opts.day ?? '2026-11-27';
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const persons: ExportPerson[] = Array.from({ length: opts.people }, (_, i) => ({
+    user_id: `U${String(i).padStart(5, '0')}`,
+    display_name: `${pick(FIRST)} ${pick(LAST)} ${i}`,
+    email: i % 3 === 0 ? '' : `user${i}@example.org`,
+  }));
+  const conversation: ExportConversation = { conversation_id: 'C-busy', name: 'busy 🐝', conversation_type: 'channel' };
+  const start = Date.parse(`${day}T00:00:00.000Z`);
+  const step = Math.floor((86_400_000 - 1) / Math.max(1, opts.messages));
+  const specs: MessageSpec[] = [];
+  for (let i = 0; i < opts.messages; i++) {
+    const time = new Date(start + i * step - (i % 7 === 1 ? step : 0)).toISOString();
+    const id = `b-${String(i).padStart(6, '0')}`;
+    const author = pick(persons).user_id;
+    const root = i > 10 && rand() < 0.1 ? specs[Math.floor(rand() * i)]! : undefined;
+    specs.push({
+      id, author, time, text: `[${id} v0] ${pick(FIRST)} écrit ${Math.floor(rand() * 1e6)} 🙂`,
+      ...(rand() < 0.1 ? { edits: [{ time: new Date(Date.parse(time) + 1).toISOString(), text: `[${id} v1] corrigé` }] } : {}),
+      ...(rand() < 0.05 ? { deleted: { time: new Date(Date.parse(time) + 2).toISOString(), by: author } } : {}),
+      ...(rand() < 0.2 ? { reactions: [{ time: new Date(Date.parse(time) + 3).toISOString(), user: pick(persons).user_id, emoji: pick(['👍', '🎉', '✅']), action: 'added' as const }] } : {}),
+      ...(root && !root.thread ? { thread: { root: root.id, position: 1 + specs.filter((s) => s.thread?.root === root.id).length } } : {}),
+    });
+  }
+  for (const s of specs) if (specs.some((r) => r.thread?.root === s.id) && !s.thread) s.thread = { root: s.id, position: 0 };
+  const messages = specs
+    .map((s) => makeMessage(conversation.conversation_id, s))
+    .sort((a, b) => a.time.localeCompare(b.time) || a.message_id.localeCompare(b.message_id));
+  const ids = new Set(messages.flatMap((m) => [m.author_id, ...m.reactions.history.map((r) => r.user_id)]));
+  return { conversation, day, messages, people: new Map(persons.filter((p) => ids.has(p.user_id)).map((p) => [p.user_id, p])), membership: [] };
+}
