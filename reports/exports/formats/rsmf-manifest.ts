@@ -121,7 +121,8 @@ function messageEvent(group: ConversationDay, m: ExportMessage, people: DayPeopl
   const current = m.versions[m.versions.length - 1];
   const parent = isReply(m) && ids.has(m.thread_id) ? { parent: m.thread_id } : {};
   const edits = m.versions.slice(1).map((v, i) => ({
-    participant: v.by,
+    // The schema requires an editor; an edit whose editor the archive lacks is the author's.
+    participant: v.by || m.author_id,
     timestamp: canonicalUtc(v.time),
     previous: m.versions[i]!.text,
     new: v.text,
