@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodeEntities } from 'html-entities';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDay, ExportMessage } from '../export-record.js';
 import { generateConversationDays, type GeneratedExport } from '../testing/conversation-day-generator.js';
-import {
-  countOccurrences,
-  decodeEncodedWords,
-  normaliseNewlines,
-  parseWithPython,
-  pyAddresses,
-  pyHeader,
-  rawLines,
-  type PythonParse,
-} from '../testing/mail-checks.js';
+import { countOccurrences, decodeEncodedWords, normaliseNewlines, parseWithPython, pyAddresses, pyHeader, rawLines, type PythonParse, removeTempDirs, tempDir } from '../testing/mail-checks.js';
 import { createEmlWriter } from './eml.js';
 import type { WrittenFile } from './format-writer.js';
 import { pathSafeName } from './path-safe-name.js';
@@ -27,7 +17,7 @@ interface Output {
 }
 
 async function writeAll(set: GeneratedExport): Promise<Output> {
-  const dir = mkdtempSync(join(tmpdir(), 'custos-eml-'));
+  const dir = tempDir('custos-eml-');
   const writer = createEmlWriter(dir, set.ctx);
   for (const group of set.groups) await writer.write(group);
   return { dir, files: await writer.close() };
@@ -52,6 +42,8 @@ beforeAll(async () => {
   python = parseWithPython(set.groups.map(absolute));
   for (const g of set.groups) mailparser.set(g, await simpleParser(readFileSync(absolute(g))));
 });
+
+afterAll(removeTempDirs);
 
 describe('EML writer', () => {
   it('writes one file per conversation and UTC day, with digests of the bytes on disk', () => {
@@ -225,7 +217,7 @@ describe('EML writer', () => {
   });
 
   it('refuses a conversation-day given twice, naming it', async () => {
-    const writer = createEmlWriter(mkdtempSync(join(tmpdir(), 'custos-eml-')), set.ctx);
+    const writer = createEmlWriter(tempDir('custos-eml-'), set.ctx);
     await writer.write(set.groups[0]!);
     await expect(writer.write(set.groups[0]!)).rejects.toThrow(/eml: conversation "C-Général\/ops", day 2026-11-24: .* already written/);
   });

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationDay, ExportContext } from '../export-record.js';
 import { generateBusyDay, makeMessage } from '../testing/conversation-day-generator.js';
-import { normaliseNewlines, parseWithPython, pyAddresses, pyHeader, rawLines } from '../testing/mail-checks.js';
+import { normaliseNewlines, parseWithPython, pyAddresses, pyHeader, rawLines, removeTempDirs, tempDir } from '../testing/mail-checks.js';
 import { assertValidatorAvailable, validateRsmf } from '../testing/rsmf-validator.js';
 import { createEmlWriter } from './eml.js';
 import { createRsmfWriter } from './rsmf.js';
@@ -39,11 +38,13 @@ const unknownPeople: ConversationDay = {
 const empty: ConversationDay = { conversation: { conversation_id: 'c-empty', name: '', conversation_type: 'channel' }, day: DAY, messages: [], people: new Map(), membership: [] };
 
 async function write(kind: 'eml' | 'rsmf', groups: ConversationDay[]): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), `custos-edge-${kind}-`));
+  const dir = tempDir(`custos-edge-${kind}-`);
   const writer = (kind === 'eml' ? createEmlWriter : createRsmfWriter)(dir, ctx);
   for (const g of groups) await writer.write(g);
   return (await writer.close()).map((f) => join(dir, f.path));
 }
+
+afterAll(removeTempDirs);
 
 describe('mail formats on edge cases', () => {
   const groups = [membershipOnly, unknownPeople];

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { describe, expect, it } from 'vitest';
-import { parseWithPython, pyAddresses, pyHeader } from '../testing/mail-checks.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseWithPython, pyAddresses, pyHeader, removeTempDirs, tempDir } from '../testing/mail-checks.js';
 import { mailIdentity } from './mail-address.js';
 import { addressField, encodedWords, unstructuredField, utf8Field, utf8ListField } from './mime-header.js';
 
@@ -22,11 +21,13 @@ const VALUES = [
 const NAMES = ['Zoë Ñandú 🎉', 'Bob "Builder" O\'Neil, Jr.', 'back\\slash', '', 'x'.repeat(90), 'Élodie Lefèvre-Château de Saint-Exupéry 🎉'];
 
 function messageWith(headers: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'custos-hdr-'));
+  const dir = tempDir('custos-hdr-');
   const path = join(dir, 'm.eml');
   writeFileSync(path, `${headers}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n`, 'latin1');
   return path;
 }
+
+afterAll(removeTempDirs);
 
 describe('mime headers', () => {
   it('never splits a character between encoded-words and keeps every word within 75 characters', () => {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import yauzl from 'yauzl';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDay } from '../export-record.js';
 import { generateConversationDays, type GeneratedExport } from '../testing/conversation-day-generator.js';
-import { parseWithPython, pyHeader, rawLines, type PythonParse } from '../testing/mail-checks.js';
+import { parseWithPython, pyHeader, rawLines, type PythonParse, removeTempDirs, tempDir } from '../testing/mail-checks.js';
 import { assertValidatorAvailable, validateRsmf } from '../testing/rsmf-validator.js';
 import type { WrittenFile } from './format-writer.js';
 import { pathSafeName } from './path-safe-name.js';
@@ -23,7 +22,7 @@ interface ZipEntry {
 }
 
 async function writeAll(set: GeneratedExport): Promise<{ dir: string; files: WrittenFile[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'custos-rsmf-'));
+  const dir = tempDir('custos-rsmf-');
   const writer = createRsmfWriter(dir, set.ctx);
   for (const group of set.groups) await writer.write(group);
   return { dir, files: await writer.close() };
@@ -73,6 +72,8 @@ beforeAll(async () => {
     manifests.set(g, JSON.parse(entries[0]!.data.toString('utf8')) as RsmfManifest);
   }
 });
+
+afterAll(removeTempDirs);
 
 describe('RSMF writer', () => {
   it("passes Relativity's own validator with no error and no warning (strict)", () => {

@@ -1,5 +1,8 @@
 /** Helpers the mail-format tests share: Python's parser, line checks, counting. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface PythonPart {
@@ -72,4 +75,17 @@ export function decodeEncodedWords(value: string): string {
   const words = value.trim().split(/\s+/);
   if (!words.every((w) => /^=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=$/i.test(w))) return value;
   return words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('');
+}
+
+const made: string[] = [];
+
+/** A fresh directory under the OS temp dir, removed by removeTempDirs (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
