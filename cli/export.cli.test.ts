@@ -15,6 +15,7 @@ import { killStartedCli, runCli, startCli } from '../test/helpers/cli.js';
 import { exportOrder, knownArchive, type KnownArchive } from '../test/helpers/known-archive.js';
 import { ensureVenv } from '../test/helpers/python-venv.js';
 import { waitFor } from '../test/helpers/events.js';
+import { assertValidatorAvailable, validateRsmf } from '../reports/exports/testing/rsmf-validator.js';
 
 let root: string;
 let data: string;
@@ -69,6 +70,12 @@ describe('custos jobs run export', () => {
     writeFileSync(join(root, 'pub.pem'), pem.stdout);
     const ssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(root, 'pub.pem'), '-rawin', '-in', join(out, 'tagmanifest-sha256.txt'), '-sigfile', join(out, 'tagmanifest-sha256.txt.sig')], { encoding: 'utf8' });
     expect(ssl.stdout + ssl.stderr).toContain('Signature Verified Successfully');
+
+    // Relativity's own validator, strict, on every RSMF file of the real package.
+    assertValidatorAvailable();
+    const rsmf = [...filesOf(join(out, 'data')).keys()].filter((f) => f.endsWith('.rsmf'));
+    expect(rsmf.length).toBe(new Set(archive.messages.map((m) => `${m.conversation_id}/${new Date(m.timeMs).toISOString().slice(0, 10)}`)).size);
+    for (const f of rsmf) expect(validateRsmf(join(out, 'data', f)), f).toMatchObject({ ok: true });
 
     const csv = join(out, 'data', 'messages.csv');
     const bytes = readFileSync(csv);

@@ -12,6 +12,7 @@ import { isInternationalAddrSpec } from './mail-address.js';
 import { attachmentLine } from './transcript-text.js';
 import { conversationTitle, DayPeople, isReply, type Membership } from './transcript.js';
 import { canonicalUtc, readableUtc } from './utc-time.js';
+import { planMembership, type MembershipPlan } from './rsmf-membership.js';
 
 export interface RsmfCustom {
   name: string;
@@ -33,7 +34,7 @@ export interface RsmfConversation {
 }
 export interface RsmfEvent {
   id: string;
-  type: 'message' | 'join' | 'leave';
+  type: 'message' | 'join' | 'leave' | 'history';
   conversation: string;
   participant: string;
   timestamp: string;
@@ -57,12 +58,13 @@ const DIRECT_TYPES = new Set(['dm', 'group_dm']);
 export function buildManifest(group: ConversationDay, ctx: ExportContext): RsmfManifest {
   const people = new DayPeople(group, ctx.tenant);
   const involved = people.involved();
+  const plan = planMembership(group, involved);
   return {
     version: '2.0.0',
     eventcollectionid: eventCollectionId(group, ctx),
     participants: involved.map((id) => participant(group, id)),
-    conversations: [conversation(group, involved)],
-    events: events(group, people),
+    conversations: [conversation(group, involved, plan)],
+    events: events(group, people, plan),
   };
 }
 
@@ -86,32 +88,25 @@ function participant(group: ConversationDay, id: string): RsmfParticipant {
   };
 }
 
-/**
- * For a channel the schema wants the people present at the first event; someone whose
- * first membership change that day is a join was not, everyone else is taken as present.
- */
-function conversation(group: ConversationDay, involved: string[]): RsmfConversation {
+/** For a channel the schema wants the people present at the first event (rsmf-membership.ts). */
+function conversation(group: ConversationDay, involved: string[], plan: MembershipPlan): RsmfConversation {
   const c = group.conversation;
   const direct = DIRECT_TYPES.has(c.conversation_type);
-  const firstChange = new Map<string, Membership['type']>();
-  for (const change of [...group.membership].sort((a, b) => a.time.localeCompare(b.time))) {
-    if (!firstChange.has(change.user_id)) firstChange.set(change.user_id, change.type);
-  }
   return {
     id: c.conversation_id,
     display: conversationTitle(group),
     platform: platformOf(group),
     type: direct ? 'direct' : 'channel',
-    participants: direct ? involved : involved.filter((id) => firstChange.get(id) !== 'joined'),
+    participants: direct ? involved : involved.filter((id) => plan.presentAtStart.has(id)),
     custom: [{ name: 'Custos conversation type', value: c.conversation_type || 'unknown' }],
   };
 }
 
-function events(group: ConversationDay, people: DayPeople): RsmfEvent[] {
+function events(group: ConversationDay, people: DayPeople, plan: MembershipPlan): RsmfEvent[] {
   const ids = new Set(group.messages.map((m) => m.message_id));
   const all = [
     ...group.messages.map((m) => messageEvent(group, m, people, ids)),
-    ...group.membership.map((change) => membershipEvent(group, change, people)),
+    ...group.membership.map((change) => membershipEvent(group, change, people, plan.eventType.get(change.event_id) ?? 'history')),
   ];
   // Stable: messages keep the group's order (time, then id) among equal timestamps.
   return all.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
@@ -168,14 +163,17 @@ function messageCustom(m: ExportMessage, people: DayPeople, ids: Set<string>): R
   return custom;
 }
 
-function membershipEvent(group: ConversationDay, change: Membership, people: DayPeople): RsmfEvent {
+function membershipEvent(group: ConversationDay, change: Membership, people: DayPeople, type: 'join' | 'leave' | 'history'): RsmfEvent {
   const by = change.by !== '' && change.by !== change.user_id ? [{ name: 'By', value: people.label(change.by) }] : [];
+  const base = { id: `membership-${change.event_id}`, conversation: group.conversation.conversation_id, timestamp: canonicalUtc(change.time) };
+  if (type !== 'history') return { ...base, type, participant: change.user_id, ...(by.length > 0 ? { custom: by } : {}) };
+  const what = change.type === 'joined' ? 'joined' : 'left';
   return {
-    id: `membership-${change.event_id}`,
-    type: change.type === 'joined' ? 'join' : 'leave',
-    conversation: group.conversation.conversation_id,
+    ...base,
+    type: 'history',
+    // Still present at this point by construction (rsmf-membership.ts), so the validator accepts it.
     participant: change.user_id,
-    timestamp: canonicalUtc(change.time),
-    ...(by.length > 0 ? { custom: by } : {}),
+    body: `${people.label(change.user_id)} ${what} the conversation (as the platform recorded it; their activity this day does not fit the recorded membership)`,
+    custom: [{ name: 'Membership change', value: what }, { name: 'Member', value: people.label(change.user_id) }, ...by],
   };
 }

@@ -4,8 +4,11 @@
  * something a test installs: when it is missing this throws, naming the packages.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot } from '../../../common/paths.js';
 
-export const RSMF_VALIDATOR = process.env.CUSTOS_RSMF_VALIDATOR ?? '/work/shared/tools/rsmf-validate/validate.sh';
+// shared/ sits beside the project (the checkout and CI's clean clone alike).
+export const RSMF_VALIDATOR = process.env.CUSTOS_RSMF_VALIDATOR ?? join(packageRoot(), '..', 'shared', 'tools', 'rsmf-validate', 'validate.sh');
 
 export const MONO_PACKAGES =
   'mono-runtime libmono-microsoft-csharp4.0-cil libmono-system-data4.0-cil libmono-system-io-compression4.0-cil ' +
