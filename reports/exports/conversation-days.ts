@@ -21,10 +21,15 @@ export function peopleIn(messages: readonly ExportMessage[]): string[] {
   return [...ids].sort();
 }
 
-export async function lookupConversation(store: Store, tenant: string, conversationId: string, fallbackType: string): Promise<ExportConversation> {
-  const [row] = await store.query<{ name: string; conversation_type: string }>('export: conversation', `
-    SELECT name, conversation_type FROM conversations_current WHERE tenant = {tenant:String} AND conversation_id = {c:String} LIMIT 1`, { tenant, c: conversationId });
-  return { conversation_id: conversationId, name: row?.name || conversationId, conversation_type: row?.conversation_type || fallbackType };
+/** Name and type of each conversation of a batch, from the directory; the type its messages carry when it has none. */
+export async function lookupConversations(store: Store, tenant: string, batch: ReadonlyArray<{ conversation_id: string; conversation_type: string }>): Promise<Map<string, ExportConversation>> {
+  const rows = await store.query<{ conversation_id: string; name: string; conversation_type: string }>('export: conversations', `
+    SELECT conversation_id, name, conversation_type FROM conversations_current WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)}`, { tenant, cs: batch.map((c) => c.conversation_id) });
+  const known = new Map(rows.map((r) => [r.conversation_id, r]));
+  return new Map(batch.map((c) => {
+    const k = known.get(c.conversation_id);
+    return [c.conversation_id, { conversation_id: c.conversation_id, name: k?.name || c.conversation_id, conversation_type: k?.conversation_type || c.conversation_type }];
+  }));
 }
 
 /**
@@ -48,18 +53,19 @@ export function createPeopleCache(store: Store, tenant: string): (ids: readonly 
 
 type Membership = ConversationDay['membership'];
 
-/** Every join and leave of one conversation, by UTC day: one query per conversation. */
-async function membershipByDay(store: Store, tenant: string, conversationId: string, asOf: string): Promise<Map<string, Membership>> {
-  const rows = await store.query<{ event_id: string; time: string; type: string; user_id: string; actor_id: string }>('export: membership', `
-    SELECT event_id, time, type, user_id, actor_id FROM admin_events
-    WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND type IN ('member.joined', 'member.left') AND ingested_at <= {as_of:${T}}
-    ORDER BY time, event_id LIMIT 1 BY event_id`, { tenant, c: conversationId, as_of: toStoreTime(Date.parse(asOf)) });
+/** Every join and leave of a batch's conversations, by conversation and UTC day: one query per batch. */
+async function membershipByDay(store: Store, tenant: string, ids: readonly string[], asOf: string): Promise<Map<string, Membership>> {
+  const rows = await store.query<{ event_id: string; time: string; type: string; conversation_id: string; user_id: string; actor_id: string }>('export: membership', `
+    SELECT event_id, time, type, conversation_id, user_id, actor_id FROM admin_events
+    WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND type IN ('member.joined', 'member.left') AND ingested_at <= {as_of:${T}}
+    ORDER BY time, event_id LIMIT 1 BY event_id`, { tenant, cs: [...ids], as_of: toStoreTime(Date.parse(asOf)) });
   const days = new Map<string, Membership>();
   for (const r of rows) {
     const time = fromStoreTime(r.time);
-    const list = days.get(time.slice(0, 10)) ?? [];
+    const k = `${r.conversation_id}\u0000${time.slice(0, 10)}`;
+    const list = days.get(k) ?? [];
     list.push({ event_id: r.event_id, time, type: r.type === 'member.joined' ? 'joined' : 'left', user_id: r.user_id, by: r.actor_id });
-    days.set(time.slice(0, 10), list);
+    days.set(k, list);
   }
   return days;
 }
@@ -71,23 +77,25 @@ export interface DayContext {
   people: ReturnType<typeof createPeopleCache>;
 }
 
-/** One conversation's messages (in time order) as conversation-days. */
-export async function* conversationDays(c: DayContext, conversation: ExportConversation, messages: AsyncIterable<ExportMessage>): AsyncGenerator<ConversationDay> {
-  const membership = await membershipByDay(c.store, c.tenant, conversation.conversation_id, c.asOf);
-  let day = '';
+/** A batch's messages (by conversation, then time) as conversation-days. */
+export async function* conversationDays(c: DayContext, conversations: ReadonlyMap<string, ExportConversation>, messages: AsyncIterable<ExportMessage>): AsyncGenerator<ConversationDay> {
+  const membership = await membershipByDay(c.store, c.tenant, [...conversations.keys()], c.asOf);
+  let key = '';
   let batch: ExportMessage[] = [];
   const flush = async (): Promise<ConversationDay> => {
-    const changes = membership.get(day) ?? [];
+    const first = batch[0]!;
+    const day = first.time.slice(0, 10);
+    const changes = membership.get(`${first.conversation_id}\u0000${day}`) ?? [];
     const ids = new Set([...peopleIn(batch), ...changes.flatMap((e) => [e.user_id, e.by].filter(Boolean))]);
-    return { conversation, day, messages: batch, people: await c.people([...ids].sort()), membership: changes };
+    return { conversation: conversations.get(first.conversation_id)!, day, messages: batch, people: await c.people([...ids].sort()), membership: changes };
   };
   for await (const m of messages) {
-    const d = m.time.slice(0, 10);
-    if (d !== day && batch.length > 0) {
+    const k = `${m.conversation_id}\u0000${m.time.slice(0, 10)}`;
+    if (k !== key && batch.length > 0) {
       yield await flush();
       batch = [];
     }
-    day = d;
+    key = k;
     batch.push(m);
   }
   if (batch.length > 0) yield await flush();

@@ -14,9 +14,9 @@ import { z } from 'zod';
 import type { JobKind } from '../jobs/job-kind.js';
 import { resolveSubjects } from '../../common/audit/index.js';
 import { InvalidJobParamsError } from '../../common/jobs/job-errors.js';
-import { conversationDays, createPeopleCache, lookupConversation } from './conversation-days.js';
+import { conversationDays, createPeopleCache, lookupConversations } from './conversation-days.js';
 import { exportParams, type ExportFormat, type ExportParams } from './export-params.js';
-import { createExportSetReader } from './export-set.js';
+import { batchConversations, createExportSetReader } from './export-set.js';
 import type { FormatWriter, FormatWriterFactory, WrittenFile } from './formats/format-writer.js';
 import type { Packager } from './packager.js';
 
@@ -26,6 +26,8 @@ export interface ExportJobDeps {
   /** `custos <version>`, in every package. */
   generator: string;
 }
+
+const round = (ms: number) => Math.round(ms / 100) / 10;
 
 interface ExportCheckpoint {
   rebuilds: number;
@@ -56,22 +58,25 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
         return factory(dataDir, exportCtx);
       });
       const reader = createExportSetReader(ctx.store, ctx.job.tenant, p, asOf);
+      const t0 = performance.now();
       const conversations = await reader.conversations();
-      const total = await reader.estimate(conversations.map((c) => c.conversation_id));
+      const total = conversations.reduce((n, c) => n + c.messages, 0);
       const perConversation: Record<string, number> = {};
       let done = 0;
       ctx.progress(0, total);
       const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: createPeopleCache(ctx.store, ctx.job.tenant) };
-      for (const c of conversations) {
-        const conversation = await lookupConversation(ctx.store, ctx.job.tenant, c.conversation_id, c.conversation_type);
-        for await (const day of conversationDays(days, conversation, reader.messages(c.conversation_id))) {
+      for (const batch of batchConversations(conversations)) {
+        const named = await lookupConversations(ctx.store, ctx.job.tenant, batch);
+        for await (const day of conversationDays(days, named, reader.messages(batch.map((c) => c.conversation_id)))) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           for (const w of writers) await w.write(day);
           done += day.messages.length;
-          perConversation[c.conversation_id] = (perConversation[c.conversation_id] ?? 0) + day.messages.length;
+          const id = day.conversation.conversation_id;
+          perConversation[id] = (perConversation[id] ?? 0) + day.messages.length;
           ctx.progress(done, Math.max(total, done));
         }
       }
+      const t1 = performance.now();
       const files: Array<WrittenFile & { format: string }> = [];
       const perFormat: Record<string, { files: number; messages: number }> = {};
       for (const w of writers) {
@@ -86,9 +91,11 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
         requestedBy: person(ctx.requestedBy), approvedBy: ctx.approvedBy ? [person(ctx.approvedBy)] : [], requestedAt: ctx.job.createdAt,
         countsPerFormat: perFormat, countsPerConversation: perConversation, generator: deps.generator,
       });
+      const t2 = performance.now();
       const bytes = files.reduce((n, f) => n + f.bytes, 0);
       return {
-        summary: { package_id: ctx.job.id, messages: done, conversations: Object.keys(perConversation).length, files: files.length, bytes, formats: perFormat, merkle_root: bag.merkleRoot, signing_key_id: bag.keyId, as_of: asOf, bag: bagDir },
+        summary: { package_id: ctx.job.id, messages: done, conversations: Object.keys(perConversation).length, files: files.length, bytes, formats: perFormat, merkle_root: bag.merkleRoot, signing_key_id: bag.keyId, as_of: asOf, bag: bagDir,
+          seconds: { read_and_write: round(t1 - t0), close_and_package: round(t2 - t1) } },
         files: [{ name: basename(bag.zip.path), bytes: bag.zip.bytes, sha256: bag.zip.sha256 }],
       };
     },

@@ -21,8 +21,8 @@ export interface VersionRow {
   origin: string;
 }
 
-export interface DeletionRow { event_id: string; time: string; message_id: string; deleted_by: string; origin: string }
-export interface ReactionRow { event_id: string; time: string; message_id: string; action: 'added' | 'removed'; user_id: string; emoji: string; origin: string }
+export interface DeletionRow { event_id: string; time: string; conversation_id: string; message_id: string; deleted_by: string; origin: string }
+export interface ReactionRow { event_id: string; time: string; conversation_id: string; message_id: string; action: 'added' | 'removed'; user_id: string; emoji: string; origin: string }
 
 const byTimeThenId = (a: { time: string; event_id: string }, b: { time: string; event_id: string }) =>
   a.time === b.time ? (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0) : a.time < b.time ? -1 : 1;
@@ -68,15 +68,17 @@ export interface PageRows {
   edits: Map<string, VersionRow[]>;
   deletions: Map<string, DeletionRow[]>;
   reactions: Map<string, ReactionRow[]>;
-  /** Position of each reply in its thread (1..), and the ids of messages that are thread roots. */
+  /** Position of each reply in its thread (1..), and the messages that are thread roots; keys are conversation NUL message id. */
   threadPositions: Map<string, number>;
   roots: Set<string>;
 }
 
+/** Page maps are keyed by conversation and message: a batch spans conversations, and ids are unique only within one. */
 export function assembleMessage(tenant: string, created: VersionRow, page: PageRows, o: { includeEdits: boolean; context: boolean }): ExportMessage {
   const id = created.message_id;
-  const deletion = [...(page.deletions.get(id) ?? [])].sort(byTimeThenId)[0];
-  const isRoot = page.roots.has(id);
+  const key = `${created.conversation_id}\u0000${id}`;
+  const deletion = [...(page.deletions.get(key) ?? [])].sort(byTimeThenId)[0];
+  const isRoot = page.roots.has(key);
   return {
     tenant,
     conversation_id: created.conversation_id,
@@ -84,12 +86,12 @@ export function assembleMessage(tenant: string, created: VersionRow, page: PageR
     author_id: created.author_id,
     time: fromStoreTime(created.time),
     thread_id: created.thread_id !== '' ? created.thread_id : isRoot ? id : '',
-    thread_position: created.thread_id !== '' && created.thread_id !== id ? (page.threadPositions.get(id) ?? 0) : 0,
+    thread_position: created.thread_id !== '' && created.thread_id !== id ? (page.threadPositions.get(key) ?? 0) : 0,
     mentions: created.mentions,
     attachments: created.attachments.map((a) => ({ name: a.name, mime: a.mime, size: Number(a.size), sha256: a.sha256 })),
-    versions: versionsOf(created, page.edits.get(id) ?? [], o.includeEdits),
+    versions: versionsOf(created, page.edits.get(key) ?? [], o.includeEdits),
     deletion: deletion ? { event_id: deletion.event_id, time: fromStoreTime(deletion.time), deleted_by: deletion.deleted_by, origin: deletion.origin } : null,
-    reactions: reactionsOf(page.reactions.get(id) ?? []),
+    reactions: reactionsOf(page.reactions.get(key) ?? []),
     context: o.context,
     source: created.source,
   };

@@ -13,9 +13,9 @@ import { cloudEvent } from '../../test/helpers/events.js';
 import { exportOrder, knownArchive, type KnownArchive, type KnownMessage } from '../../test/helpers/known-archive.js';
 import { tokenize } from '../../common/queries/tokens.js';
 import { exportParams } from './export-params.js';
-import { createExportSetReader } from './export-set.js';
+import { batchConversations, createExportSetReader } from './export-set.js';
 import type { ExportMessage } from './export-record.js';
-import { conversationDays, createPeopleCache, lookupConversation } from './conversation-days.js';
+import { conversationDays, createPeopleCache, lookupConversations } from './conversation-days.js';
 
 let ts: TestStore;
 let archive: KnownArchive;
@@ -32,8 +32,10 @@ async function store(events: ReturnType<typeof cloudEvent>[]): Promise<void> {
 
 async function exportSet(raw: Record<string, unknown>, at = asOf): Promise<ExportMessage[]> {
   const reader = createExportSetReader(ts.store, archive.tenant, exportParams.parse(raw), at);
+  // Batches small enough that the set is read across several, each spanning conversations.
+  const batches = batchConversations(await reader.conversations(), 50);
   const out: ExportMessage[] = [];
-  for (const c of await reader.conversations()) for await (const m of reader.messages(c.conversation_id)) out.push(m);
+  for (const b of batches) for await (const m of reader.messages(b.map((c) => c.conversation_id))) out.push(m);
   return out;
 }
 
@@ -87,6 +89,11 @@ describe('export sets', () => {
     expect(expected.some((m, i) => i > 0 && m.timeMs === expected[i - 1]!.timeMs && m.conversation_id === expected[i - 1]!.conversation_id)).toBe(true);
   });
 
+  it('batches consecutive conversations up to a number of messages, a big one alone', () => {
+    const c = (id: string, messages: number) => ({ conversation_id: id, conversation_type: 'channel', messages });
+    expect(batchConversations([c('a', 10), c('b', 30), c('c', 15), c('d', 100), c('e', 1)], 50).map((b) => b.map((x) => x.conversation_id))).toEqual([['a', 'b'], ['c'], ['d'], ['e']]);
+  });
+
   it('selects custodians as authors, or their whole conversations', async () => {
     const own = await exportSet({ custodians: ['U2'] });
     expect(keys(own)).toEqual(keys(exportOrder(archive.messages.filter((m) => m.author_id === 'U2'))));
@@ -136,10 +143,11 @@ describe('export sets', () => {
 
   it('groups a conversation by UTC day with its name, the people in it and the day\'s joins and leaves', async () => {
     const reader = createExportSetReader(ts.store, archive.tenant, exportParams.parse({ conversations: ['C-general'] }), asOf);
-    const conversation = await lookupConversation(ts.store, archive.tenant, 'C-general', 'channel');
-    expect(conversation).toEqual({ conversation_id: 'C-general', name: 'général', conversation_type: 'channel' });
+    const named = await lookupConversations(ts.store, archive.tenant, [{ conversation_id: 'C-general', conversation_type: 'channel' }, { conversation_id: 'C-unnamed', conversation_type: 'dm' }]);
+    expect(named.get('C-general')).toEqual({ conversation_id: 'C-general', name: 'général', conversation_type: 'channel' });
+    expect(named.get('C-unnamed')).toEqual({ conversation_id: 'C-unnamed', name: 'C-unnamed', conversation_type: 'dm' });
     const days = [];
-    for await (const d of conversationDays({ store: ts.store, tenant: archive.tenant, asOf, people: createPeopleCache(ts.store, archive.tenant) }, conversation, reader.messages('C-general'))) days.push(d);
+    for await (const d of conversationDays({ store: ts.store, tenant: archive.tenant, asOf, people: createPeopleCache(ts.store, archive.tenant) }, named, reader.messages(['C-general']))) days.push(d);
     const mine = exportOrder(archive.messages.filter((m) => m.conversation_id === 'C-general'));
     expect(days.map((d) => d.day)).toEqual([...new Set(mine.map((m) => new Date(m.timeMs).toISOString().slice(0, 10)))]);
     expect(days.flatMap((d) => keys(d.messages))).toEqual(keys(mine));

@@ -1,7 +1,9 @@
 /**
- * Reads an export set from the store, one conversation at a time, in time order,
+ * Reads an export set from the store in batches of conversations (about
+ * BATCH_MESSAGES messages each), each batch in (conversation, time, message) order
  * in keyset pages (never OFFSET), as of a fixed time: memory holds one page and the
- * context window, whatever the size of the export.
+ * context windows, whatever the size of the export. Batching matters: a query costs
+ * milliseconds whatever it reads, and an archive may hold many small conversations.
  *
  * A message is a hit when it is in the time range and matches every filter given
  * (custodian as author, or any message of a custodian's conversation with
@@ -18,14 +20,40 @@ import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRo
 
 const T = "DateTime64(3, 'UTC')";
 const PAGE = 5000;
+/** Conversations are read together until their messages reach this. */
+export const BATCH_MESSAGES = 20_000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
 
+export interface SetConversation {
+  conversation_id: string;
+  conversation_type: string;
+  /** Created messages of the conversation as of the set's time (an upper bound of what the set reads). */
+  messages: number;
+}
+
 export interface ExportSetReader {
-  /** The conversations the set reads, in id order, with the type their messages carry. */
-  conversations(): Promise<Array<{ conversation_id: string; conversation_type: string }>>;
-  /** Upper bound of the messages the set reads (for progress). */
-  estimate(conversations: readonly string[]): Promise<number>;
-  messages(conversationId: string): AsyncGenerator<ExportMessage>;
+  /** The conversations the set reads, in id order. */
+  conversations(): Promise<SetConversation[]>;
+  /** The messages of a batch of conversations (in id order), by conversation, then time. */
+  messages(conversationIds: readonly string[]): AsyncGenerator<ExportMessage>;
+}
+
+/** Consecutive conversations grouped until their messages reach `limit`; a bigger one is a batch of its own. */
+export function batchConversations(cs: readonly SetConversation[], limit = BATCH_MESSAGES): SetConversation[][] {
+  const batches: SetConversation[][] = [];
+  let current: SetConversation[] = [];
+  let n = 0;
+  for (const c of cs) {
+    if (current.length > 0 && n + c.messages > limit) {
+      batches.push(current);
+      current = [];
+      n = 0;
+    }
+    current.push(c);
+    n += c.messages;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 export function createExportSetReader(store: Store, tenant: string, p: ExportParams, asOf: string): ExportSetReader {
@@ -72,95 +100,108 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
    * a view ordered by message (migrations 0004, 0006): the cost follows the page,
    * not the size of the archive after it.
    */
-  async function pageRows(conversationId: string, created: VersionRow[]): Promise<PageRows> {
-    const ids = created.map((c) => c.message_id);
-    const params: Record<string, unknown> = { ...base, c: conversationId, ids, threads: [...new Set([...ids, ...created.map((c) => c.thread_id).filter(Boolean)])] };
-    const byMessage = `tenant = {tenant:String} AND conversation_id = {c:String} AND message_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}}`;
+  async function pageRows(created: VersionRow[]): Promise<PageRows> {
+    const keyOf = (c: string, m: string) => `${c}\u0000${m}`;
+    const threadKeys = created.filter((c) => c.thread_id).map((c) => keyOf(c.conversation_id, c.thread_id));
+    const params: Record<string, unknown> = {
+      ...base,
+      cs: [...new Set(created.map((c) => c.conversation_id))],
+      ids: [...new Set(created.map((c) => c.message_id))],
+      keys: created.map((c) => keyOf(c.conversation_id, c.message_id)),
+      tids: [...new Set([...created.map((c) => c.message_id), ...created.map((c) => c.thread_id).filter(Boolean)])],
+      tkeys: [...new Set([...created.map((c) => keyOf(c.conversation_id, c.message_id)), ...threadKeys])],
+    };
+    // The IN lists narrow by the views' keys; the concatenated key makes it exact (ids are unique only per conversation).
+    const MESSAGE = "conversation_id IN {cs:Array(String)} AND message_id IN {ids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
+    const byMessage = `tenant = {tenant:String} AND ${MESSAGE} AND ingested_at <= {as_of:${T}}`;
     const [editTimes, deletions, reactions, threads] = await Promise.all([
-      store.query<{ time: string }>('export: edit times', 'SELECT DISTINCT time FROM message_edit_keys WHERE tenant = {tenant:String} AND message_id IN {ids:Array(String)} AND conversation_id = {c:String}', params),
-      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, message_id, deleted_by, origin FROM deletions_by_message WHERE ${byMessage}`, params),
-      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, message_id, action, user_id, emoji, origin FROM reactions_by_message WHERE ${byMessage}`, params),
-      store.query<{ thread_id: string; message_id: string }>('export: threads', `
-        SELECT thread_id, message_id FROM replies_by_thread
-        WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND thread_id IN {threads:Array(String)} AND ingested_at <= {as_of:${T}}
-        ORDER BY thread_id, time, message_id LIMIT 1 BY thread_id, message_id`, params),
+      store.query<{ time: string }>('export: edit times', `SELECT DISTINCT time FROM message_edit_keys WHERE tenant = {tenant:String} AND ${MESSAGE}`, params),
+      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, conversation_id, message_id, deleted_by, origin FROM deletions_by_message WHERE ${byMessage}`, params),
+      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, conversation_id, message_id, action, user_id, emoji, origin FROM reactions_by_message WHERE ${byMessage}`, params),
+      store.query<{ conversation_id: string; thread_id: string; message_id: string }>('export: threads', `
+        SELECT conversation_id, thread_id, message_id FROM replies_by_thread
+        WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND thread_id IN {tids:Array(String)}
+          AND concat(conversation_id, '\\0', thread_id) IN {tkeys:Array(String)} AND ingested_at <= {as_of:${T}}
+        ORDER BY conversation_id, thread_id, time, message_id LIMIT 1 BY conversation_id, thread_id, message_id`, params),
     ]);
     // Edit rows by their exact times: primary-key lookups in message_versions.
     const edits = editTimes.length === 0 ? [] : await store.query<VersionRow>('export: edits', `
       SELECT ${VERSION_COLUMNS} FROM message_versions
-      WHERE tenant = {tenant:String} AND time IN {times:Array(${T})} AND kind = 'edited' AND conversation_id = {c:String} AND message_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}}`,
+      WHERE tenant = {tenant:String} AND time IN {times:Array(${T})} AND kind = 'edited' AND ${MESSAGE} AND ingested_at <= {as_of:${T}}`,
       { ...params, times: editTimes.map((e) => e.time) });
+    const key = (r: { conversation_id: string; message_id: string }) => `${r.conversation_id}\u0000${r.message_id}`;
     const threadPositions = new Map<string, number>();
-    for (const [, replies] of groupBy(threads, (r) => r.thread_id)) replies.forEach((r, i) => threadPositions.set(r.message_id, i + 1));
+    for (const [, replies] of groupBy(threads, (r) => `${r.conversation_id}\u0000${r.thread_id}`)) replies.forEach((r, i) => threadPositions.set(key(r), i + 1));
     return {
-      edits: groupBy(distinctEvents(edits), (r) => r.message_id),
-      deletions: groupBy(distinctEvents(deletions), (r) => r.message_id),
-      reactions: groupBy(distinctEvents(reactions), (r) => r.message_id),
+      edits: groupBy(distinctEvents(edits), key),
+      deletions: groupBy(distinctEvents(deletions), key),
+      reactions: groupBy(distinctEvents(reactions), key),
       threadPositions,
-      roots: new Set(threads.map((r) => r.thread_id)),
+      roots: new Set(threads.map((r) => `${r.conversation_id}\u0000${r.thread_id}`)),
     };
   }
 
-  /** Created versions from `lo` on, in (time, message_id) order, a page at a time. */
-  async function* pages(conversationId: string, lo: string): AsyncGenerator<ExportMessage[]> {
-    let at = lo;
-    let aid = '';
+  /** Created versions of the batch from `lo` on, in (conversation, time, message) order, a page at a time. */
+  async function* pages(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
+    let at: [string, string, string] = ['', lo, ''];
     for (;;) {
       const rows = await store.query<VersionRow>('export: page', `
         SELECT ${VERSION_COLUMNS} FROM message_versions
-        WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
-          AND (time, message_id) > ({at:${T}}, {aid:String})
-        ORDER BY time, message_id, event_id LIMIT 1 BY message_id LIMIT {n:UInt32}`, { ...base, c: conversationId, at, aid, n: PAGE });
+        WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND kind = 'created' AND ingested_at <= {as_of:${T}}
+          AND time >= {lo:${T}}${hi ? ` AND time < {hi:${T}}` : ''}
+          AND (conversation_id, time, message_id) > ({ac:String}, {at:${T}}, {aid:String})
+        ORDER BY conversation_id, time, message_id, event_id LIMIT 1 BY conversation_id, message_id LIMIT {n:UInt32}`,
+        { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), ac: at[0], at: at[1], aid: at[2], n: PAGE });
       if (rows.length === 0) return;
-      const related = await pageRows(conversationId, rows);
+      const related = await pageRows(rows);
       yield rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
-      const last = rows[rows.length - 1]!;
       if (rows.length < PAGE) return;
-      at = last.time;
-      aid = last.message_id;
+      const last = rows[rows.length - 1]!;
+      at = [last.conversation_id, last.time, last.message_id];
     }
   }
 
   /** Where reading a conversation starts: the range's start, moved back by the context window. */
-  async function startOf(conversationId: string): Promise<string> {
-    if (!p.from) return '1970-01-01 00:00:00.000';
-    let lo = fromMs - ctxMs;
-    if (ctxN > 0) {
-      const before = await store.query<{ time: string }>('export: context before the range', `
-        SELECT time FROM message_versions
-        WHERE tenant = {tenant:String} AND conversation_id = {c:String} AND kind = 'created' AND ingested_at <= {as_of:${T}} AND time < {from:${T}}
-        ORDER BY time DESC, message_id DESC LIMIT {n:UInt32}`, { ...base, c: conversationId, from: toStoreTime(fromMs), n: ctxN });
-      const oldest = before[before.length - 1];
-      if (oldest) lo = Math.min(lo, Date.parse(fromStoreTime(oldest.time)));
-    }
-    // The keyset is exclusive of its position: start one millisecond earlier.
-    return toStoreTime(lo - 1);
+  async function startsOf(ids: readonly string[]): Promise<Map<string, number>> {
+    const starts = new Map(ids.map((c) => [c, fromMs - ctxMs]));
+    if (!p.from || ctxN === 0) return starts;
+    const before = await store.query<{ conversation_id: string; time: string }>('export: context before the range', `
+      SELECT conversation_id, time FROM message_versions
+      WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND kind = 'created' AND ingested_at <= {as_of:${T}} AND time < {from:${T}}
+      ORDER BY conversation_id, time DESC, message_id DESC LIMIT {n:UInt32} BY conversation_id`, { ...base, cs: [...ids], from: toStoreTime(fromMs), n: ctxN });
+    for (const r of before) starts.set(r.conversation_id, Math.min(starts.get(r.conversation_id)!, Date.parse(fromStoreTime(r.time))));
+    return starts;
   }
 
   return {
     async conversations() {
       const f = conversationFilter();
       // The aggregate is named apart from the column: ClickHouse would read an alias of the same name in WHERE.
-      const rows = await store.query<{ conversation_id: string; type_seen: string }>('export: conversations', `
-        SELECT conversation_id, any(conversation_type) AS type_seen FROM message_versions
+      const rows = await store.query<{ conversation_id: string; type_seen: string; n: string }>('export: conversations', `
+        SELECT conversation_id, any(conversation_type) AS type_seen, count() AS n FROM message_versions
         WHERE ${f.sql.join(' AND ')} GROUP BY conversation_id ORDER BY conversation_id`, f.params);
-      return rows.map((r) => ({ conversation_id: r.conversation_id, conversation_type: r.type_seen }));
+      return rows.map((r) => ({ conversation_id: r.conversation_id, conversation_type: r.type_seen, messages: Number(r.n) }));
     },
-    async estimate(conversations) {
-      if (conversations.length === 0) return 0;
-      const [row] = await store.query<{ n: string }>('export: estimate', `
-        SELECT count() AS n FROM message_versions
-        WHERE tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}} AND conversation_id IN {cs:Array(String)}`, { ...base, cs: [...conversations] });
-      return Number(row?.n ?? 0);
-    },
-    async *messages(conversationId) {
-      const window = new ContextWindow(ctxN, ctxMs);
-      for await (const page of pages(conversationId, await startOf(conversationId))) {
+    async *messages(ids) {
+      if (ids.length === 0) return;
+      const starts = await startsOf(ids);
+      const lo = Math.min(...starts.values());
+      // Without a message-count window nothing after `to` plus the duration can be in the set.
+      const hi = p.to && ctxN === 0 ? toStoreTime(toMs + ctxMs + 1) : undefined;
+      const windows = new Map<string, ContextWindow>();
+      const done = new Set<string>();
+      for await (const page of pages(ids, Number.isFinite(lo) ? toStoreTime(lo) : '1970-01-01 00:00:00.000', hi)) {
         for (const m of page) {
-          if (m.deletion && !p.include_deleted) continue;
+          const c = m.conversation_id;
           const t = Date.parse(m.time);
+          if (done.has(c) || t < starts.get(c)! || (m.deletion && !p.include_deleted)) continue;
+          let window = windows.get(c);
+          if (!window) windows.set(c, (window = new ContextWindow(ctxN, ctxMs)));
           yield* window.offer(m, isHit(m), t);
-          if (t >= toMs && window.idle(t)) return;
+          if (t >= toMs && window.idle(t)) {
+            done.add(c);
+            windows.delete(c);
+          }
         }
       }
     },

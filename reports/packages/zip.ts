@@ -21,6 +21,9 @@ export interface ZipBagOptions {
   time: Date;
 }
 
+/** Members that are compressed already (Parquet pages; an RSMF holds a ZIP): deflating them again costs CPU and saves nothing. */
+const ALREADY_COMPRESSED = /\.(parquet|rsmf|zip|gz|zst)$/i;
+
 const ORDER: readonly string[] = [...TAG_FILES, ...TAG_MANIFESTS, SIGNATURE_FILE];
 
 function rank(name: string): number {
@@ -50,7 +53,7 @@ export async function zipBag(bagDir: string, zipPath: string, options: ZipBagOpt
   const zip = new yazl.ZipFile();
   const mtime = utcWallClock(options.time);
   for (const e of entries) {
-    zip.addFile(join(bagDir, e.name), `${rootName}/${e.name}`, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    zip.addFile(join(bagDir, e.name), `${rootName}/${e.name}`, { mtime, mode: 0o100644, compress: !ALREADY_COMPRESSED.test(e.name), forceDosTimestamp: true });
   }
   zip.end();
   const tmp = `${zipPath}.${process.pid}.tmp`;
