@@ -46,7 +46,7 @@ function writerProperties(rowGroupRows: number): wasm.WriterProperties {
   return new wasm.WriterPropertiesBuilder()
     .setCompression(wasm.Compression.ZSTD)
     .setMaxRowGroupSize(rowGroupRows)
-    .setWriterVersion(wasm.WriterVersion.V2)
+    .setWriterVersion(wasm.WriterVersion.V1)
     .build();
 }
 
