@@ -70,6 +70,8 @@ export class ParquetBatchBuilder {
   ];
   private readonly times: number[] = [];
   rows = 0;
+  /** UTF-16 units of text in the batch so far: long texts close a batch early, so a batch's memory is bounded by size, not only by rows. */
+  textUnits = 0;
 
   append(conv: ExportConversation, m: ExportMessage): void {
     const times = this.times;
@@ -103,6 +105,7 @@ export class ParquetBatchBuilder {
       v.time.append(times[t++]!);
       v.by.append(x.by);
       v.text.append(x.text);
+      this.textUnits += x.text.length;
       v.current.append(x.current);
       v.origin.append(x.origin);
       this.version.column.appended(true);
@@ -151,5 +154,6 @@ export class ParquetBatchBuilder {
   reset(): void {
     for (const c of this.columns) c.reset();
     this.rows = 0;
+    this.textUnits = 0;
   }
 }
