@@ -38,6 +38,10 @@ export interface HandlerResult {
   body: unknown;
   /** Number of records the answer holds, for the audit log. */
   resultCount?: number;
+  /** Answer with this file instead of `body` (downloads); the path comes from the server, never the request. */
+  file?: { path: string; name: string; contentType: string; sha256: string };
+  /** Facts the audit entry records beside the parameters (a download's package id and hash). */
+  audit?: Record<string, unknown>;
 }
 
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {

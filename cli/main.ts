@@ -12,6 +12,9 @@ import { registerDemo } from './commands/demo.js';
 import { registerToken } from './commands/token.js';
 import { registerAudit } from './commands/audit.js';
 import { registerImport } from './commands/import.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerPackage } from './commands/package.js';
+import { registerKeys } from './commands/keys.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -26,6 +29,9 @@ registerDemo(program);
 registerToken(program);
 registerAudit(program);
 registerImport(program);
+registerPackage(program);
+registerKeys(program);
+registerJobs(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;

@@ -15,6 +15,9 @@ export const SCOPES = [
   'tokens:create', // mint an API token over the API: a new credential (step-up)
   'metrics:read', // aggregated usage metrics (no content, k-anonymous)
   'exports:create', // eDiscovery exports (step-up)
+  'exports:read', // download a finished export's package
+  'jobs:read', // batch jobs: state, progress, parameters, result
+  'jobs:cancel', // cancel a queued or running job
   'holds:release', // release a legal hold (step-up)
   'erasure:approve', // approve an erasure request (step-up, four eyes)
 ] as const;

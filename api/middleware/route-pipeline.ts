@@ -83,6 +83,7 @@ export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandle
     let resultCount: number | null = null;
     let validated: { path: unknown; query: unknown; body: unknown } | undefined;
     let answer: (() => void) | undefined;
+    let auditExtra: Record<string, unknown> | undefined;
     try {
       if (!TENANT_PATTERN.test(tenant)) throw problems.invalid('tenant', 'path parameter tenant: must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}');
       const held = Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [];
@@ -99,7 +100,14 @@ export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandle
       const result = await spec.handler({ tenant, params, query, body, principal });
       status = result.status ?? 200;
       resultCount = result.resultCount ?? null;
-      answer = () => res.status(status).json(result.body);
+      auditExtra = result.audit;
+      const file = result.file;
+      answer = file
+        ? () => {
+          res.status(status).type(file.contentType).set({ 'Content-Disposition': `attachment; filename="${file.name}"`, 'Repr-Digest': `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:` });
+          res.sendFile(file.path, { dotfiles: 'deny', headers: { 'Cache-Control': 'no-store' } });
+        }
+        : () => res.status(status).json(result.body);
     } catch (err) {
       const problem = toProblem(err, deps.log, spec);
       status = problem.problem.status;
@@ -120,7 +128,7 @@ export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandle
           action: spec.action,
           httpMethod: spec.method,
           route: spec.path,
-          params: auditParams(validated ?? { path: req.params, query: req.query, body: req.body }),
+          params: { ...auditParams(validated ?? { path: req.params, query: req.query, body: req.body }), ...(auditExtra ? { answer: auditExtra } : {}) },
           resultCount,
           status,
           ip: clientIp(req),

@@ -1,0 +1,78 @@
+/**
+ * The registry of personal data (DESIGN.md): every table or view of the store, with
+ * what it holds and how retention and erasure reach it. Retention and erasure walk
+ * this list, so a table cannot escape them by being forgotten: a test
+ * (personal-data.integration.test.ts) fails when the store has a table this list
+ * does not name. Adding a table = adding its entry here, in the same change.
+ */
+
+/** Retention families of DESIGN.md's retention policy, and what follows a job. */
+export type RetentionFamily = 'messages' | 'calls' | 'app_invocations' | 'admin_events' | 'audit';
+
+export type Holds =
+  /** Message content or metadata (text, ids, who wrote or reacted). */
+  | 'message-derived'
+  /** About people (directory, logins, who asked for what). */
+  | 'person-derived'
+  /** Derived rows that carry only keys of another registered table. */
+  | 'keys-of'
+  /** Nothing about messages or people (keys, migration ledger). */
+  | 'none';
+
+export interface RetentionReach {
+  family: RetentionFamily;
+  /** The column the retention age is counted from (the record's own time). */
+  timeColumn: string;
+}
+
+export type ErasureReach =
+  /** Rows whose subject columns name the person are deleted (or restricted under a hold). */
+  | { how: 'delete-rows'; subjectColumns: string[] }
+  /** The entries stay (the audit chain must verify); the person behind the pseudonym is forgotten in `audit_subjects`. */
+  | { how: 'pseudonymized'; via: 'audit_subjects' }
+  /** Rows go with the rows of the source table they derive from (same keys). */
+  | { how: 'with-source'; source: string; keys: string[] }
+  /** A view: nothing is stored, erasure of its source tables reaches it. */
+  | { how: 'view'; sources: string[] }
+  | { how: 'not-applicable'; why: string };
+
+export interface RegisteredTable {
+  name: string;
+  kind: 'table' | 'view' | 'materialized-view';
+  holds: Holds;
+  /** Who writes it: a bounded context or `migrations`. */
+  owner: 'ingest' | 'api' | 'reports' | 'common' | 'migrations';
+  retention: RetentionReach | { family: 'follows-source'; source: string } | 'none';
+  erasure: ErasureReach;
+  /** Why, when the choice is not obvious. */
+  note?: string;
+}
+
+const time = (family: RetentionFamily): RetentionReach => ({ family, timeColumn: 'time' });
+
+export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
+  { name: 'message_versions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['author_id', 'mentions'] }, note: 'an erased author\'s messages go; a mention of them is removed from others\' messages' },
+  { name: 'message_deletions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['deleted_by'] } },
+  { name: 'reactions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
+  { name: 'calls', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('calls'), erasure: { how: 'delete-rows', subjectColumns: ['initiator_id', 'participants'] } },
+  { name: 'app_invocations', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('app_invocations'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
+  { name: 'admin_events', kind: 'table', holds: 'person-derived', owner: 'ingest', retention: time('admin_events'), erasure: { how: 'delete-rows', subjectColumns: ['user_id', 'actor_id'] } },
+  { name: 'users_current', kind: 'view', holds: 'person-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
+  { name: 'conversations_current', kind: 'view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
+  { name: 'memberships_current', kind: 'view', holds: 'person-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
+  { name: 'message_edit_keys', kind: 'materialized-view', holds: 'keys-of', owner: 'migrations', retention: { family: 'follows-source', source: 'message_versions' }, erasure: { how: 'with-source', source: 'message_versions', keys: ['tenant', 'conversation_id', 'message_id'] } },
+  { name: 'message_author_keys', kind: 'materialized-view', holds: 'keys-of', owner: 'migrations', retention: { family: 'follows-source', source: 'message_versions' }, erasure: { how: 'with-source', source: 'message_versions', keys: ['tenant', 'conversation_id', 'message_id'] }, note: 'holds author_id: erasure deletes the author\'s rows with the messages' },
+  { name: 'reactions_by_message', kind: 'materialized-view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'reactions' }, erasure: { how: 'with-source', source: 'reactions', keys: ['tenant', 'conversation_id', 'message_id', 'event_id'] }, note: 'holds user_id and emoji: erasure deletes a person\'s reactions here with the source rows' },
+  { name: 'deletions_by_message', kind: 'materialized-view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'message_deletions' }, erasure: { how: 'with-source', source: 'message_deletions', keys: ['tenant', 'conversation_id', 'message_id', 'event_id'] } },
+  { name: 'replies_by_thread', kind: 'materialized-view', holds: 'keys-of', owner: 'migrations', retention: { family: 'follows-source', source: 'message_versions' }, erasure: { how: 'with-source', source: 'message_versions', keys: ['tenant', 'conversation_id', 'message_id'] } },
+  { name: 'audit_log', kind: 'table', holds: 'person-derived', owner: 'common', retention: { family: 'audit', timeColumn: 'time' }, erasure: { how: 'pseudonymized', via: 'audit_subjects' }, note: 'entries name people only by pseudonym; ip and user agent stay with the entry, which the chain must keep verifiable' },
+  { name: 'audit_subjects', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['subject'] }, note: 'the pseudonym -> person mapping; deleting a row is how a person leaves the audit log' },
+  { name: 'api_tokens', kind: 'table', holds: 'person-derived', owner: 'api', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['created_by', 'revoked_by'] }, note: 'token names are chosen by admins; secrets are stored only as hashes' },
+  { name: 'jobs', kind: 'table', holds: 'person-derived', owner: 'reports', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['requested_by', 'approved_by'] }, note: 'params may name custodians and words; files a job keeps on disk are listed in `files` and go with the job' },
+  { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },
+  { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
+];
+
+export function registeredTable(name: string): RegisteredTable | undefined {
+  return PERSONAL_DATA_REGISTRY.find((t) => t.name === name);
+}
