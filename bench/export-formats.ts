@@ -1,7 +1,9 @@
 /**
  * Throughput and peak memory of the flat export formats (JSON Lines, CSV, Parquet), each
  * alone and all three fed together as the export job feeds them. Each case runs in its
- * own child process so its peak RSS is its own. Input: a pool of deterministic
+ * own child process so its peak RSS is its own. Messages per CPU-second (user + system,
+ * this process) is printed beside wall-clock messages/s: on a shared machine it is the
+ * figure that does not move with the neighbours' load. Input: a pool of deterministic
  * conversation-days (reports/exports/testing/flat-fixture.ts) built once per process and
  * fed again and again, so the pool is a constant in the peak and the writers see an
  * export far larger than the pool. Not a test: nothing here asserts.
@@ -50,7 +52,7 @@ const chdbParquet: FormatWriterFactory = (dir, ctx) => {
       const out = join(dir, 'messages.parquet');
       query(
         `INSERT INTO FUNCTION file('${out}', Parquet) SELECT * FROM file('${join(dir, 'tmp', tmp!.path)}', JSONEachRow, '${CHDB_SCHEMA.replace(/'/g, "\\'")}') ` +
-          `SETTINGS enable_nullable_tuple_type = 1, output_format_parquet_compression_method = 'zstd'`,
+          `SETTINGS enable_nullable_tuple_type = 1, output_format_parquet_compression_method = 'zstd', max_threads = 1, input_format_parallel_parsing = 0, output_format_parquet_row_group_size = 65536`,
         'CSV',
       );
       const file = new HashedFile(join(dir, 'hashed.parquet'));
@@ -70,6 +72,7 @@ async function runCase(name: string, total: number): Promise<void> {
   try {
     const writers = name.split('+').map((f) => FACTORIES[f]!(join(dir, f), CTX));
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     let done = 0;
     while (done < total) {
       for (const g of pool) {
@@ -80,10 +83,12 @@ async function runCase(name: string, total: number): Promise<void> {
     }
     const files = (await Promise.all(writers.map((w) => w.close()))).flat();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const peakMb = process.resourceUsage().maxRSS / 1024;
     const bytes = files.reduce((n, f) => n + f.bytes, 0);
     console.log(
-      `export-formats ${name.padEnd(18)} ${fmt(done / seconds).padStart(9)} messages/s  ${fmt(done)} messages in ${fmt(seconds, 2)} s  ` +
+      `export-formats ${name.padEnd(18)} ${fmt(done / seconds).padStart(9)} messages/s  ${fmt(done / cpuSeconds).padStart(9)} messages/CPU-s  ${fmt(done)} messages in ${fmt(seconds, 2)} s  ` +
         `${fmt(bytes / 1048576, 1)} MiB written  peak RSS ${fmt(peakMb)} MB (of which input pool of ${fmt(poolMessages)} messages + runtime ${fmt(baseRss / 1048576)} MB)`,
     );
   } finally {

@@ -47,7 +47,7 @@ export function csvField(value: string): string {
 
 export const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
 
-/** Every row of the message, each ended by CRLF, in version order. */
+/** Every row of the message, each ended by CRLF, in version order (at least one). */
 export function csvRows(conversation: ExportConversation, m: ExportMessage): string {
   const d = m.deletion;
   // The cells every version row of this message shares, escaped once.
@@ -60,6 +60,9 @@ export function csvRows(conversation: ExportConversation, m: ExportMessage): str
     `${csvField(JSON.stringify(m.reactions.current.map((r) => ({ emoji: r.emoji, user_id: r.user_id }))))},` +
     `${csvField(JSON.stringify(m.reactions.history.map((r) => ({ event_id: r.event_id, time: r.time, action: r.action, user_id: r.user_id, emoji: r.emoji, origin: r.origin }))))},` +
     `${m.context ? 'true' : 'false'},${csvField(m.source)},`;
+  // A message always has its created version; one that arrived without (its creation
+  // erased, say) still gets one row with empty version cells, so no message is missing.
+  if (m.versions.length === 0) return `${head},,,,,,${tail},\r\n`;
   let out = '';
   for (const v of m.versions) {
     out += `${head}${v.index},${csvField(v.kind)},${v.current ? 'true' : 'false'},${csvField(v.time)},${csvField(v.by)},${csvField(v.text)},${tail}${csvField(v.event_id)},${csvField(v.origin)}\r\n`;

@@ -120,6 +120,19 @@ describe('CSV writer', () => {
     expect(two.files).toEqual(one.files);
   });
 
+  it('gives a message without any version one row with empty version cells, so no message is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-csv-'));
+    dirs.push(dir);
+    const [group] = flatFixture({ conversations: 1, days: 1, messagesPerDay: 2 });
+    const w = createCsvWriter(dir, CTX);
+    await w.write({ ...group!, messages: [{ ...group!.messages[0]!, versions: [] }, group!.messages[1]!] });
+    await w.close();
+    const rows = parse(readFileSync(join(dir, CSV_FILE)), { bom: true, columns: true, record_delimiter: '\r\n' }) as Array<Record<string, string>>;
+    const bare = expectedRows({ conversations: 1, days: 1, messagesPerDay: 1 })[0]!;
+    const empty = { version_index: '', version_kind: '', is_current_version: '', version_time: '', version_by: '', text: '', event_id: '', origin: '' };
+    expect(rows.map(decodeLists)).toEqual([{ ...bare, ...empty }, ...expectedRows({ conversations: 1, days: 1, messagesPerDay: 2 }).slice(group!.messages[0]!.versions.length)]);
+  });
+
   it('an empty set gives the BOM and the header alone', async () => {
     const { bytes, files } = await run({ conversations: 0, days: 0, messagesPerDay: 0 });
     expect(bytes.toString('utf8')).toBe('\uFEFF' + Object.keys(expectedRows({ conversations: 1, days: 1, messagesPerDay: 1 })[0]!).join(',') + '\r\n');

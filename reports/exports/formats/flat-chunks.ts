@@ -3,8 +3,8 @@ import { CustosError } from '../../../common/errors.js';
 import type { ConversationDay } from '../export-record.js';
 import type { HashedFile } from '../hashed-file.js';
 
-/** Large enough that hashing and the write call are paid per MiB, small enough to stay flat. */
-export const CHUNK_BYTES = 1 << 20;
+/** Large enough that hashing and the write call are paid per 256 KiB, small enough to stay flat. */
+export const CHUNK_BYTES = 1 << 18;
 
 /**
  * Encodes many small strings straight into ~1 MiB buffers and writes each full buffer

@@ -9,21 +9,23 @@ import { BoolColumn, Int32Column, Int64Column, ListColumn, StructColumn, Utf8Col
 import { ATTACHMENT, DELETION, PARQUET_SCHEMA, REACTION, REACTION_EVENT, REACTIONS, VERSION } from './parquet-schema.js';
 
 /**
- * Every time of the message checked before any column is touched: a time that does not
- * parse would otherwise become 1970 in the file, and a throw half-way through a message
- * would leave the columns out of step.
+ * Every time of the message, parsed and checked before any column is touched: a time
+ * that does not parse would otherwise become 1970 in the file, and a throw half-way
+ * through a message would leave the columns out of step. Order: message, versions,
+ * deletion (if any), reaction events.
  */
-function checkTimes(m: ExportMessage): void {
-  const bad = (field: string, iso: string) => {
-    throw new InvalidRecordError('parquet', m.message_id, field, iso);
+function parseTimes(m: ExportMessage, out: number[]): void {
+  out.length = 0;
+  const take = (iso: string, field: () => string) => {
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) throw new InvalidRecordError('parquet', m.message_id, field(), iso);
+    out.push(t);
   };
-  if (Number.isNaN(Date.parse(m.time))) bad('time', m.time);
-  for (const v of m.versions) if (Number.isNaN(Date.parse(v.time))) bad(`versions[${v.index}].time`, v.time);
-  if (m.deletion && Number.isNaN(Date.parse(m.deletion.time))) bad('deletion.time', m.deletion.time);
-  for (const r of m.reactions.history) if (Number.isNaN(Date.parse(r.time))) bad(`reactions.history[${r.event_id}].time`, r.time);
+  take(m.time, () => 'time');
+  for (const v of m.versions) take(v.time, () => `versions[${v.index}].time`);
+  if (m.deletion) take(m.deletion.time, () => 'deletion.time');
+  for (const r of m.reactions.history) take(r.time, () => `reactions.history[${r.event_id}].time`);
 }
-
-const ms = Date.parse;
 
 const ts = () => new Int64Column(DELETION.children[1]!.type as TimestampMillisecond);
 const listType = (name: string): List<DataType> => PARQUET_SCHEMA.fields.find((f) => f.name === name)!.type as List<DataType>;
@@ -66,17 +68,22 @@ export class ParquetBatchBuilder {
     this.tenant, this.conversationId, this.conversationName, this.conversationType, this.messageId, this.authorId, this.time, this.threadId, this.threadPosition,
     this.mentions, this.attachments, this.versions, this.deletion.column, this.reactions, this.context, this.source,
   ];
+  private readonly times: number[] = [];
   rows = 0;
+  /** UTF-16 units of text in the batch so far: long texts close a batch early, so a batch's memory is bounded by size, not only by rows. */
+  textUnits = 0;
 
   append(conv: ExportConversation, m: ExportMessage): void {
-    checkTimes(m);
+    const times = this.times;
+    parseTimes(m, times);
+    let t = 0;
     this.tenant.append(m.tenant);
     this.conversationId.append(m.conversation_id);
     this.conversationName.append(conv.name);
     this.conversationType.append(conv.conversation_type);
     this.messageId.append(m.message_id);
     this.authorId.append(m.author_id);
-    this.time.append(ms(m.time));
+    this.time.append(times[t++]!);
     this.threadId.append(m.thread_id);
     this.threadPosition.append(m.thread_position);
     for (const u of m.mentions) this.mentions.child.append(u);
@@ -95,9 +102,10 @@ export class ParquetBatchBuilder {
       v.index.append(x.index);
       v.kind.append(x.kind);
       v.event_id.append(x.event_id);
-      v.time.append(ms(x.time));
+      v.time.append(times[t++]!);
       v.by.append(x.by);
       v.text.append(x.text);
+      this.textUnits += x.text.length;
       v.current.append(x.current);
       v.origin.append(x.origin);
       this.version.column.appended(true);
@@ -106,7 +114,7 @@ export class ParquetBatchBuilder {
     const d = this.deletion.c;
     const del = m.deletion;
     d.event_id.append(del?.event_id ?? '');
-    d.time.append(del ? ms(del.time) : 0);
+    d.time.append(del ? times[t++]! : 0);
     d.deleted_by.append(del?.deleted_by ?? '');
     d.origin.append(del?.origin ?? '');
     this.deletion.column.appended(del !== null);
@@ -120,7 +128,7 @@ export class ParquetBatchBuilder {
     const h = this.reactionEvent.c;
     for (const x of m.reactions.history) {
       h.event_id.append(x.event_id);
-      h.time.append(ms(x.time));
+      h.time.append(times[t++]!);
       h.action.append(x.action);
       h.user_id.append(x.user_id);
       h.emoji.append(x.emoji);
@@ -146,5 +154,6 @@ export class ParquetBatchBuilder {
   reset(): void {
     for (const c of this.columns) c.reset();
     this.rows = 0;
+    this.textUnits = 0;
   }
 }

@@ -23,33 +23,48 @@ export interface Column {
   reset(): void;
 }
 
+/**
+ * Strings are kept as they come and encoded once per batch: one join and one native
+ * UTF-8 pass for the whole column instead of one call per value. When the column is all
+ * ASCII (ids, times, origins: most columns) byte offsets are the string lengths; when
+ * not, each value is encoded on its own to learn its byte length.
+ */
 export class Utf8Column implements Column {
+  private values: string[] = [];
   private offsets = new Int32Array(1024);
   private bytes = Buffer.allocUnsafe(64 * 1024);
-  private used = 0;
-  length = 0;
+  get length(): number {
+    return this.values.length;
+  }
 
   append(s: string): void {
-    const need = this.used + s.length * 3;
-    if (need > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < need) size *= 2;
-      const b = Buffer.allocUnsafe(size);
-      this.bytes.copy(b, 0, 0, this.used);
-      this.bytes = b;
-    }
-    this.used += this.bytes.write(s, this.used, 'utf8');
-    this.offsets = grow(this.offsets, this.length + 2);
-    this.offsets[++this.length] = this.used;
+    this.values.push(s);
+  }
+
+  private room(need: number): void {
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    this.bytes = Buffer.allocUnsafe(size);
   }
 
   data(): Data {
-    return makeData({ type: new Utf8(), length: this.length, nullCount: 0, valueOffsets: this.offsets.subarray(0, this.length + 1), data: this.bytes.subarray(0, this.used) });
+    const n = this.values.length;
+    this.offsets = grow(this.offsets, n + 1);
+    const joined = this.values.join('');
+    this.room(joined.length * 3);
+    const used = this.bytes.write(joined, 0, 'utf8');
+    let at = 0;
+    if (used === joined.length) {
+      for (let i = 0; i < n; i++) this.offsets[i + 1] = at += this.values[i]!.length;
+    } else {
+      for (let i = 0; i < n; i++) this.offsets[i + 1] = at += Buffer.byteLength(this.values[i]!, 'utf8');
+    }
+    return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: this.offsets.subarray(0, n + 1), data: this.bytes.subarray(0, used) });
   }
 
   reset(): void {
-    this.used = 0;
-    this.length = 0;
+    this.values = [];
   }
 }
 

@@ -136,6 +136,22 @@ describe('Parquet writer', () => {
     expect((rows as Array<{ message_id: string }>).map((r) => r.message_id)).toEqual(fixtureMessages(options).map((e) => e.message.message_id));
   });
 
+  it('closes a batch early when its texts are long, and loses nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-parquet-'));
+    dirs.push(dir);
+    const [group] = flatFixture({ conversations: 1, days: 1, messagesPerDay: 40 });
+    const long = group!.messages.map((m, i) => ({ ...m, versions: m.versions.map((v) => ({ ...v, text: `${'é'.repeat(1_000 * (i + 1))}${v.text}` })) }));
+    const batches: number[] = [];
+    const w = parquetWriterFactory({ batchRows: 1_000, batchTextUnits: 10_000, rowGroupRows: 1_000, onBatch: (n) => batches.push(n) })(dir, CTX);
+    await w.write({ ...group!, messages: long });
+    await w.close();
+    const { rows } = readBack('pyarrow', join(dir, PARQUET_FILE));
+    expect((rows as Array<{ versions: Array<{ text: string }> }>).map((r) => r.versions.map((v) => v.text))).toEqual(long.map((m) => m.versions.map((v) => v.text)));
+    // Message i carries at least 1,000 * (i + 1) units of text, so from the 10th message on each one closes a batch by itself.
+    expect(batches.length).toBeGreaterThan(30);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(long.length);
+  });
+
   it('two runs over the same input give byte-identical files, and the digests are those of the bytes on disk', async () => {
     const one = await run(createParquetWriter);
     const two = await run(createParquetWriter);

@@ -37,8 +37,14 @@ export class ParquetWriteError extends CustosError {
   }
 }
 
+/** Text per batch (UTF-16 units, up to 3 bytes each in UTF-8) at which a batch closes before BATCH_ROWS: long messages must not make a batch huge. */
+export const BATCH_TEXT_UNITS = 16 << 20;
+
 export interface ParquetWriterOptions {
   batchRows: number;
+  batchTextUnits?: number;
+  /** Told the rows of each batch as it is handed over (for tests and diagnostics). */
+  onBatch?: (rows: number) => void;
   rowGroupRows: number;
 }
 
@@ -46,7 +52,7 @@ function writerProperties(rowGroupRows: number): wasm.WriterProperties {
   return new wasm.WriterPropertiesBuilder()
     .setCompression(wasm.Compression.ZSTD)
     .setMaxRowGroupSize(rowGroupRows)
-    .setWriterVersion(wasm.WriterVersion.V2)
+    .setWriterVersion(wasm.WriterVersion.V1)
     .build();
 }
 
@@ -110,6 +116,7 @@ export const createParquetWriter: FormatWriterFactory = parquetWriterFactory();
 function openParquetWriter(dir: string, _ctx: ExportContext, options: ParquetWriterOptions): FormatWriter {
   const path = join(dir, PARQUET_FILE);
   const builder = new ParquetBatchBuilder();
+  const textLimit = options.batchTextUnits ?? BATCH_TEXT_UNITS;
   const handoff = new Handoff<wasm.RecordBatch[]>();
   let file: HashedFile | null = null;
   let pump: Promise<void> | null = null;
@@ -144,6 +151,7 @@ function openParquetWriter(dir: string, _ctx: ExportContext, options: ParquetWri
   };
 
   const send = async (): Promise<void> => {
+    options.onBatch?.(builder.rows);
     const batches = toWasm(builder.batch());
     builder.reset();
     batchesSent++;
@@ -158,7 +166,7 @@ function openParquetWriter(dir: string, _ctx: ExportContext, options: ParquetWri
       for (const m of group.messages) {
         builder.append(group.conversation, m);
         messages++;
-        if (builder.rows >= options.batchRows) await send();
+        if (builder.rows >= options.batchRows || builder.textUnits >= textLimit) await send();
       }
     },
     async close(): Promise<WrittenFile[]> {
