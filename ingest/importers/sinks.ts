@@ -8,6 +8,7 @@ import { toRow, type RoutedRow } from '../../common/events/rows.js';
 import { MESSAGE_EVENT_TYPES } from '../../common/events/schemas.js';
 import type { ValidEvent } from '../../common/events/validate.js';
 import type { EventWriter } from '../event-writer.js';
+import { RecordError } from './record-guard.js';
 
 export interface SinkTotals {
   /** Events the sink accepted (valid). */
@@ -20,10 +21,20 @@ export interface SinkTotals {
 }
 
 export interface ImportSink {
+  /** Throws RecordError when the event's own data cannot be turned into a row or message; other errors are the sink's. */
   add(event: ValidEvent, raw: Record<string, unknown>, origin: string): Promise<void>;
   /** Writes what is buffered and returns the totals so far. */
   flush(): Promise<SinkTotals>;
   close(): Promise<void>;
+}
+
+/** A record's row or message built, or a RecordError naming it when its data made that throw. */
+function convert<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw new RecordError('row', err);
+  }
 }
 
 function newTotals(): SinkTotals {
@@ -63,9 +74,9 @@ export function createStoreSink(writer: EventWriter, batchRows = 10_000): Import
   }
   return {
     async add(event, _raw, origin) {
+      rows.push(convert(() => toRow(event, origin)));
       totals.events++;
       totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
-      rows.push(toRow(event, origin));
       if (rows.length >= batchRows) await startWrite();
     },
     flush,
@@ -125,10 +136,11 @@ export async function createKafkaSink(o: KafkaSinkOptions): Promise<ImportSink> 
   }
   return {
     async add(event, raw, origin) {
+      const topic = messageTypes.has(event.type) ? o.topics.messages : o.topics.admin;
+      const message = convert(() => ({ key: kafkaKeyOf(event), value: JSON.stringify(raw), headers: { 'custos-origin': origin } }));
       totals.events++;
       totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
-      const topic = messageTypes.has(event.type) ? o.topics.messages : o.topics.admin;
-      (pending[topic] ??= []).push({ key: kafkaKeyOf(event), value: JSON.stringify(raw), headers: { 'custos-origin': origin } });
+      (pending[topic] ??= []).push(message);
       if (++count >= limit) await flush();
     },
     flush,

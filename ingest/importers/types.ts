@@ -32,6 +32,19 @@ export interface ProblemItem extends Location {
   detail: string;
 }
 
+/**
+ * A record of a type the export documents that carries nothing the archive keeps
+ * (a Mattermost permission scheme, a custom emoji's image): counted as read and
+ * named in the report, apart from the problems, so it is neither an error nor
+ * dropped in silence.
+ */
+export interface NotArchivedItem extends Location {
+  kind: 'not_archived';
+  /** The record's type in the export, e.g. `scheme`. */
+  what: string;
+  detail: string;
+}
+
 /** One source record read (a message, a log line, a user): drives progress counts. */
 export interface RecordItem {
   kind: 'record';
@@ -45,7 +58,7 @@ export interface FileItem {
   total: number;
 }
 
-export type ImportItem = EventItem | ProblemItem | RecordItem | FileItem;
+export type ImportItem = EventItem | ProblemItem | NotArchivedItem | RecordItem | FileItem;
 
 export interface ImporterContext {
   tenant: string;
