@@ -28,14 +28,20 @@ const rows = <T = Record<string, any>>(sql: string, params: Record<string, unkno
 const where = (r: { file: string; at: string; reason: string }) => [r.file, r.at, r.reason];
 
 describe('mattermost bulk export', () => {
-  it('maps posts, replies, reactions, edits, system posts, DMs, users and channels; reports unknown lines', async () => {
+  it('maps posts, replies, reactions, edits, system posts, DMs, users, bots and channels; reports unknown lines', async () => {
     const { summary, report } = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm' });
-    expect(report.problems.map(where)).toEqual([['export.jsonl', '#17', 'unknown_record_type'], ['export.jsonl', '#18', 'not_json']]);
+    expect(report.problems.map(where)).toEqual([
+      ['export.jsonl', '#21', 'unknown_record_type'],
+      ['export.jsonl', '#22', 'not_json'],
+      ['export.jsonl', '#23', 'record_error'],
+    ]);
+    expect(report.problems[2]!.detail).toMatch(/^map: TypeError: /);
     expect(report.assumptions.join(' ')).toMatch(/2024-04-01T08:00:00.000Z/);
     expect(summary.byType).toEqual({
       'message.created': 7, 'message.edited': 1, 'reaction.added': 4, 'member.joined': 4, 'member.left': 1,
-      'conversation.created': 3, 'user.created': 3, 'user.deactivated': 1,
+      'conversation.created': 3, 'user.created': 4, 'user.deactivated': 1,
     });
+    expect(summary).toMatchObject({ records: 23, problems: 3, notArchived: 5, notArchivedByType: { version: 1, role: 1, scheme: 1, emoji: 1, team: 1 } });
     const msgs = await rows(`SELECT kind, message_id, conversation_id, conversation_type, thread_id, author_id, text, mentions, attachments, toString(time) AS time FROM message_versions WHERE tenant = 'mm' ORDER BY time, kind`);
     const root = msgs.find((m) => m.text.startsWith('Hello @bob'))!;
     expect(root).toMatchObject({ kind: 'created', conversation_id: 'acme/town-square', conversation_type: 'channel', author_id: 'alice', mentions: ['bob', 'carol'], time: '2024-04-01 09:00:00.000', thread_id: '' });
@@ -60,9 +66,17 @@ describe('mattermost bulk export', () => {
       { user_id: 'alice', display_name: 'Alice Åberg', title: 'Counsel', active: 1 },
       { user_id: 'bob', display_name: 'Bob Builder', title: '', active: 1 },
       { user_id: 'carol', display_name: 'caz', title: '', active: 0 },
+      { user_id: 'standup-bot', display_name: 'Standup Bot', title: '', active: 1 },
     ]);
     const again = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm' });
     expect(again.summary.written).toBe(0);
+  });
+
+  it('acknowledges every documented line type that carries no chat record, apart from the problems', async () => {
+    const { report } = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm-types' });
+    expect(report.notArchivedRecords.map((n) => [n.at, n.what])).toEqual([['#1', 'version'], ['#2', 'role'], ['#3', 'scheme'], ['#4', 'emoji'], ['#5', 'team']]);
+    expect(report.notArchivedRecords[2]!.detail).toBe('not archived: scheme carries no chat record (a permission scheme)');
+    expect(report.problems.find((p) => p.at === '#21')!.detail).toBe('type "playbook_run" is not a Mattermost bulk-export line type');
   });
 });
 
