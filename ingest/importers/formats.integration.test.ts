@@ -88,7 +88,7 @@ describe('teams (Microsoft Graph chatMessage)', () => {
       ['chat-messages.jsonl', '#7', 'no_conversation'],
     ]);
     expect(summary.byType).toEqual({
-      'member.joined': 2, 'call.ended': 1, 'message.created': 7, 'reaction.added': 3, 'message.edited': 1, 'message.deleted': 1, 'conversation.renamed': 1,
+      'member.joined': 2, 'call.ended': 1, 'app.installed': 1, 'message.created': 6, 'reaction.added': 3, 'message.edited': 1, 'message.deleted': 1, 'conversation.renamed': 1,
     });
     const msgs = await rows(`SELECT kind, message_id, conversation_id, conversation_type, thread_id, author_id, text, mentions, attachments, toString(time) AS time, extra FROM message_versions WHERE tenant = 'ms' ORDER BY time, kind`);
     const root = msgs.find((m) => m.message_id === '1616965872395' && m.kind === 'created')!;
@@ -107,7 +107,9 @@ describe('teams (Microsoft Graph chatMessage)', () => {
     const bot = msgs.find((m) => m.message_id === '1607036580000')!;
     expect(bot).toMatchObject({ author_id: '28b10d55-3f07-4f2a-8b53-2b1e7c5b5d38', conversation_type: 'dm', text: 'Poll: "Lunch?" <script>alert(1)</script>', time: '2020-12-03 23:03:00.123' });
     expect(JSON.parse(bot.extra).data.subtype).toBe('app');
-    expect(msgs.find((m) => m.message_id === '1607036520000')).toMatchObject({ conversation_type: 'group_dm', author_id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2' });
+    expect(msgs.find((m) => m.message_id === '1607036520000')).toBeUndefined();
+    const [app] = await rows(`SELECT app_id, actor_id, JSONExtractString(extra, 'data', 'conversation_id') AS conversation_id, JSONExtractString(extra, 'data', 'app_name') AS name FROM admin_events WHERE tenant = 'ms' AND type = 'app.installed'`);
+    expect(app).toEqual({ app_id: '0d820ecd-def2-4297-adad-78056cde7c78', actor_id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2', conversation_id: '19:meeting_MjdhNjM4YzUtYzExZi00OTFkLTkzZTAtNTVlNmZmMDhkNGU2@thread.v2', name: 'OneNote' });
     const reactions = await rows(`SELECT emoji FROM reactions WHERE tenant = 'ms' ORDER BY time`);
     expect(reactions.map((r) => r.emoji)).toEqual(['heart', 'like', '💯']);
     const [call] = await rows(`SELECT call_id, participants, duration_s FROM calls WHERE tenant = 'ms'`);

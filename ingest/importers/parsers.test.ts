@@ -7,7 +7,8 @@ import { htmlToText } from './html-text.js';
 import { jsonArrayElements } from './json-array-stream.js';
 import { Readable } from 'node:stream';
 import { slackMentions, slackTsToMs } from './slack-time.js';
-import { durationSeconds } from './teams.js';
+import { durationSeconds, mapTeamsMessage } from './teams.js';
+import { EventFactory } from './event-ids.js';
 import { checkTimeZone, zonedToUtc } from './timezone.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -115,5 +116,27 @@ describe('jsonArrayElements', () => {
     expect(await all(['[]'])).toEqual([]);
     await expect(all(['{"value": []}'])).rejects.toThrow(/not a JSON array/);
     await expect(all(['[{"a": 1}'])).rejects.toThrow(/ends before the closing/);
+  });
+});
+
+describe('teams system messages outside the documented list', () => {
+  const f = new EventFactory('teams', 't', 'msteams://graph');
+  const system = (detail: Record<string, unknown>) => ({
+    id: '1', messageType: 'systemEventMessage', createdDateTime: '2024-01-01T00:00:00Z', chatId: '19:x@thread.v2',
+    body: { contentType: 'html', content: '<systemEventMessage/>' }, eventDetail: detail,
+  });
+  const initiator = { user: { id: 'u1' } };
+  it('chatCreatedEventMessageDetail (sent, not documented) creates the chat', () => {
+    const [out] = mapTeamsMessage(f, system({ '@odata.type': '#microsoft.graph.chatCreatedEventMessageDetail', chatDisplayName: 'Plan', initiator }), '#1');
+    expect(out).toMatchObject({ kind: 'event', event: { type: 'conversation.created', data: { conversation_id: '19:x@thread.v2', name: 'Plan', conversation_type: 'group_dm', created_by: 'u1' } } });
+  });
+  it('a type Graph adds later is kept as a record of its subtype, with its detail', () => {
+    const detail = { '@odata.type': '#microsoft.graph.somethingNewEventMessageDetail', initiator, x: 1 };
+    const [out] = mapTeamsMessage(f, system(detail), '#1');
+    expect(out).toMatchObject({ kind: 'event', event: { type: 'message.created', data: { author_id: 'u1', subtype: 'somethingNewEventMessageDetail', event_detail: detail } } });
+  });
+  it('members added without members is reported, not dropped', () => {
+    expect(mapTeamsMessage(f, system({ '@odata.type': '#microsoft.graph.membersAddedEventMessageDetail', members: [], initiator }), '#1'))
+      .toEqual([{ kind: 'problem', at: '#1.eventDetail.members', reason: 'no_members', detail: 'membersAddedEventMessageDetail names no members' }]);
   });
 });
