@@ -11,7 +11,7 @@ import { pickFiles, type ExportFiles } from './export-files.js';
 import { jsonArrayElements, NotAJsonArrayError } from './json-array-stream.js';
 import { mapRecord } from './record-guard.js';
 import { mapSlackMessage, type SlackConversation } from './slack-messages.js';
-import type { ImportItem, ImporterContext, RawEvent } from './types.js';
+import { inFile, type ImportItem, type ImporterContext, type RawEvent } from './types.js';
 import { slackTsToMs } from './slack-time.js';
 
 type Json = Record<string, unknown>;
@@ -211,7 +211,7 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
       }
       yield { kind: 'record' };
       const at = `#[${el.i}]`;
-      yield* mapRecord({ file, at }, () => mapSlackMessage(f, conv, el.item, at).map((out) => ({ ...out, file })));
+      yield* mapRecord({ file, at }, () => inFile(mapSlackMessage(f, conv, el.item, at), file));
     }
   }
 }

@@ -10,7 +10,7 @@ import { pickFiles, readLines, readText, type ExportFiles } from './export-files
 import { htmlToText } from './html-text.js';
 import { mapRecord } from './record-guard.js';
 import { graphTime as time, identityOf, obj, str, systemEvents, type Conversation, type Out } from './teams-system.js';
-import type { ImportItem, ImporterContext, RawEvent } from './types.js';
+import { inFile, type ImportItem, type ImporterContext, type RawEvent } from './types.js';
 
 export { durationSeconds } from './teams-system.js';
 
@@ -103,7 +103,7 @@ function* messageItems(f: EventFactory, ctx: ImporterContext, file: string, m: J
   yield { kind: 'record' };
   yield* mapRecord({ file, at }, () => {
     if (!identityOf(m.from) && str(m.messageType) !== 'systemEventMessage') ctx.assume('Teams messages without from.user or from.application are stored with author "unknown"');
-    return mapTeamsMessage(f, m, at).map((o) => ({ ...o, file }));
+    return inFile(mapTeamsMessage(f, m, at), file);
   });
 }
 

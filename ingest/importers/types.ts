@@ -71,3 +71,15 @@ export interface ImporterContext {
 }
 
 export type Importer = (files: ExportFiles, ctx: ImporterContext) => AsyncIterable<ImportItem>;
+
+/** An event or problem mapped without its file. */
+export type MappedItem = Omit<EventItem, 'file'> | Omit<ProblemItem, 'file'>;
+
+/**
+ * The mapper's items, now naming their file. Set in place: the items are the
+ * mapper's own, and copying each with a spread cost a tenth of a Slack import.
+ */
+export function inFile(items: MappedItem[], file: string): ImportItem[] {
+  for (const item of items) (item as ImportItem & Location).file = file;
+  return items as ImportItem[];
+}
