@@ -11,7 +11,8 @@ import { CustosError } from '../../common/errors.js';
 import { openExportFiles } from './export-files.js';
 import { importerFor } from './formats.js';
 import type { Problem, ReportWriter } from './report.js';
-import type { ImportSink, SinkTotals } from './sinks.js';
+import { offThreadAvailable, runImportOffThread } from './off-thread.js';
+import { takesPreparedRows, type ImportSink, type SinkTotals } from './sinks.js';
 import type { Progress } from './progress.js';
 import { RecordError, recordErrorProblem } from './record-guard.js';
 import { checkTimeZone } from './timezone.js';
@@ -24,6 +25,8 @@ export interface ImportOptions {
   timezone?: string;
   channel?: string;
   strict?: boolean;
+  /** Read and map on this thread even where a store sink could take the rows from a worker (off-thread.ts). */
+  inThread?: boolean;
 }
 
 export interface ImportSummary extends SinkTotals {
@@ -58,6 +61,10 @@ export interface ImportDeps {
 export async function runImport(o: ImportOptions, deps: ImportDeps): Promise<ImportSummary> {
   if (!TENANT_PATTERN.test(o.tenant)) throw new CustosError(`--tenant: "${o.tenant}" is not a tenant id ([A-Za-z0-9][A-Za-z0-9._-]{0,63})`);
   const timezone = checkTimeZone(o.timezone ?? 'UTC');
+  // --strict stops at the exact first bad record, which only the in-thread path knows.
+  if (!o.strict && !o.inThread && takesPreparedRows(deps.sink) && offThreadAvailable()) {
+    return runImportOffThread({ ...o, timezone, inThread: true }, { ...deps, sink: deps.sink });
+  }
   const { sink, report, progress } = deps;
   const started = Date.now();
   const assumptions: string[] = [];
