@@ -65,7 +65,13 @@ export async function runImport(o: ImportOptions, deps: ImportDeps): Promise<Imp
   if (!o.strict && !o.inThread && takesPreparedRows(deps.sink) && offThreadAvailable()) {
     return runImportOffThread({ ...o, timezone, inThread: true }, { ...deps, sink: deps.sink });
   }
+  return runInThread({ ...o, timezone }, deps);
+}
+
+/** The import on this thread: the importer's items are validated, stored and counted one by one. */
+async function runInThread(o: ImportOptions & { timezone: string }, deps: ImportDeps): Promise<ImportSummary> {
   const { sink, report, progress } = deps;
+  const timezone = o.timezone;
   const started = Date.now();
   const assumptions: string[] = [];
   const problemsByReason: Record<string, number> = {};
