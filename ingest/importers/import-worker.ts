@@ -6,13 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CustosError } from '../../common/errors.js';
-import { toCompactLine, toRow, type TableName } from '../../common/events/rows.js';
+import type { TableName } from '../../common/events/rows.js';
 import type { AckMessage, WorkerMessage } from './off-thread.js';
 import type { ProgressCounts } from './progress.js';
-import { RecordError } from './record-guard.js';
 import type { ReportWriter } from './report.js';
 import { runImport, type ImportOptions } from './run-import.js';
-import type { ImportSink, SinkTotals } from './sinks.js';
+import { toInsertRow, type ImportSink, type SinkTotals } from './sinks.js';
 
 /** Rows per message, and messages ahead of the main thread's writes (bounds memory on both sides). */
 const BATCH = 5_000;
@@ -49,20 +48,12 @@ function forwardingSink(): ImportSink {
   }
   return {
     async add(event, _raw, origin) {
-      let line: string;
-      let table: TableName;
-      let row;
-      try {
-        ({ table, row } = toRow(event, origin));
-        line = toCompactLine(table, row);
-      } catch (err) {
-        throw new RecordError('row', err);
-      }
+      const { table, row, line } = toInsertRow(event, origin);
       tables.push(table);
       types.push(event.type);
       eventIds.push(row.event_id);
       times.push(row.time);
-      lines.push(line);
+      lines.push(line!);
       totals.events++;
       totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
       if (lines.length >= BATCH) await send();

@@ -37,6 +37,14 @@ function convert<T>(build: () => T): T {
   }
 }
 
+/** The stored row of an event with its insert line; a RecordError when the event's own data makes that throw. */
+export function toInsertRow(event: ValidEvent, origin: string): RoutedRow {
+  return convert(() => {
+    const routed = toRow(event, origin);
+    return { table: routed.table, row: routed.row, line: toCompactLine(routed.table, routed.row) };
+  });
+}
+
 /** A sink that also takes rows already validated and serialized elsewhere (off-thread.ts); `types` are their event types. */
 export interface PreparedRows extends ImportSink {
   addPrepared(rows: RoutedRow[], types: readonly string[]): Promise<void>;
@@ -103,10 +111,7 @@ export function createStoreSink(writer: EventWriter, batchRows = 10_000, maxBuff
   return {
     async add(event, _raw, origin) {
       check();
-      rows.push(convert(() => {
-        const routed = toRow(event, origin);
-        return { ...routed, line: toCompactLine(routed.table, routed.row) };
-      }));
+      rows.push(toInsertRow(event, origin));
       count(event.type);
       await written();
     },
