@@ -36,6 +36,8 @@ export interface ParsedLine {
 }
 
 const STAMP = /^\[(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2})(?::(\d{2}))?\]\s*/;
+/** A line that starts with a time stamp: never another line's continuation, even when the rest is unknown. */
+export const STAMPED = STAMP;
 const MESSAGE = /^<\s*[@+%~&]?([^>]+?)\s*>(?: (.*))?$/;
 const ACTION = /^\*\s+(\S+)\s?(.*)$/;
 const SYSTEM_PREFIX = /^(?:===|-!-|\*\*\*|-->|<--)\s+/;

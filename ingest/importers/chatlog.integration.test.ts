@@ -124,7 +124,7 @@ describe('chatlog importer on real #ubuntu IRC logs', () => {
 describe('chatlog importer on an XMPP room log with dates and a time zone', () => {
   it('reads local times in --timezone across both DST changes', async () => {
     const { summary, report } = await importInto({ path: fixture, tenant: 'xmpp', timezone: 'Europe/Paris' });
-    expect(report.problems.map((p) => [p.at, p.reason])).toEqual([['#9', 'unrecognized_line']]);
+    expect(report.problems.map((p) => [p.at, p.reason])).toEqual([['#1', 'unrecognized_line']]);
     expect(report.assumptions.join(' ')).toMatch(/Europe\/Paris/);
     expect(summary.events).toBe(8);
     const msgs = await rows(`SELECT toString(time) AS time, author_id, text, mentions, JSONExtractString(extra, 'data', 'subtype') AS sub, conversation_id FROM message_versions WHERE tenant = 'xmpp' ORDER BY time, author_id`, {});
@@ -139,5 +139,35 @@ describe('chatlog importer on an XMPP room log with dates and a time zone', () =
     ]);
     const [joined] = await rows(`SELECT toString(time) AS time, user_id FROM admin_events WHERE tenant = 'xmpp' AND type = 'member.joined'`, {});
     expect(joined).toEqual({ time: '2024-03-31 01:02:00.000', user_id: 'carl' });
+  });
+});
+
+describe('chatlog importer on multi-line messages (pasted logs and code)', () => {
+  const dir = join(repoRoot, 'test', 'fixtures', 'chatlog-multiline');
+
+  it('joins continuation lines to the message they continue, in every line form; reports those that continue nothing', async () => {
+    const { summary, report } = await importInto({ path: dir, tenant: 'multi' });
+    expect(report.problems.map((p) => [p.file, p.at, p.reason])).toEqual([
+      ['#dev.2024-05-06.log', '#14', 'unrecognized_line'],
+      ['#dev.2024-05-06.log', '#19', 'unrecognized_line'],
+      ['room.log', '#1', 'unrecognized_line'],
+    ]);
+    expect(summary.records).toBe(24);
+    const msgs = await rows(`SELECT conversation_id AS c, toString(time) AS time, author_id AS nick, JSONExtractString(extra, 'data', 'subtype') AS sub, text, origin FROM message_versions WHERE tenant = 'multi' ORDER BY c, time, origin`, {});
+    expect(msgs.map(({ origin, ...m }) => ({ ...m, at: origin.slice(origin.lastIndexOf('#')) }))).toEqual([
+      { c: '#dev', time: '2024-05-06 09:00:00.000', nick: 'ana', sub: '', at: '#1', text: 'here is the trace:\nTraceback (most recent call last):\n  File "app.py", line 3, in <module>\nZeroDivisionError: division by zero' },
+      { c: '#dev', time: '2024-05-06 09:01:00.000', nick: 'bo', sub: '', at: '#5', text: 'ana: looks like a zero' },
+      { c: '#dev', time: '2024-05-06 09:02:30.000', nick: 'ana', sub: '', at: '#6', text: 'fixed:\n\n    def f(x):\n        return 1 / x if x else 0' },
+      { c: '#dev', time: '2024-05-06 09:03:00.000', nick: 'bo', sub: 'action', at: '#11', text: 'applauds\nand cheers again' },
+      { c: '#dev', time: '2024-05-06 09:04:00.000', nick: 'bot', sub: 'notice', at: '#15', text: 'build passed\n  all 42 tests green' },
+      { c: '#dev', time: '2024-05-06 09:04:00.000', nick: 'ops', sub: 'notice', at: '#17', text: 'maintenance tonight\n  from 22:00 to 23:00' },
+      { c: '#dev', time: '2024-05-06 09:04:00.000', nick: 'bo', sub: '', at: '#20', text: 'no stamp, two lines\nsecond line' },
+      { c: 'room', time: '2024-05-06 10:00:00.000', nick: 'ana', sub: '', at: '#2', text: 'SELECT *\n  FROM t\n  WHERE x = 1;' },
+      { c: 'room', time: '2024-05-06 10:00:05.000', nick: 'bo', sub: '', at: '#5', text: 'ok' },
+    ]);
+    const [joined] = await rows(`SELECT user_id, toString(time) AS time FROM admin_events WHERE tenant = 'multi' AND type = 'member.joined'`, {});
+    expect(joined).toEqual({ user_id: 'cy', time: '2024-05-06 09:03:00.000' });
+    const again = await importInto({ path: dir, tenant: 'multi' });
+    expect(again.summary.written).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * Exit codes, the one-line summary and errors on stderr, the report file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,19 @@ describe('custos import (CLI)', () => {
     expect(lines.at(-1)).toMatchObject({ kind: 'summary', written: 6, problems: 5 });
     const again = custos(['import', 'events', join(fixtures, 'events', 'replay.jsonl'), '--tenant', 'acme', '--report', report]);
     expect(again.stderr).toMatch(/: 0 stored, 7 already in the archive, 5 not imported/);
+  });
+
+  it('a line it cannot read (a field nested 40,000 deep) is reported, the other lines are imported, exit 3', () => {
+    const event = (id: string, extra = '') => `{"specversion":"1.0","id":"${id}","source":"test://cli","type":"message.created","time":"2026-11-24T10:00:00Z","tenant":"deep","data":{"message_id":"${id}","conversation_id":"c","conversation_type":"channel","author_id":"u","text":"t"${extra}}}`;
+    const file = join(work, 'deep.jsonl');
+    writeFileSync(file, [event('d1'), event('d2', `,"x":${'['.repeat(40_000)}${']'.repeat(40_000)}`), event('d3')].join('\n') + '\n');
+    const report = join(work, 'deep-report.jsonl');
+    const r = custos(['import', 'events', file, '--tenant', 'deep', '--report', report]);
+    expect(r.stderr).toMatch(/^custos import events: 3 records -> 2 events .*: 2 stored, 0 already in the archive, 1 not imported; report /);
+    expect(r.code).toBe(3);
+    const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.kind === 'problem').map((l) => l.at)).toEqual(['#2']);
+    expect(lines.at(-1)).toMatchObject({ kind: 'summary', written: 2, problems: 1 });
   });
 
   it('exits 0 on a clean import; the default report goes to the working directory', () => {

@@ -5,22 +5,36 @@
  * therefore always gets the same id, and the event writer's exactly-once check
  * stores a re-import or an overlapping export only once.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { ImportFormat, RawEvent } from './types.js';
+
+/**
+ * Length-prefixed parts, so ['a', 'b'] and ['a\u0000b'] do not collide. Hashed as one
+ * string: the same digest as one update per part, at a fraction of the cost (two ids
+ * per imported record made the per-part updates a tenth of an import's time).
+ */
+function lengthPrefixed(parts: readonly (string | number)[]): string {
+  let text = '';
+  for (const p of parts) {
+    const part = String(p);
+    text += `${part.length}:${part};`;
+  }
+  return text;
+}
+
+// crypto.hash (Node 20.12+) is a one-shot digest, about three times cheaper than a Hash object for short input.
+const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** `<format>-<32 hex>`: sha256 over the source and the natural key parts. */
 export function deriveEventId(format: ImportFormat, source: string, key: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  // Length-prefixed parts: ['a', 'b'] and ['a\u0000b'] must not collide.
-  for (const part of [source, ...key.map(String)]) h.update(`${part.length}:${part};`);
-  return `${format}-${h.digest('hex').slice(0, 32)}`;
+  return `${format}-${sha256Hex(lengthPrefixed([source, ...key])).slice(0, 32)}`;
 }
 
 /** A short content hash used as a message id where the source has no id of its own. */
 export function contentId(parts: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  for (const part of parts.map(String)) h.update(`${part.length}:${part};`);
-  return h.digest('hex').slice(0, 24);
+  return sha256Hex(lengthPrefixed(parts)).slice(0, 24);
 }
 
 /** Builds draft events for one format, tenant and source. */

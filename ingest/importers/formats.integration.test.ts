@@ -28,14 +28,20 @@ const rows = <T = Record<string, any>>(sql: string, params: Record<string, unkno
 const where = (r: { file: string; at: string; reason: string }) => [r.file, r.at, r.reason];
 
 describe('mattermost bulk export', () => {
-  it('maps posts, replies, reactions, edits, system posts, DMs, users and channels; reports unknown lines', async () => {
+  it('maps posts, replies, reactions, edits, system posts, DMs, users, bots and channels; reports unknown lines', async () => {
     const { summary, report } = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm' });
-    expect(report.problems.map(where)).toEqual([['export.jsonl', '#17', 'unknown_record_type'], ['export.jsonl', '#18', 'not_json']]);
+    expect(report.problems.map(where)).toEqual([
+      ['export.jsonl', '#21', 'unknown_record_type'],
+      ['export.jsonl', '#22', 'not_json'],
+      ['export.jsonl', '#23', 'record_error'],
+    ]);
+    expect(report.problems[2]!.detail).toMatch(/^map: TypeError: /);
     expect(report.assumptions.join(' ')).toMatch(/2024-04-01T08:00:00.000Z/);
     expect(summary.byType).toEqual({
       'message.created': 7, 'message.edited': 1, 'reaction.added': 4, 'member.joined': 4, 'member.left': 1,
-      'conversation.created': 3, 'user.created': 3, 'user.deactivated': 1,
+      'conversation.created': 3, 'user.created': 4, 'user.deactivated': 1,
     });
+    expect(summary).toMatchObject({ records: 23, problems: 3, notArchived: 5, notArchivedByType: { version: 1, role: 1, scheme: 1, emoji: 1, team: 1 } });
     const msgs = await rows(`SELECT kind, message_id, conversation_id, conversation_type, thread_id, author_id, text, mentions, attachments, toString(time) AS time FROM message_versions WHERE tenant = 'mm' ORDER BY time, kind`);
     const root = msgs.find((m) => m.text.startsWith('Hello @bob'))!;
     expect(root).toMatchObject({ kind: 'created', conversation_id: 'acme/town-square', conversation_type: 'channel', author_id: 'alice', mentions: ['bob', 'carol'], time: '2024-04-01 09:00:00.000', thread_id: '' });
@@ -60,9 +66,17 @@ describe('mattermost bulk export', () => {
       { user_id: 'alice', display_name: 'Alice Åberg', title: 'Counsel', active: 1 },
       { user_id: 'bob', display_name: 'Bob Builder', title: '', active: 1 },
       { user_id: 'carol', display_name: 'caz', title: '', active: 0 },
+      { user_id: 'standup-bot', display_name: 'Standup Bot', title: '', active: 1 },
     ]);
     const again = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm' });
     expect(again.summary.written).toBe(0);
+  });
+
+  it('acknowledges every documented line type that carries no chat record, apart from the problems', async () => {
+    const { report } = await importInto({ format: 'mattermost', path: join(fixtures, 'mattermost'), tenant: 'mm-types' });
+    expect(report.notArchivedRecords.map((n) => [n.at, n.what])).toEqual([['#1', 'version'], ['#2', 'role'], ['#3', 'scheme'], ['#4', 'emoji'], ['#5', 'team']]);
+    expect(report.notArchivedRecords[2]!.detail).toBe('not archived: scheme carries no chat record (a permission scheme)');
+    expect(report.problems.find((p) => p.at === '#21')!.detail).toBe('type "playbook_run" is not a Mattermost bulk-export line type');
   });
 });
 
@@ -74,7 +88,7 @@ describe('teams (Microsoft Graph chatMessage)', () => {
       ['chat-messages.jsonl', '#7', 'no_conversation'],
     ]);
     expect(summary.byType).toEqual({
-      'member.joined': 2, 'call.ended': 1, 'message.created': 7, 'reaction.added': 3, 'message.edited': 1, 'message.deleted': 1, 'conversation.renamed': 1,
+      'member.joined': 2, 'call.ended': 1, 'app.installed': 1, 'message.created': 6, 'reaction.added': 3, 'message.edited': 1, 'message.deleted': 1, 'conversation.renamed': 1,
     });
     const msgs = await rows(`SELECT kind, message_id, conversation_id, conversation_type, thread_id, author_id, text, mentions, attachments, toString(time) AS time, extra FROM message_versions WHERE tenant = 'ms' ORDER BY time, kind`);
     const root = msgs.find((m) => m.message_id === '1616965872395' && m.kind === 'created')!;
@@ -93,7 +107,9 @@ describe('teams (Microsoft Graph chatMessage)', () => {
     const bot = msgs.find((m) => m.message_id === '1607036580000')!;
     expect(bot).toMatchObject({ author_id: '28b10d55-3f07-4f2a-8b53-2b1e7c5b5d38', conversation_type: 'dm', text: 'Poll: "Lunch?" <script>alert(1)</script>', time: '2020-12-03 23:03:00.123' });
     expect(JSON.parse(bot.extra).data.subtype).toBe('app');
-    expect(msgs.find((m) => m.message_id === '1607036520000')).toMatchObject({ conversation_type: 'group_dm', author_id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2' });
+    expect(msgs.find((m) => m.message_id === '1607036520000')).toBeUndefined();
+    const [app] = await rows(`SELECT app_id, actor_id, JSONExtractString(extra, 'data', 'conversation_id') AS conversation_id, JSONExtractString(extra, 'data', 'app_name') AS name FROM admin_events WHERE tenant = 'ms' AND type = 'app.installed'`);
+    expect(app).toEqual({ app_id: '0d820ecd-def2-4297-adad-78056cde7c78', actor_id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2', conversation_id: '19:meeting_MjdhNjM4YzUtYzExZi00OTFkLTkzZTAtNTVlNmZmMDhkNGU2@thread.v2', name: 'OneNote' });
     const reactions = await rows(`SELECT emoji FROM reactions WHERE tenant = 'ms' ORDER BY time`);
     expect(reactions.map((r) => r.emoji)).toEqual(['heart', 'like', '💯']);
     const [call] = await rows(`SELECT call_id, participants, duration_s FROM calls WHERE tenant = 'ms'`);

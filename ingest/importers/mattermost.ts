@@ -1,6 +1,7 @@
 /**
- * Mattermost bulk export (JSON Lines: version, team, channel, user, post with
- * replies and reactions, direct_channel, direct_post), streamed line by line.
+ * Mattermost bulk export (JSON Lines: version, scheme, role, emoji, team, channel,
+ * user, bot, post with replies and reactions, direct_channel, direct_post, the
+ * line types of Mattermost's bulk-loading format), streamed line by line.
  *
  * The export names things (team/channel, username) and has no ids: conversation
  * ids are `team/channel` or `dm:<sorted members>`, user ids are usernames, and
@@ -10,6 +11,7 @@
  */
 import { contentId, EventFactory } from './event-ids.js';
 import { pickFiles, readLines, type ExportFiles } from './export-files.js';
+import { mapRecord } from './record-guard.js';
 import type { ImportItem, ImporterContext, RawEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -109,92 +111,123 @@ function postEvents(c: PostCtx, p: Json, path: string, root?: string): Array<{ e
   return out;
 }
 
+/** Documented line types that hold no chat record: what each one is, for the report. */
+const NOT_ARCHIVED: Record<string, string> = {
+  version: 'the version of the bulk-import format',
+  team: 'a team (its name is the first part of its channels\' ids)',
+  scheme: 'a permission scheme',
+  role: 'a permission role',
+  emoji: 'a custom emoji\'s name and image (reactions name it)',
+};
+
+interface ExportState {
+  f: EventFactory;
+  ctx: ImporterContext;
+  channels: Map<string, ConvType>;
+  users: Set<string>;
+  deferred: Deferred[];
+  anchor: number;
+}
+
+function userLike(st: ExportState, file: string, at: string, body: Json, bot: boolean): void {
+  const name = str(body.username).toLowerCase();
+  st.users.add(name);
+  const display = (bot ? str(body.display_name) : [str(body.first_name), str(body.last_name)].filter(Boolean).join(' ') || str(body.nickname)) || name;
+  const deleteAt = num(body.delete_at);
+  st.deferred.push({ file, at, make: (t) => [
+    st.f.make('user.created', t, [name], {
+      user_id: name, email: str(body.email), display_name: display,
+      ...(str(body.position) ? { title: str(body.position) } : {}),
+      ...(str(body.nickname) ? { nickname: str(body.nickname) } : {}),
+      ...(str(body.roles) ? { roles: str(body.roles) } : {}),
+      ...(bot ? { is_bot: true, ...(str(body.owner) ? { owner: str(body.owner).toLowerCase() } : {}), ...(str(body.description) ? { description: str(body.description) } : {}) } : {}),
+    }),
+    ...(deleteAt > 0 ? [st.f.make('user.deactivated', deleteAt, [name, deleteAt], { user_id: name, by: 'unknown' })] : []),
+  ] });
+}
+
+function channelLine(st: ExportState, file: string, at: string, body: Json): void {
+  const id = `${str(body.team)}/${str(body.name)}`;
+  const ct: ConvType = str(body.type) === 'P' ? 'private' : 'channel';
+  st.channels.set(id, ct);
+  st.deferred.push({ file, at, make: (t) => [st.f.make('conversation.created', t, [id], {
+    conversation_id: id, name: str(body.display_name) || str(body.name), conversation_type: ct, created_by: 'unknown',
+    ...(str(body.header) ? { header: str(body.header) } : {}), ...(str(body.purpose) ? { purpose: str(body.purpose) } : {}),
+  })] });
+}
+
+function directChannelLine(st: ExportState, file: string, at: string, body: Json): void {
+  const members = (Array.isArray(body.members) ? body.members : []).map((m) => str(m).toLowerCase());
+  const { id, type: ct } = dmId(members);
+  st.deferred.push({ file, at, make: (t) => [
+    st.f.make('conversation.created', t, [id], { conversation_id: id, name: members.join(', '), conversation_type: ct, created_by: members[0] ?? 'unknown' }),
+    ...members.map((m) => st.f.make('member.joined', t, [id, m], { conversation_id: id, user_id: m, by: members[0] ?? m })),
+  ] });
+}
+
+function postLine(st: ExportState, file: string, at: string, type: string, body: Json): ImportItem[] {
+  let conv: string;
+  let convType: ConvType;
+  if (type === 'post') {
+    conv = `${str(body.team)}/${str(body.channel)}`;
+    const known = st.channels.get(conv);
+    if (!known) st.ctx.assume(`post in channel "${conv}" that has no channel line: imported as a public channel`);
+    convType = known ?? 'channel';
+  } else {
+    ({ id: conv, type: convType } = dmId((Array.isArray(body.channel_members) ? body.channel_members : []).map((m) => str(m).toLowerCase())));
+  }
+  const events = postEvents({ f: st.f, conv, convType, users: st.users }, body, at);
+  const times = [num(body.create_at), ...(Array.isArray(body.replies) ? (body.replies as Json[]).map((r) => num(r.create_at)) : [])].filter(Number.isFinite);
+  st.anchor = Math.min(st.anchor, ...times);
+  return events.map(({ event, path }) => ({ kind: 'event', event, file, at: path }));
+}
+
+/** One parsed line of the export: its events now, or later (users, channels), or why it has none. */
+function mapLine(st: ExportState, file: string, at: string, rec: Json): ImportItem[] {
+  const type = str(rec.type);
+  const body = (rec[type] ?? {}) as Json;
+  if (type in NOT_ARCHIVED) return [{ kind: 'not_archived', file, at, what: type, detail: `not archived: ${type} carries no chat record (${NOT_ARCHIVED[type]})` }];
+  switch (type) {
+    case 'channel':
+      channelLine(st, file, at, body);
+      return [];
+    case 'user':
+    case 'bot':
+      userLike(st, file, at, body, type === 'bot');
+      return [];
+    case 'direct_channel':
+      directChannelLine(st, file, at, body);
+      return [];
+    case 'post':
+    case 'direct_post':
+      return postLine(st, file, at, type, body);
+    default:
+      return [{ kind: 'problem', file, at, reason: 'unknown_record_type', detail: `type "${type.slice(0, 50)}" is not a Mattermost bulk-export line type` }];
+  }
+}
+
 export async function* importMattermost(files: ExportFiles, ctx: ImporterContext): AsyncGenerator<ImportItem> {
   const names = pickFiles(files, (n) => !/(^|\/)\./.test(n) && /\.(jsonl|json|ndjson)$/i.test(n), 'JSON Lines (*.jsonl, *.ndjson, *.json)', ctx.assume);
-  const f = new EventFactory('mattermost', ctx.tenant, 'mattermost://export');
-  const channels = new Map<string, ConvType>();
-  const users = new Set<string>();
-  const deferred: Deferred[] = [];
-  let anchor = Infinity;
+  const st: ExportState = { f: new EventFactory('mattermost', ctx.tenant, 'mattermost://export'), ctx, channels: new Map(), users: new Set(), deferred: [], anchor: Infinity };
   for (const [fi, file] of names.entries()) {
     yield { kind: 'file', name: file, index: fi + 1, total: names.length };
     for await (const { line, n } of readLines(files, file)) {
       if (line.trim() === '') continue;
       yield { kind: 'record' };
       const at = `#${n}`;
-      let rec: Json;
+      let rec: unknown;
       try {
-        rec = JSON.parse(line) as Json;
+        rec = JSON.parse(line);
       } catch (err) {
         yield { kind: 'problem', file, at, reason: 'not_json', detail: `not valid JSON: ${(err as Error).message.slice(0, 200)}` };
         continue;
       }
-      const type = str(rec.type);
-      const body = (rec[type] ?? {}) as Json;
-      switch (type) {
-        case 'version':
-        case 'team':
-          // The version line has nothing to store; a team is the namespace of its channels' ids.
-          break;
-        case 'channel': {
-          const id = `${str(body.team)}/${str(body.name)}`;
-          const ct: ConvType = str(body.type) === 'P' ? 'private' : 'channel';
-          channels.set(id, ct);
-          deferred.push({ file, at, make: (t) => [f.make('conversation.created', t, [id], {
-            conversation_id: id, name: str(body.display_name) || str(body.name), conversation_type: ct, created_by: 'unknown',
-            ...(str(body.header) ? { header: str(body.header) } : {}), ...(str(body.purpose) ? { purpose: str(body.purpose) } : {}),
-          })] });
-          break;
-        }
-        case 'user': {
-          const name = str(body.username).toLowerCase();
-          users.add(name);
-          const display = [str(body.first_name), str(body.last_name)].filter(Boolean).join(' ') || str(body.nickname) || name;
-          const deleteAt = num(body.delete_at);
-          deferred.push({ file, at, make: (t) => [
-            f.make('user.created', t, [name], {
-              user_id: name, email: str(body.email), display_name: display,
-              ...(str(body.position) ? { title: str(body.position) } : {}),
-              ...(str(body.nickname) ? { nickname: str(body.nickname) } : {}),
-              ...(str(body.roles) ? { roles: str(body.roles) } : {}),
-            }),
-            ...(deleteAt > 0 ? [f.make('user.deactivated', deleteAt, [name, deleteAt], { user_id: name, by: 'unknown' })] : []),
-          ] });
-          break;
-        }
-        case 'direct_channel': {
-          const members = (Array.isArray(body.members) ? body.members : []).map((m) => str(m).toLowerCase());
-          const { id, type: ct } = dmId(members);
-          deferred.push({ file, at, make: (t) => [
-            f.make('conversation.created', t, [id], { conversation_id: id, name: members.join(', '), conversation_type: ct, created_by: members[0] ?? 'unknown' }),
-            ...members.map((m) => f.make('member.joined', t, [id, m], { conversation_id: id, user_id: m, by: members[0] ?? m })),
-          ] });
-          break;
-        }
-        case 'post':
-        case 'direct_post': {
-          let conv: string;
-          let convType: ConvType;
-          if (type === 'post') {
-            conv = `${str(body.team)}/${str(body.channel)}`;
-            const known = channels.get(conv);
-            if (!known) ctx.assume(`post in channel "${conv}" that has no channel line: imported as a public channel`);
-            convType = known ?? 'channel';
-          } else {
-            ({ id: conv, type: convType } = dmId((Array.isArray(body.channel_members) ? body.channel_members : []).map((m) => str(m).toLowerCase())));
-          }
-          const times = [num(body.create_at), ...(Array.isArray(body.replies) ? (body.replies as Json[]).map((r) => num(r.create_at)) : [])].filter(Number.isFinite);
-          anchor = Math.min(anchor, ...times);
-          for (const { event, path } of postEvents({ f, conv, convType, users }, body, at)) yield { kind: 'event', event, file, at: path };
-          break;
-        }
-        default:
-          yield { kind: 'problem', file, at, reason: 'unknown_record_type', detail: `type "${type.slice(0, 50)}" is not a Mattermost bulk-export line type` };
-      }
+      yield* mapRecord({ file, at }, () => mapLine(st, file, at, rec as Json));
     }
   }
+  const { deferred, anchor } = st;
   if (deferred.length) {
     ctx.assume(`Mattermost users and channels carry no times: stamped ${Number.isFinite(anchor) ? new Date(anchor).toISOString() : '(no posts: not importable)'}, the earliest post time in the export`);
   }
-  for (const d of deferred) for (const event of d.make(anchor)) yield { kind: 'event', event, file: d.file, at: d.at };
+  for (const d of deferred) yield* mapRecord(d, () => d.make(anchor).map((event) => ({ kind: 'event' as const, event, file: d.file, at: d.at })));
 }

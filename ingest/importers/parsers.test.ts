@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { addressedNick, dateFromFileName, parseChatLine } from './chatlog-lines.js';
 import { conversationOfFile } from './chatlog.js';
-import { deriveEventId } from './event-ids.js';
+import { contentId, deriveEventId, EventFactory } from './event-ids.js';
 import { htmlToText } from './html-text.js';
 import { jsonArrayElements } from './json-array-stream.js';
 import { Readable } from 'node:stream';
 import { slackMentions, slackTsToMs } from './slack-time.js';
-import { durationSeconds } from './teams.js';
+import { durationSeconds, mapTeamsMessage } from './teams.js';
 import { checkTimeZone, zonedToUtc } from './timezone.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -84,6 +84,9 @@ describe('slack stamps, mentions, durations and ids', () => {
   it('derives the same id from the same key, a different one from any other', () => {
     const a = deriveEventId('slack', 'slack://T1', ['message.created', 'C1', '1.2']);
     expect(a).toMatch(/^slack-[0-9a-f]{32}$/);
+    // Pinned: an id that changes between versions would store a re-imported export twice.
+    expect(a).toBe('slack-944599a7b1633fdabb972939dbea0073');
+    expect(contentId(['#c', 1700000000000, 'message', 'nick', 'grüße 👋', 0])).toBe('2e7f7f5ae35a6406b5a9a3d6');
     expect(deriveEventId('slack', 'slack://T1', ['message.created', 'C1', '1.2'])).toBe(a);
     expect(deriveEventId('slack', 'slack://T2', ['message.created', 'C1', '1.2'])).not.toBe(a);
     expect(deriveEventId('slack', 'slack://T1', ['message.created', 'C1', '1.20'])).not.toBe(a);
@@ -109,11 +112,45 @@ describe('jsonArrayElements', () => {
       expect(await all(chunks)).toEqual(values.map((value, index) => ({ index, value })));
     }
   });
+  it('gives the same elements whether the file is parsed whole or scanned', async () => {
+    const values = [{ a: 'x]}\\"y[{', b: [1, { c: null }] }, 42, 's,t', { d: 'é 👋' }];
+    const text = '[' + values.map((v) => JSON.stringify(v)).join(',\n') + ']';
+    const read = async (wholeBytes: number) => {
+      const out = [];
+      for await (const el of jsonArrayElements(Readable.from([Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]), wholeBytes)) out.push(el);
+      return out;
+    };
+    const expected = values.map((value, index) => ({ index, value }));
+    expect(await read(1 << 20)).toEqual(expected);
+    expect(await read(1)).toEqual(expected);
+  });
   it('reports a broken element and goes on; refuses what is not an array', async () => {
     const out = await all(['[{"a": 1}, {"b": tru}, {"c": 3}]']);
     expect(out.map((e) => ('error' in e ? `${e.index}:error` : `${e.index}:ok`))).toEqual(['0:ok', '1:error', '2:ok']);
     expect(await all(['[]'])).toEqual([]);
     await expect(all(['{"value": []}'])).rejects.toThrow(/not a JSON array/);
     await expect(all(['[{"a": 1}'])).rejects.toThrow(/ends before the closing/);
+  });
+});
+
+describe('teams system messages outside the documented list', () => {
+  const f = new EventFactory('teams', 't', 'msteams://graph');
+  const system = (detail: Record<string, unknown>) => ({
+    id: '1', messageType: 'systemEventMessage', createdDateTime: '2024-01-01T00:00:00Z', chatId: '19:x@thread.v2',
+    body: { contentType: 'html', content: '<systemEventMessage/>' }, eventDetail: detail,
+  });
+  const initiator = { user: { id: 'u1' } };
+  it('chatCreatedEventMessageDetail (sent, not documented) creates the chat', () => {
+    const [out] = mapTeamsMessage(f, system({ '@odata.type': '#microsoft.graph.chatCreatedEventMessageDetail', chatDisplayName: 'Plan', initiator }), '#1');
+    expect(out).toMatchObject({ kind: 'event', event: { type: 'conversation.created', data: { conversation_id: '19:x@thread.v2', name: 'Plan', conversation_type: 'group_dm', created_by: 'u1' } } });
+  });
+  it('a type Graph adds later is kept as a record of its subtype, with its detail', () => {
+    const detail = { '@odata.type': '#microsoft.graph.somethingNewEventMessageDetail', initiator, x: 1 };
+    const [out] = mapTeamsMessage(f, system(detail), '#1');
+    expect(out).toMatchObject({ kind: 'event', event: { type: 'message.created', data: { author_id: 'u1', subtype: 'somethingNewEventMessageDetail', event_detail: detail } } });
+  });
+  it('members added without members is reported, not dropped', () => {
+    expect(mapTeamsMessage(f, system({ '@odata.type': '#microsoft.graph.membersAddedEventMessageDetail', members: [], initiator }), '#1'))
+      .toEqual([{ kind: 'problem', at: '#1.eventDetail.members', reason: 'no_members', detail: 'membersAddedEventMessageDetail names no members' }]);
   });
 });

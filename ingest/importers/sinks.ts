@@ -4,10 +4,11 @@
  * consumers store them. Both buffer and write in batches.
  */
 import { Kafka, logLevel, CompressionTypes, type Producer } from 'kafkajs';
-import { toRow, type RoutedRow } from '../../common/events/rows.js';
+import { toCompactLine, toRow, type RoutedRow } from '../../common/events/rows.js';
 import { MESSAGE_EVENT_TYPES } from '../../common/events/schemas.js';
 import type { ValidEvent } from '../../common/events/validate.js';
 import type { EventWriter } from '../event-writer.js';
+import { RecordError } from './record-guard.js';
 
 export interface SinkTotals {
   /** Events the sink accepted (valid). */
@@ -20,53 +21,105 @@ export interface SinkTotals {
 }
 
 export interface ImportSink {
+  /** Throws RecordError when the event's own data cannot be turned into a row or message; other errors are the sink's. */
   add(event: ValidEvent, raw: Record<string, unknown>, origin: string): Promise<void>;
   /** Writes what is buffered and returns the totals so far. */
   flush(): Promise<SinkTotals>;
   close(): Promise<void>;
 }
 
+/** A record's row or message built, or a RecordError naming it when its data made that throw. */
+function convert<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw new RecordError('row', err);
+  }
+}
+
+/** The stored row of an event with its insert line; a RecordError when the event's own data makes that throw. */
+export function toInsertRow(event: ValidEvent, origin: string): RoutedRow {
+  return convert(() => {
+    const routed = toRow(event, origin);
+    return { table: routed.table, row: routed.row, line: toCompactLine(routed.table, routed.row) };
+  });
+}
+
+/** A sink that also takes rows already validated and serialized elsewhere (off-thread.ts); `types` are their event types. */
+export interface PreparedRows extends ImportSink {
+  addPrepared(rows: RoutedRow[], types: readonly string[]): Promise<void>;
+}
+
+export const takesPreparedRows = (sink: ImportSink): sink is PreparedRows => typeof (sink as Partial<PreparedRows>).addPrepared === 'function';
+
 function newTotals(): SinkTotals {
   return { events: 0, written: 0, duplicates: 0, byType: {} };
 }
 
 /**
- * One write is in flight while the importer reads and maps the next batch (measured:
- * reading and writing take about as long as each other, so overlapping them is the
- * gain); a second full batch waits for the first, which bounds memory.
+ * Group commit: one write is in flight while the importer reads and maps on; rows
+ * that arrive meanwhile are written together by the next write, up to
+ * `maxBufferedRows`, where the importer waits (which bounds memory). A store slower
+ * than the importer therefore gets fewer, larger writes (each write's seen-id check
+ * and insert have a fixed cost), a faster one gets `batchRows`-sized writes as soon as
+ * they are full. Rows go as pre-serialized insert lines, as from the Kafka decode worker.
  */
-export function createStoreSink(writer: EventWriter, batchRows = 10_000): ImportSink {
+export function createStoreSink(writer: EventWriter, batchRows = 10_000, maxBufferedRows = Math.max(batchRows, 100_000)): PreparedRows {
   const totals = newTotals();
   let rows: RoutedRow[] = [];
   let inFlight: Promise<void> | undefined;
-  async function settle(): Promise<void> {
-    const pending = inFlight;
-    inFlight = undefined;
-    await pending;
-  }
-  async function startWrite(): Promise<void> {
-    await settle();
-    if (rows.length === 0) return;
+  let failure: { err: unknown } | undefined;
+  const check = () => {
+    if (failure) throw failure.err;
+  };
+  function startWrite(): void {
     const batch = rows;
     rows = [];
-    inFlight = writer.write(batch).then((r) => {
-      totals.written += r.inserted;
-      totals.duplicates += r.duplicates;
-    });
-    // A failure surfaces at the next add or flush; keep it from being reported as unhandled meanwhile.
-    inFlight.catch(() => undefined);
+    const write: Promise<void> = writer.write(batch)
+      .then(
+        (r) => {
+          totals.written += r.inserted;
+          totals.duplicates += r.duplicates;
+        },
+        // Kept for the next add or flush, which throw it: the import ends on a failed write.
+        (err: unknown) => void (failure ??= { err }),
+      )
+      .finally(() => {
+        if (inFlight === write) inFlight = undefined;
+      });
+    inFlight = write;
+  }
+  async function settle(): Promise<void> {
+    while (inFlight) await inFlight;
+    check();
   }
   async function flush(): Promise<SinkTotals> {
-    await startWrite();
+    await settle();
+    if (rows.length > 0) startWrite();
     await settle();
     return totals;
   }
+  async function written(): Promise<void> {
+    if (rows.length < batchRows) return;
+    if (inFlight && rows.length >= maxBufferedRows) await settle();
+    if (!inFlight) startWrite();
+  }
+  const count = (type: string) => {
+    totals.events++;
+    totals.byType[type] = (totals.byType[type] ?? 0) + 1;
+  };
   return {
     async add(event, _raw, origin) {
-      totals.events++;
-      totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
-      rows.push(toRow(event, origin));
-      if (rows.length >= batchRows) await startWrite();
+      check();
+      rows.push(toInsertRow(event, origin));
+      count(event.type);
+      await written();
+    },
+    async addPrepared(prepared, types) {
+      check();
+      for (const r of prepared) rows.push(r);
+      types.forEach(count);
+      await written();
     },
     flush,
     close: settle,
@@ -125,10 +178,11 @@ export async function createKafkaSink(o: KafkaSinkOptions): Promise<ImportSink> 
   }
   return {
     async add(event, raw, origin) {
+      const topic = messageTypes.has(event.type) ? o.topics.messages : o.topics.admin;
+      const message = convert(() => ({ key: kafkaKeyOf(event), value: JSON.stringify(raw), headers: { 'custos-origin': origin } }));
       totals.events++;
       totals.byType[event.type] = (totals.byType[event.type] ?? 0) + 1;
-      const topic = messageTypes.has(event.type) ? o.topics.messages : o.topics.admin;
-      (pending[topic] ??= []).push({ key: kafkaKeyOf(event), value: JSON.stringify(raw), headers: { 'custos-origin': origin } });
+      (pending[topic] ??= []).push(message);
       if (++count >= limit) await flush();
     },
     flush,

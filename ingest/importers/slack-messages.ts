@@ -1,6 +1,8 @@
 /**
  * One Slack message object to events. Membership, archive, rename and
- * integration subtypes become admin events; every other message, including
+ * integration subtypes become admin events (and, when they carry reactions, stay
+ * a message of their subtype too, so the reactions have their message); every
+ * other message, including
  * subtypes this code does not know, becomes message.created with the subtype
  * kept in `data.subtype` (stored in `extra`), plus message.edited for the
  * `edited` marker and reaction.added per user and reaction.
@@ -54,26 +56,45 @@ function adminEvent(f: EventFactory, conv: SlackConversation, m: Json, sub: stri
   return undefined;
 }
 
+type Ev = (event: ReturnType<EventFactory['make']>, path?: string) => Out;
+
 export function mapSlackMessage(f: EventFactory, conv: SlackConversation, m: Json, at: string): Out[] {
-  const ev = (event: ReturnType<EventFactory['make']>, path = ''): Out => ({ kind: 'event', event, at: at + path });
+  const ev: Ev = (event, path = '') => ({ kind: 'event', event, at: at + path });
   const ts = str(m.ts);
   const time = slackTsToMs(m.ts);
   if (!Number.isFinite(time)) return [{ kind: 'problem', at, reason: 'no_timestamp', detail: `ts: ${JSON.stringify(m.ts ?? null).slice(0, 40)} is not a Slack time stamp` }];
   const sub = str(m.subtype);
+  const reacted = Array.isArray(m.reactions) && m.reactions.length > 0;
 
   const admin = adminEvent(f, conv, m, sub, time);
-  if (admin) return [ev(admin)];
+  // A join (or leave, rename, ...) can carry reactions; they need a message to belong to,
+  // so such a message is also kept as a message of its subtype, as the export holds it.
+  if (admin) return reacted ? [ev(admin), ...messageEvents(f, conv, m, at, ev)] : [ev(admin)];
 
-  if (sub === 'message_deleted') {
-    const target = str(m.deleted_ts);
-    return [ev(f.make('message.deleted', time, [conv.id, target, ts], { message_id: target, conversation_id: conv.id, deleted_by: str(m.user) || 'unknown' }))];
+  if (sub === 'message_deleted' || sub === 'message_changed') {
+    const out = [sub === 'message_deleted' ? deletion(f, conv, m, ts, time, ev) : edit(f, conv, m, ts, time, sub, ev)];
+    if (reacted) out.push({ kind: 'problem', at: `${at}.reactions`, reason: 'reaction_without_message', detail: `a ${sub} record carries reactions; they belong to no message of the export` });
+    return out;
   }
-  if (sub === 'message_changed') {
-    const inner = (m.message ?? {}) as Json;
-    const editor = str((inner.edited as Json | undefined)?.user) || str(inner.user);
-    return [ev(f.make('message.edited', time, [conv.id, str(inner.ts), ts], { message_id: str(inner.ts), conversation_id: conv.id, editor_id: editor, text: str(inner.text), subtype: sub }))];
-  }
+  return messageEvents(f, conv, m, at, ev);
+}
 
+function deletion(f: EventFactory, conv: SlackConversation, m: Json, ts: string, time: number, ev: Ev): Out {
+  const target = str(m.deleted_ts);
+  return ev(f.make('message.deleted', time, [conv.id, target, ts], { message_id: target, conversation_id: conv.id, deleted_by: str(m.user) || 'unknown' }));
+}
+
+function edit(f: EventFactory, conv: SlackConversation, m: Json, ts: string, time: number, sub: string, ev: Ev): Out {
+  const inner = (m.message ?? {}) as Json;
+  const editor = str((inner.edited as Json | undefined)?.user) || str(inner.user);
+  return ev(f.make('message.edited', time, [conv.id, str(inner.ts), ts], { message_id: str(inner.ts), conversation_id: conv.id, editor_id: editor, text: str(inner.text), subtype: sub }));
+}
+
+/** message.created of a message with its tombstone, edit and reactions. */
+function messageEvents(f: EventFactory, conv: SlackConversation, m: Json, at: string, ev: Ev): Out[] {
+  const ts = str(m.ts);
+  const time = slackTsToMs(m.ts);
+  const sub = str(m.subtype);
   const author = authorOf(m);
   if (!author) return [{ kind: 'problem', at, reason: 'no_author', detail: 'message has no user, bot_id, comment.user or username' }];
   const text = str(m.text);

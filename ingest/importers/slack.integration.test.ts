@@ -42,7 +42,7 @@ function expectedFromExport() {
   const perConversation: Record<string, number> = {};
   const perUser: Record<string, number> = {};
   const perSubtype: Record<string, number> = {};
-  let total = 0, edits = 0, reactions = 0, fileShares = 0, mentionMessages = 0;
+  let total = 0, messages = 0, edits = 0, reactions = 0, allReactions = 0, fileShares = 0, mentionMessages = 0;
   const all: Array<{ conv: string; m: Msg }> = [];
   for (const folder of readdirSync(exportDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     for (const day of readdirSync(join(exportDir, folder)).filter((f) => f.endsWith('.json'))) {
@@ -51,7 +51,10 @@ function expectedFromExport() {
         const conv = idOf.get(folder)!;
         all.push({ conv, m });
         perSubtype[m.subtype ?? ''] = (perSubtype[m.subtype ?? ''] ?? 0) + 1;
-        if (ADMIN_SUBTYPES.has(m.subtype)) continue;
+        for (const r of m.reactions ?? []) allReactions += r.users.length;
+        // A membership (or rename, ...) message is an admin event; with reactions it is kept as a message too.
+        if (ADMIN_SUBTYPES.has(m.subtype) && !(m.reactions?.length > 0)) continue;
+        messages++;
         perConversation[conv] = (perConversation[conv] ?? 0) + 1;
         const author = m.user ?? m.comment?.user ?? m.bot_id;
         perUser[author] = (perUser[author] ?? 0) + 1;
@@ -62,7 +65,7 @@ function expectedFromExport() {
       }
     }
   }
-  return { channels, perConversation, perUser, perSubtype, total, edits, reactions, fileShares, mentionMessages, all };
+  return { channels, perConversation, perUser, perSubtype, total, messages, edits, reactions, allReactions, fileShares, mentionMessages, all };
 }
 
 describe('slack importer on the real houstondatavis export', () => {
@@ -71,6 +74,9 @@ describe('slack importer on the real houstondatavis export', () => {
   it('the export is the one described in its SOURCE.txt', () => {
     expect(exp.total).toBe(1382);
     expect(exp.channels).toHaveLength(16);
+    // One of them is on a channel_join message.
+    expect(exp.allReactions).toBe(199);
+    expect(exp.reactions).toBe(exp.allReactions);
   });
 
   it('stores every message, user, conversation, edit, reaction, file share and membership change', async () => {
@@ -102,10 +108,10 @@ describe('slack importer on the real houstondatavis export', () => {
     });
 
     const stats = await getArchiveStats(ts.store, 'hdv');
-    expect(stats.messages).toBe(exp.total - [...ADMIN_SUBTYPES].reduce((s, k) => s + (exp.perSubtype[k] ?? 0), 0));
+    expect(stats.messages).toBe(exp.messages);
     expect(stats.edited_messages).toBe(exp.edits);
     expect(stats.message_versions).toBe(stats.messages + exp.edits);
-    expect(stats.reactions).toBe(exp.reactions);
+    expect(stats.reactions).toBe(exp.allReactions);
     expect(stats.users).toBe(users.length);
     expect(stats.conversations).toBe(exp.channels.length);
     expect(stats.sources).toEqual({ 'slack://T061A2UFL': summary.events });
@@ -147,6 +153,16 @@ describe('slack importer on the real houstondatavis export', () => {
     expect(share!.author_id).toBe('U061A3E0G');
     expect(share!.attachments).toEqual([{ name: 'Fritz.jpg', mime: 'image/jpeg', size: '427504', sha256: '' }]);
     expect(JSON.parse(share!.extra).data.subtype).toBe('file_share');
+  });
+
+  it('spot check: the reaction on a channel_join message is kept, on the join kept as a message', async () => {
+    const [reaction] = await rows<Msg>(`SELECT user_id, emoji, conversation_id FROM reactions WHERE tenant = {t:String} AND message_id = '1468289356.000024'`, { t: 'hdv' });
+    expect(reaction).toEqual({ user_id: 'U064SRKPD', emoji: '+1', conversation_id: exp.all.find((x) => x.m.ts === '1468289356.000024')!.conv });
+    const [join] = await rows<Msg>(`SELECT author_id, extra FROM message_versions WHERE tenant = {t:String} AND message_id = '1468289356.000024'`, { t: 'hdv' });
+    expect(join!.author_id).toBe('U1QPREQUC');
+    expect(JSON.parse(join!.extra).data.subtype).toBe('channel_join');
+    const [member] = await rows<Msg>(`SELECT count() AS n FROM admin_events WHERE tenant = {t:String} AND type = 'member.joined' AND user_id = 'U1QPREQUC'`, { t: 'hdv' });
+    expect(Number(member!.n)).toBeGreaterThan(0);
   });
 });
 

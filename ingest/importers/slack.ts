@@ -9,8 +9,9 @@
 import { EventFactory } from './event-ids.js';
 import { pickFiles, type ExportFiles } from './export-files.js';
 import { jsonArrayElements, NotAJsonArrayError } from './json-array-stream.js';
+import { mapRecord } from './record-guard.js';
 import { mapSlackMessage, type SlackConversation } from './slack-messages.js';
-import type { ImportItem, ImporterContext, RawEvent } from './types.js';
+import { inFile, type ImportItem, type ImporterContext, type RawEvent } from './types.js';
 import { slackTsToMs } from './slack-time.js';
 
 type Json = Record<string, unknown>;
@@ -160,7 +161,8 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
         ctx.assume(`users.json has no time for some users: their user.created is stamped ${Number.isFinite(anchorMs) ? new Date(anchorMs).toISOString() : '(none)'}, the earliest conversation creation in the export (or its first day)`);
       }
       yield { kind: 'record' };
-      for (const event of userEvents(f, u, anchorMs)) yield { kind: 'event', event, file: 'users.json', at: `#[${el.i}]` };
+      const at = `#[${el.i}]`;
+      yield* mapRecord({ file: 'users.json', at }, () => userEvents(f, u, anchorMs).map((event) => ({ kind: 'event' as const, event, file: 'users.json', at })));
     }
   } else {
     ctx.assume('the export has no users.json: users are known only by the ids in messages; source is slack://export');
@@ -171,7 +173,8 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
     yield { kind: 'file', name: file, index: ++index, total };
     for (const x of conversations.filter((y) => y.file === file)) {
       yield { kind: 'record' };
-      for (const event of conversationEvents(f, x.c, x.type)) yield { kind: 'event', event, file, at: `#[${x.i}]` };
+      const at = `#[${x.i}]`;
+      yield* mapRecord({ file, at }, () => conversationEvents(f, x.c, x.type).map((event) => ({ kind: 'event' as const, event, file, at })));
     }
   }
 
@@ -183,9 +186,11 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
         continue;
       }
       yield { kind: 'record' };
-      const ev = integrationEvent(f, el.item, el.i);
-      if (typeof ev === 'string') yield { kind: 'problem', file: 'integration_logs.json', at: `#[${el.i}]`, reason: 'unmappable_integration', detail: ev };
-      else yield { kind: 'event', event: ev, file: 'integration_logs.json', at: `#[${el.i}]` };
+      const where = { file: 'integration_logs.json', at: `#[${el.i}]` };
+      yield* mapRecord(where, () => {
+        const ev = integrationEvent(f, el.item, el.i);
+        return [typeof ev === 'string' ? { kind: 'problem' as const, ...where, reason: 'unmappable_integration', detail: ev } : { kind: 'event' as const, event: ev, ...where }];
+      });
     }
   }
 
@@ -205,7 +210,8 @@ export async function* importSlack(files: ExportFiles, ctx: ImporterContext): As
         continue;
       }
       yield { kind: 'record' };
-      for (const out of mapSlackMessage(f, conv, el.item, `#[${el.i}]`)) yield { ...out, file };
+      const at = `#[${el.i}]`;
+      yield* mapRecord({ file, at }, () => inFile(mapSlackMessage(f, conv, el.item, at), file));
     }
   }
 }
