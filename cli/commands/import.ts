@@ -43,7 +43,7 @@ export function registerImport(program: Command): void {
     .option('--strict', 'stop at the first record that cannot be imported')
     .option('--to-kafka', 'publish the events to the Kafka topics (needs KAFKA_BROKERS) instead of storing them')
     .option('--report <file>', 'JSON Lines report of assumptions and records not imported (default: custos-import-<format>-<time>.jsonl)')
-    .option('--batch-size <n>', 'events per store insert or Kafka batch', '10000')
+    .option('--batch-size <n>', 'events per store insert or Kafka batch (rows that arrive during a write join the next one, so writes may be larger)', '50000')
     .action(async (format: string, path: string, opts: ImportCliOptions) => {
       if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new CustosError(`format: "${format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
       const batch = Number(opts.batchSize);
