@@ -4,7 +4,7 @@
  * stream's backpressure: memory stays flat whatever the size of the export.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 
@@ -37,4 +37,24 @@ export class HashedFile {
     await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     return { bytes: this.bytes, sha256: this.h256.digest('hex'), sha512: this.h512.digest('hex') };
   }
+}
+
+const madeDirs = new Set<string>();
+
+/**
+ * A file whose whole content is already in memory (one conversation-day of EML or
+ * RSMF), hashed and written in one synchronous call: for the many small files of
+ * an export, the thread-pool round trips of a stream cost more than the write.
+ */
+export function writeWholeFile(path: string, pieces: ReadonlyArray<string | Buffer>): FileDigest {
+  const buf = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+  const dir = dirname(path);
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    // Bounded: the set only bridges the files of one directory at a time.
+    if (madeDirs.size > 1000) madeDirs.clear();
+    madeDirs.add(dir);
+  }
+  writeFileSync(path, buf);
+  return { bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), sha512: createHash('sha512').update(buf).digest('hex') };
 }
