@@ -63,6 +63,7 @@ export function json(description: string, schema: Json = { type: 'object' }): Re
 /** Answers any path can give: a query that is not UTF-8, headers over the bound, a failure. */
 export const GLOBAL_ERRORS: Record<number, ResponseDoc> = {
   400: problem('Invalid request: the problem names the `field` (a query value that is not percent-encoded UTF-8 is refused on every path)'),
+  408: problem('The request did not arrive in time'),
   431: problem(`The request line and headers exceed ${MAX_HEADER_BYTES} bytes`),
   500: problem('Internal error (no details are disclosed; see the server log)'),
 };
