@@ -17,7 +17,7 @@ import { ensureSchemathesis, runSchemathesis } from '../test/helpers/python.js';
 /** No 5xx, answers as documented (status, media type, body schema). */
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance', 'unsupported_method'];
 const SEED = 20261201;
-// About 1,700 requests per role, about a minute each on 2 cores; CUSTOS_FUZZ_MAX_EXAMPLES raises it for a longer local run.
+// About 1,700 requests per role, half a minute each on 2 cores (100 doubles the time, not the findings so far); CUSTOS_FUZZ_MAX_EXAMPLES raises it for a longer local run.
 const MAX_EXAMPLES = Number(process.env.CUSTOS_FUZZ_MAX_EXAMPLES ?? 50);
 
 let api: TestApi;
@@ -57,7 +57,9 @@ describe.each(['admin', 'compliance_officer'])('schemathesis as %s', (role) => {
         '--seed', String(SEED),
         '--max-examples', String(MAX_EXAMPLES),
         '--phases', 'examples,coverage,fuzzing',
-        '--workers', '2',
+        // One worker: schemathesis' threads hit CPython's "AST constructor recursion depth
+        // mismatch" (python/cpython#106905) on 3.11 now and then, a tool error, not a finding.
+        '--workers', '1',
         '--generation-database', 'none',
         '--request-timeout', '30',
         '--no-color',

@@ -11,8 +11,14 @@ import type { Duplex } from 'node:stream';
 import { PROBLEM_BASE, type Problem } from './problem.js';
 import { securityHeaderValues } from './middleware/security-headers.js';
 
-/** Request line plus headers, in bytes: Node's default, set explicitly so the documented bound does not move with `--max-http-header-size`. */
-export const MAX_HEADER_BYTES = 16 * 1024;
+/**
+ * Request line plus headers, in bytes, set explicitly so the bound does not move with
+ * `--max-http-header-size`. 64 KiB rather than Node's 16: the longest request the
+ * document allows (every parameter at its maximum, each code point percent-encoded
+ * as 4 bytes) must fit, or a generated client could send a valid request the server
+ * refuses; api/contract.integration.test.ts computes it from the served document.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface HttpServerOptions {
   /** The public URL is https: send HSTS on these answers too. */

@@ -17,15 +17,16 @@ export const AUTH_OPERATIONS: ExtraOperation[] = [
     method: 'get', path: '/auth/login', operationId: 'startLogin', tags: ['auth'], public: true,
     summary: 'Browser sign-in with the IdP (authorization code + PKCE); step_up=1 asks for MFA',
     parameters: [
-      { name: 'return_to', in: 'query', required: false, description: 'A path on this site to come back to; anything else (another site, `//host`) comes back to `/`', schema: { type: 'string' } },
-      { name: 'step_up', in: 'query', required: false, description: '`1`: ask the IdP for a fresh sign-in with MFA; any other value is an ordinary sign-in', schema: { type: 'string' } },
+      { name: 'return_to', in: 'query', required: false, description: 'A path on this site to come back to; anything else (another site, `//host`, over 2001 characters) comes back to `/`', schema: { type: 'string', maxLength: 2001 } },
+      { name: 'step_up', in: 'query', required: false, description: '`1`: ask the IdP for a fresh sign-in with MFA; any other value is an ordinary sign-in', schema: { type: 'string', maxLength: 16 } },
     ],
     responses: { 302: redirect(302, "the IdP's authorization endpoint; sets the short-lived custos_login cookie"), 404: noIdp },
   },
   {
     method: 'get', path: '/auth/callback', operationId: 'finishLogin', tags: ['auth'], public: true,
     summary: 'Where the IdP sends the browser back; sets the session cookie',
-    parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({ name, in: 'query', required: false, description: 'Sent by the IdP (OAuth 2.0 authorization response)', schema: { type: 'string' } })),
+    // The bound keeps the longest documented request under the header limit (IdP codes and states are far shorter).
+    parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({ name, in: 'query', required: false, description: 'Sent by the IdP (OAuth 2.0 authorization response)', schema: { type: 'string', maxLength: 512 } })),
     responses: {
       303: redirect(303, 'the page that asked for sign-in; sets the custos_session cookie'),
       400: problem('`login-expired`: no sign-in in progress in this browser (or a query that is not UTF-8)'),

@@ -24,12 +24,12 @@ export function decodeAuditCursor(cursor: string): number | undefined {
 }
 
 const searchQuery = queryObject({
-  action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be an action name such as messages.search').optional(),
-  subject_ref: z.string().regex(SUBJECT_REF_PATTERN, 'must be a subject reference as shown in audit entries (sr_...)').optional(),
+  action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be an action name such as messages.search').meta({ maxLength: 64 }).optional(),
+  subject_ref: z.string().regex(SUBJECT_REF_PATTERN, 'must be a subject reference as shown in audit entries (sr_...)').meta({ maxLength: 35 }).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   from: instantMsField('At or after (inclusive)').optional(),
   to: instantMsField('Before (exclusive)').optional(),
-  cursor: z.string().regex(AUDIT_CURSOR, 'is not a cursor this API returned')
+  cursor: z.string().regex(AUDIT_CURSOR, 'is not a cursor this API returned').meta({ maxLength: 200 })
     .refine((c) => decodeAuditCursor(c) !== undefined, 'is not a cursor this API returned')
     .meta({ description: 'Opaque cursor from the `next_cursor` of the previous page' })
     .optional(),

@@ -73,7 +73,7 @@ export function tokenRoutes(deps: { store: Store; tokens?: ApiTokenStore }): Rou
     scope: 'tokens:manage',
     action: 'tokens.revoke',
     query: queryObject({}),
-    params: z.strictObject({ tenant: tenantParam, tokenId: z.string().regex(TOKEN_ID_PATTERN, 'must be a token id (16 lowercase letters and digits)') }),
+    params: z.strictObject({ tenant: tenantParam, tokenId: z.string().regex(TOKEN_ID_PATTERN, 'must be a token id (16 lowercase letters and digits)').meta({ minLength: 16, maxLength: 16 }) }),
     response: tokenView,
     handler: async ({ tenant, params, principal }) => {
       const revoked = await tokens.revoke(params.tokenId, principal.subject, tenant);

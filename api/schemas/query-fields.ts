@@ -50,6 +50,7 @@ export function wholeNumberPattern(max: number): string {
 
 export const limitField = (max = 200, dflt = 50) =>
   z.string().regex(new RegExp(wholeNumberPattern(max)), `must be a whole number from 1 to ${max}`)
+    .meta({ minLength: 1, maxLength: String(max).length })
     .transform(Number)
     .optional()
     .transform((v) => v ?? dflt)
@@ -82,7 +83,7 @@ export const cursorField = z.string()
 export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
   z.object(shape).catchall(z.unknown().refine(() => false, { message: 'is not a parameter of this endpoint' }));
 
-export const tenantParam = z.string().regex(TENANT_PATTERN, 'must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}').meta({ description: 'Tenant id' });
+export const tenantParam = z.string().regex(TENANT_PATTERN, 'must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}').meta({ description: 'Tenant id', minLength: 1, maxLength: 64 });
 export const tenantOnlyParams = z.strictObject({ tenant: tenantParam });
 
 /**
