@@ -2,8 +2,10 @@
  * Composes the HTTP API. `buildSecurity` prepares what authentication, authorization
  * and audit need (IdP discovery, keys, Casbin); `createApp` wires the routes and
  * opens no store or socket itself. Every /v1 RouteSpec runs the same chain:
- * authenticate -> rate limit -> body limit -> tenant check -> authorize -> step-up ->
- * validate -> handler -> audit (api/middleware/route-pipeline.ts).
+ * authenticate -> rate limit -> JSON body -> tenant check -> authorize -> step-up ->
+ * validate -> handler -> audit (api/middleware/route-pipeline.ts). Before any route:
+ * security headers and a UTF-8 query string; after them: 405 for a known path with
+ * another method, 404 for the rest. The HTTP server itself is api/http-server.ts.
  */
 import express, { type ErrorRequestHandler } from 'express';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -15,8 +17,10 @@ import { loadAuthorizer, type Authorizer } from '../policies/authorize.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiRouter } from './routes/openapi-route.js';
-import { SYSTEM_OPERATIONS, type ExtraOperation } from './openapi.js';
-import { sendProblem } from './problem.js';
+import { SYSTEM_OPERATIONS, allowedMethods } from './openapi.js';
+import { AUTH_OPERATIONS } from './auth/auth-operations.js';
+import { STATUS_CODES } from 'node:http';
+import { PROBLEM_BASE, sendProblem } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
 import { ApiTokenStore } from './auth/api-tokens.js';
 import { authenticate } from './auth/authenticate.js';
@@ -26,7 +30,7 @@ import { SealedCookies, loadSessionKey } from './auth/session.js';
 import { perPrincipalRateLimit } from './middleware/rate-limit.js';
 import { routeHandler } from './middleware/route-pipeline.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { PROBLEM_BASE } from './middleware/problems.js';
+import { methodNotAllowed, queryEncoding, requireJsonBody } from './middleware/request-checks.js';
 
 export interface Security {
   config: Config;
@@ -49,13 +53,6 @@ export interface ApiDeps extends HealthDeps {
   /** The /v1 routes; defaults to every route of the API. */
   routes?: RouteSpec[];
 }
-
-export const AUTH_OPERATIONS: ExtraOperation[] = [
-  { method: 'get', path: '/auth/login', operationId: 'startLogin', summary: 'Browser sign-in with the IdP (authorization code + PKCE); step_up=1 asks for MFA', tags: ['auth'], public: true, redirect: true, response: { description: 'redirect to the IdP', contentType: 'text/plain' } },
-  { method: 'get', path: '/auth/callback', operationId: 'finishLogin', summary: 'Where the IdP sends the browser back; sets the session cookie', tags: ['auth'], public: true, redirect: true, response: { description: 'redirect to the page that asked for sign-in', contentType: 'text/plain' } },
-  { method: 'get', path: '/auth/logout', operationId: 'logout', summary: 'Clear the session and end the IdP session', tags: ['auth'], public: true, redirect: true, response: { description: 'redirect to the IdP logout', contentType: 'text/plain' } },
-  { method: 'get', path: '/auth/me', operationId: 'whoAmI', summary: 'Name, roles and MFA time of the signed-in person', tags: ['auth'], public: true, response: { description: 'the session principal', contentType: 'application/json' } },
-];
 
 export async function buildSecurity(opts: { config: Config; store: Store; publicUrl: string; audit?: boolean }): Promise<Security> {
   const { config, store } = opts;
@@ -87,28 +84,46 @@ export function createApp(deps: ApiDeps): express.Express {
     next();
   });
   app.use(securityHeaders({ https: s.publicUrl.startsWith('https:') }));
+  app.use(queryEncoding());
   app.use(healthRoutes(deps));
-  app.use(openApiRouter(routes, [...SYSTEM_OPERATIONS, ...AUTH_OPERATIONS]));
+  const extra = [...SYSTEM_OPERATIONS, ...AUTH_OPERATIONS];
+  app.use(openApiRouter(routes, extra));
   app.use(
     loginRoutes({ ...(s.idp ? { idp: s.idp } : {}), sessions: s.sessions, auth, publicUrl: s.publicUrl, secureCookies: !isLoopbackHttp(new URL(s.publicUrl)), log }),
   );
   const authn = authenticate({ tokens: s.tokens, sessions: s.sessions, auth, ...(s.idp ? { idp: s.idp } : {}) });
   const limit = perPrincipalRateLimit(auth.rateLimitPerMin);
-  const body = express.json({ limit: auth.maxBodyBytes, strict: true });
+  const body = [requireJsonBody(), express.json({ limit: auth.maxBodyBytes, strict: true })];
   const pipeline = { authorizer: s.authorizer, ...(s.audit ? { audit: s.audit } : {}), pseudonyms: s.pseudonyms, stepUpMaxAgeS: auth.stepUpMaxAgeS, mfaAcr: auth.mfaAcr, log };
   for (const spec of routes) {
-    const chain = spec.body ? [authn, limit, body, routeHandler(spec, pipeline)] : [authn, limit, routeHandler(spec, pipeline)];
+    const chain = spec.body ? [authn, limit, ...body, routeHandler(spec, pipeline)] : [authn, limit, routeHandler(spec, pipeline)];
     app[spec.method](spec.path, ...chain);
   }
-  app.use((req, res) => sendProblem(res, { status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Not found', detail: `no route for ${req.method} ${req.path.slice(0, 200)}` }));
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendProblem(res, { status: 413, type: `${PROBLEM_BASE}body-too-large`, title: 'Request body too large', detail: `the body exceeds ${auth.maxBodyBytes} bytes`, field: 'body' });
+  // After every route, so only methods no route took get here (HEAD is taken by the GET routes).
+  for (const [path, methods] of allowedMethods(routes, extra)) app.route(path).all(methodNotAllowed(methods));
+  app.use((req, res) => sendProblem(res, { status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Not found', detail: `no route for ${req.method.slice(0, 20)} ${req.path.slice(0, 200)}` }));
+  app.use(errorHandler(auth.maxBodyBytes, log));
+  return app;
+}
+
+/** Errors Express and body-parser raise before a route answers, as problems; anything else is a 500 that discloses nothing. */
+function errorHandler(maxBodyBytes: number, log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') return sendProblem(res, { status: 413, type: `${PROBLEM_BASE}body-too-large`, title: 'Request body too large', detail: `the body exceeds ${maxBodyBytes} bytes`, field: 'body' });
     if (e.type === 'entity.parse.failed') return sendProblem(res, { status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: 'the request body is not valid JSON', field: 'body' });
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { status: e.status, title: 'Bad request', detail: 'the request could not be read' });
+    if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+      res.set('Accept', 'application/json');
+      return sendProblem(res, { status: 415, type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported media type', detail: 'the body must be application/json in UTF-8, without a content coding other than gzip, deflate or br', field: 'body' });
+    }
+    // The router could not percent-decode a path segment (`%FF`, `%E2%82`).
+    if (e.status === 400 && err instanceof URIError) {
+      return sendProblem(res, { status: 400, type: `${PROBLEM_BASE}invalid-encoding`, title: 'Invalid request', detail: 'a path segment is not percent-encoded UTF-8', field: 'path' });
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return sendProblem(res, { status: e.status, type: `${PROBLEM_BASE}bad-request`, title: STATUS_CODES[e.status] ?? 'Bad request', detail: 'the request could not be read' });
+    }
     log.error({ err, path: req.path }, 'request failed');
     sendProblem(res, { status: 500, type: `${PROBLEM_BASE}internal`, title: 'Internal error', detail: 'the request failed; the server log has the cause' });
   };
-  app.use(onError);
-  return app;
 }

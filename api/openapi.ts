@@ -1,13 +1,23 @@
 /**
  * The OpenAPI 3.1 document, generated from the same RouteSpecs the app mounts, so
  * the document cannot drift from the routes. Request parameters come from the
- * params/query zod schemas (input form: what a client sends), responses from the
- * response schemas (output form). Every error is RFC 9457 problem+json.
+ * params/query zod schemas the server validates with (input form: what a client
+ * sends), responses from the response schemas (output form). Every status an
+ * operation can answer is listed; every error is RFC 9457 problem+json.
  */
 import { z } from 'zod';
 import type { RouteSpec } from './route-spec.js';
+import { MAX_HEADER_BYTES } from './http-server.js';
 
 type Json = Record<string, unknown>;
+
+/** One documented answer of an operation outside the RouteSpec table. */
+export interface ResponseDoc {
+  description: string;
+  /** Media type -> schema; absent for answers without a body (redirects). */
+  content?: Record<string, Json>;
+  headers?: Record<string, Json>;
+}
 
 /** A path outside the RouteSpec table (health, metrics, login...), described by hand. */
 export interface ExtraOperation {
@@ -16,10 +26,10 @@ export interface ExtraOperation {
   operationId: string;
   summary: string;
   tags: string[];
-  /** Content type and description of the 200 answer. */
-  response: { description: string; contentType: string; schema?: Json };
-  /** Redirects answer 302 instead of 200. */
-  redirect?: boolean;
+  /** Query parameters, as OpenAPI parameter objects. */
+  parameters?: Json[];
+  /** Every answer but the ones every operation shares (GLOBAL_ERRORS). */
+  responses: Record<number, ResponseDoc>;
   /** Public endpoints have no security requirement. */
   public?: boolean;
 }
@@ -28,34 +38,65 @@ export const PROBLEM_SCHEMA: Json = {
   type: 'object',
   description: 'RFC 9457 problem details',
   properties: {
-    type: { type: 'string' },
+    type: { type: 'string', description: 'A URI under https://custos.dev/problems/ naming the kind of problem' },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
     instance: { type: 'string' },
     field: { type: 'string', description: 'The request field (path/query parameter or body property) that is wrong' },
+    login_url: { type: 'string', description: 'Step-up only: where a browser session signs in again with MFA' },
   },
-  required: ['title', 'status'],
+  required: ['type', 'title', 'status'],
 };
 
-export const SYSTEM_OPERATIONS: ExtraOperation[] = [
-  { method: 'get', path: '/healthz', operationId: 'getHealth', summary: 'Liveness', tags: ['system'], public: true, response: { description: 'alive', contentType: 'application/json' } },
-  { method: 'get', path: '/readyz', operationId: 'getReadiness', summary: 'Readiness (store reachable)', tags: ['system'], public: true, response: { description: 'ready', contentType: 'application/json' } },
-  { method: 'get', path: '/metrics', operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['system'], public: true, response: { description: 'Prometheus text format', contentType: 'text/plain', schema: { type: 'string' } } },
-  { method: 'get', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This document', tags: ['system'], public: true, response: { description: 'OpenAPI 3.1 document', contentType: 'application/json', schema: { type: 'object' } } },
-];
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+const header = (description: string, schema: Json = { type: 'string' }): Json => ({ description, schema });
 
-const problem = (description: string): Json => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+export function problem(description: string, headers?: Record<string, Json>): ResponseDoc {
+  return { description, content: { 'application/problem+json': { schema: PROBLEM_REF } }, ...(headers ? { headers } : {}) };
+}
 
-const ERRORS: Record<string, Json> = {
-  400: problem('Invalid request: the problem names the `field`'),
-  401: problem('Not authenticated, or step-up (recent MFA) needed'),
-  403: problem('Authenticated but not allowed (role, or another tenant)'),
-  404: problem('Not found'),
-  413: problem('Request too large'),
-  429: problem('Too many requests'),
+export function json(description: string, schema: Json = { type: 'object' }): ResponseDoc {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** Answers any path can give: a query that is not UTF-8, headers over the bound, a failure. */
+export const GLOBAL_ERRORS: Record<number, ResponseDoc> = {
+  400: problem('Invalid request: the problem names the `field` (a query value that is not percent-encoded UTF-8 is refused on every path)'),
+  408: problem('The request did not arrive in time'),
+  431: problem(`The request line and headers exceed ${MAX_HEADER_BYTES} bytes`),
   500: problem('Internal error (no details are disclosed; see the server log)'),
 };
+
+const ROUTE_ERRORS: Record<number, ResponseDoc> = {
+  ...GLOBAL_ERRORS,
+  401: problem('Not authenticated, or step-up (recent MFA) needed', { 'WWW-Authenticate': header('Bearer challenge (RFC 6750, RFC 9470)') }),
+  403: problem('Authenticated but no role in this tenant grants the scope'),
+  404: problem('No such tenant that you may see, or the record is not in the archive'),
+  429: problem('Too many requests', { 'Retry-After': header('Seconds until the window resets', { type: 'integer', minimum: 0 }), RateLimit: header('limit, remaining and reset (draft-7)') }),
+  503: problem('The query took longer than the store allows: narrow the filter'),
+};
+
+const BODY_ERRORS: Record<number, ResponseDoc> = {
+  413: problem('The request body exceeds the configured limit'),
+  415: problem('The body is not application/json (UTF-8)', { Accept: header('application/json') }),
+};
+
+const METHOD_NOT_ALLOWED = problem('The path exists but not with this method; `Allow` lists the methods it has', { Allow: header('Methods of this path') });
+
+export const SYSTEM_OPERATIONS: ExtraOperation[] = [
+  { method: 'get', path: '/healthz', operationId: 'getHealth', summary: 'Liveness', tags: ['system'], public: true,
+    responses: { 200: json('alive', { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] }) } },
+  { method: 'get', path: '/readyz', operationId: 'getReadiness', summary: 'Readiness (store and, when configured, Kafka reachable)', tags: ['system'], public: true,
+    responses: (() => {
+      const schema = { type: 'object', properties: { status: { enum: ['ready', 'not ready'] }, checks: { type: 'object', additionalProperties: { enum: ['ok', 'down'] } } }, required: ['status', 'checks'] };
+      return { 200: json('ready', schema), 503: json('not ready: `checks` says what is down', schema) };
+    })() },
+  { method: 'get', path: '/metrics', operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['system'], public: true,
+    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+  { method: 'get', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This document', tags: ['system'], public: true,
+    responses: { 200: json('OpenAPI 3.1 document') } },
+];
 
 /** Express `/a/:b` to OpenAPI `/a/{b}`. */
 export function toOpenApiPath(expressPath: string): string {
@@ -74,15 +115,20 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   const props = (s.properties ?? {}) as Record<string, Json>;
   const required = new Set((s.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([name, p]) => {
-    const { description, ...rest } = p;
+    const { description, 'x-comma-list': list, ...rest } = p;
     return {
       name,
       in: location,
       required: location === 'path' ? true : required.has(name) && !('default' in rest),
       ...(typeof description === 'string' ? { description } : {}),
-      schema: rest,
+      // A comma-separated value (`type=a,b`) is, in OpenAPI terms, an array serialized with style form, explode false.
+      ...(list ? { style: 'form', explode: false, schema: { type: 'array', ...(list as Json) } } : { schema: rest }),
     };
   });
+}
+
+function responses(docs: Record<number, ResponseDoc>): Json {
+  return Object.fromEntries(Object.entries(docs).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
 function routeOperation(r: RouteSpec): Json {
@@ -92,23 +138,24 @@ function routeOperation(r: RouteSpec): Json {
     tags: r.tags,
     parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
-    responses: {
-      200: { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } },
-      ...ERRORS,
-    },
+    responses: responses({
+      [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : 'OK', jsonSchema(r.response, 'output')),
+      ...ROUTE_ERRORS,
+      ...(r.body ? BODY_ERRORS : {}),
+    }),
     'x-scope': r.scope,
     'x-audit-action': r.action,
   };
 }
 
 function extraOperation(o: ExtraOperation): Json {
-  const ok = { description: o.response.description, content: { [o.response.contentType]: { schema: o.response.schema ?? { type: 'object' } } } };
   return {
     operationId: o.operationId,
     summary: o.summary,
     tags: o.tags,
     ...(o.public ? { security: [] } : {}),
-    responses: o.redirect ? { 302: { description: o.response.description }, 400: ERRORS[400], 401: ERRORS[401] } : { 200: ok, 500: ERRORS[500] },
+    ...(o.parameters ? { parameters: o.parameters } : {}),
+    responses: responses({ ...GLOBAL_ERRORS, ...o.responses }),
   };
 }
 
@@ -126,7 +173,9 @@ export function openApiDocument(routes: readonly RouteSpec[], extra: readonly Ex
     info: {
       title: 'Custos API',
       version: info.version ?? '0.1.0',
-      description: 'Compliance archive of workplace chat: search, directory, admin events, audit. Errors are application/problem+json (RFC 9457). See docs/api.md.',
+      description:
+        'Compliance archive of workplace chat: search, directory, admin events, audit. Errors are application/problem+json (RFC 9457). ' +
+        'A method a path does not list is answered 405 with `Allow` (components.responses.MethodNotAllowed). See docs/api.md.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
@@ -138,6 +187,19 @@ export function openApiDocument(routes: readonly RouteSpec[], extra: readonly Ex
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'custos_session', description: 'Browser session after OIDC login (authorization code + PKCE)' },
       },
       schemas: { Problem: PROBLEM_SCHEMA },
+      responses: { MethodNotAllowed: METHOD_NOT_ALLOWED },
     },
   };
+}
+
+/** Every path of the document with the methods it answers (HEAD with GET, as Express runs GET routes for HEAD): what a 405's `Allow` says. */
+export function allowedMethods(routes: readonly Pick<RouteSpec, 'path' | 'method'>[], extra: readonly Pick<ExtraOperation, 'path' | 'method'>[]): Map<string, string[]> {
+  const byPath = new Map<string, Set<string>>();
+  for (const o of [...routes, ...extra]) {
+    const set = byPath.get(o.path) ?? new Set<string>();
+    set.add(o.method.toUpperCase());
+    if (o.method === 'get') set.add('HEAD');
+    byPath.set(o.path, set);
+  }
+  return new Map([...byPath].map(([p, s]) => [p, [...s].sort()]));
 }

@@ -1,8 +1,12 @@
 /** RFC 9457 problem details; every error answer of the API goes through here. */
 import type { Response } from 'express';
 
+/** Every problem type of the API is a URI under this base (docs/api.md lists them). */
+export const PROBLEM_BASE = 'https://custos.dev/problems/';
+
 export interface Problem {
-  type?: string;
+  /** Required: `about:blank` would tell a client nothing beyond the status. */
+  type: string;
   title: string;
   status: number;
   detail?: string;
@@ -19,5 +23,5 @@ export class HttpProblem extends Error {
 }
 
 export function sendProblem(res: Response, p: Problem): void {
-  res.status(p.status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', ...p }));
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }

@@ -57,8 +57,10 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
-  /** zod schema of the 200 body, for the OpenAPI document. */
+  /** zod schema of the success body, for the OpenAPI document. */
   response: z.ZodType;
+  /** The status of a success, when not 200 (what the handler returns as `status`). */
+  successStatus?: 201;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<HandlerResult>;
 }
 

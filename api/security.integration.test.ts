@@ -139,7 +139,11 @@ describe('abuse limits and headers', () => {
     }
     expect(limited).toBeDefined();
     expect(limited!.headers.get('content-type')).toMatch(/problem\+json/);
-    expect(limited!.headers.get('retry-after')).toBeTruthy();
+    // Retry-After is the real wait: the `reset` of the RateLimit header, not the window length.
+    const reset = Number(/reset=(\d+)/.exec(limited!.headers.get('ratelimit') ?? '')?.[1]);
+    expect(Number(limited!.headers.get('retry-after'))).toBe(reset);
+    expect(reset).toBeLessThanOrEqual(60);
+    expect((await limited!.json()) as { type: string }).toMatchObject({ type: 'https://custos.dev/problems/rate-limited' });
     // Another principal from the same address is not affected.
     expect((await get('/v1/tenants/acme/archive/stats', officer)).status).toBe(200);
   });

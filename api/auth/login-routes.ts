@@ -44,6 +44,8 @@ export function loginRoutes(deps: LoginDeps): Router {
   const redirectUri = `${deps.publicUrl}/auth/callback`;
   const setCookie = (res: Response, name: string, value: string, maxAgeS: number, path: string) =>
     res.append('Set-Cookie', cookieHeader(name, value, { secure: deps.secureCookies, maxAgeS, path }));
+  // Redirects without a body: Express's would be text or HTML depending on Accept, which the document cannot state.
+  const redirect = (res: Response, status: 302 | 303, url: string) => res.status(status).location(url).end();
   const noIdp = (res: Response) =>
     sendProblem(res, { status: 404, type: `${PROBLEM_BASE}no-identity-provider`, title: 'Sign-in is not configured', detail: 'set OIDC_ISSUER and OIDC_CLIENT_ID to enable browser sign-in' });
 
@@ -69,7 +71,7 @@ export function loginRoutes(deps: LoginDeps): Router {
     }
     const sealed = await deps.sessions.seal({ verifier, state, nonce, return_to: safeReturnPath(req.query.return_to) }, LOGIN_TTL_S, 'login');
     setCookie(res, LOGIN_COOKIE, sealed, LOGIN_TTL_S, '/auth');
-    res.redirect(302, oidc.buildAuthorizationUrl(deps.idp.client, params).href);
+    redirect(res, 302, oidc.buildAuthorizationUrl(deps.idp.client, params).href);
   });
 
   r.get('/auth/callback', async (req: Request, res: Response) => {
@@ -96,7 +98,7 @@ export function loginRoutes(deps: LoginDeps): Router {
         'session',
       );
       setCookie(res, SESSION_COOKIE, session, deps.auth.sessionTtlS, '/');
-      res.redirect(303, safeReturnPath(login.return_to));
+      redirect(res, 303, safeReturnPath(login.return_to));
     } catch (err) {
       deps.log.warn({ err: errorMessage(err) }, 'sign-in callback refused');
       sendProblem(res, { status: 401, type: `${PROBLEM_BASE}login-failed`, title: 'Sign-in failed', detail: 'the identity provider answer did not check out; start again at /auth/login' });
@@ -110,7 +112,7 @@ export function loginRoutes(deps: LoginDeps): Router {
     if (deps.idp && endSession) {
       const params: Record<string, string> = { post_logout_redirect_uri: `${deps.publicUrl}/`, client_id: deps.idp.clientId };
       if (session && typeof session.id_token === 'string') params.id_token_hint = session.id_token;
-      res.redirect(303, oidc.buildEndSessionUrl(deps.idp.client, params).href);
+      redirect(res, 303, oidc.buildEndSessionUrl(deps.idp.client, params).href);
       return;
     }
     res.json({ signed_out: true });

@@ -66,6 +66,34 @@ describe('browser sign-in (authorization code + PKCE) and the session cookie', (
     expect(after.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
+  it('answers every /auth route as the served document says: statuses, media types, redirects without a body', async () => {
+    type Op = { responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }> };
+    const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as { paths: Record<string, { get: Op }> };
+    const seen: string[] = [];
+    const documented = async (path: string, res: Response) => {
+      const r = doc.paths[path]!.get.responses[String(res.status)];
+      seen.push(`${path} ${res.status}`);
+      expect(r, `${path} answered ${res.status}`).toBeDefined();
+      const body = await res.text();
+      if (!r!.content) {
+        expect(body, `${path} ${res.status} has no body`).toBe('');
+        expect(res.headers.get('location'), `${path} ${res.status} redirects`).toBeTruthy();
+      } else {
+        expect(Object.keys(r!.content), `${path} ${res.status}`).toContain(res.headers.get('content-type')!.split(';')[0]);
+      }
+    };
+    const { jar, callbackRes } = await browserSignIn('alice');
+    await documented('/auth/callback', callbackRes);
+    const fresh = new CookieJar();
+    await documented('/auth/login', await jarFetch(fresh, `${api.baseUrl}/auth/login`));
+    await documented('/auth/callback', await jarFetch(fresh, `${api.baseUrl}/auth/callback?code=abc&state=not-the-state`));
+    await documented('/auth/callback', await fetch(`${api.baseUrl}/auth/callback?code=abc&state=x`));
+    await documented('/auth/me', await jarFetch(jar, `${api.baseUrl}/auth/me`));
+    await documented('/auth/me', await fetch(`${api.baseUrl}/auth/me`));
+    await documented('/auth/logout', await jarFetch(jar, `${api.baseUrl}/auth/logout`));
+    expect(seen).toEqual(['/auth/callback 303', '/auth/login 302', '/auth/callback 401', '/auth/callback 400', '/auth/me 200', '/auth/me 401', '/auth/logout 303']);
+  });
+
   it('refuses a callback whose state does not match, and a forged session cookie', async () => {
     const jar = new CookieJar();
     await jarFetch(jar, `${api.baseUrl}/auth/login`);

@@ -1,11 +1,18 @@
 /**
  * What of a request goes into the audit log: path, query and body parameters, with
- * anything that looks like a secret replaced and long values cut, so the log shows
- * what was asked (injection attempts included) without becoming a leak itself.
+ * anything that looks like a secret replaced and long values and names cut, so the
+ * log shows what was asked (injection attempts included) without becoming a leak
+ * itself, nor growing by what a caller chooses to send.
  */
 const SECRET_KEY = /secret|password|passwd|authorization|cookie|api[_-]?key|^token$|access_token|id_token|refresh_token/i;
 const MAX_STRING = 256;
 const MAX_ITEMS = 50;
+/** Parameter names are cut like values, in audit entries and in problems (`field`). */
+export const MAX_NAME_LENGTH = 64;
+
+export function cutName(name: string): string {
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH)}…(${name.length} chars)` : name;
+}
 
 export function auditableValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)` : value;
@@ -16,7 +23,7 @@ export function auditableValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, MAX_ITEMS)) {
-      out[k] = SECRET_KEY.test(k) ? '[redacted]' : auditableValue(v, depth + 1);
+      out[cutName(k)] = SECRET_KEY.test(k) ? '[redacted]' : auditableValue(v, depth + 1);
     }
     return out;
   }

@@ -1,8 +1,8 @@
 /** Problems that carry response headers (WWW-Authenticate, Retry-After) and the one function that answers any HttpProblem. */
 import type { Response } from 'express';
-import { HttpProblem, sendProblem, type Problem } from '../problem.js';
+import { HttpProblem, PROBLEM_BASE, sendProblem, type Problem } from '../problem.js';
 
-export const PROBLEM_BASE = 'https://custos.dev/problems/';
+export { PROBLEM_BASE };
 
 export class ProblemWithHeaders extends HttpProblem {
   constructor(

@@ -18,8 +18,8 @@ export function perPrincipalRateLimit(limitPerMin: number): RequestHandler {
     // Runs after authentication, so every request here has a principal.
     keyGenerator: (_req, res) => (res.locals.principal as Principal).subject,
     validate: { keyGeneratorIpFallback: false },
-    handler: (_req, res, _next, options) => {
-      res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+    // express-rate-limit has set Retry-After to the seconds until this caller's window resets (the `reset` of RateLimit).
+    handler: (_req, res) => {
       sendProblem(res, { status: 429, type: `${PROBLEM_BASE}rate-limited`, title: 'Too many requests', detail: `at most ${limitPerMin} requests per minute per caller` });
     },
   });

@@ -3,21 +3,23 @@
  * authentication and rate limiting: tenant check -> authorize (Casbin) -> step-up ->
  * validate -> handler -> audit. The audit entry is written before the answer is
  * sent, for allowed and refused requests alike; if it cannot be written, the caller
- * gets a 500 and no data (fail closed).
+ * gets a 500 and no data (fail closed). A request for a tenant where the caller holds
+ * no role is written to the caller's own tenant chain(s), not the one asked for:
+ * otherwise anyone signed in could start a chain per made-up tenant name.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { StoreError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import type { AuditWriter, Pseudonymizer } from '../../common/audit/index.js';
+import type { AuditOutcome, AuditWriter, Pseudonymizer } from '../../common/audit/index.js';
 import type { Authorizer } from '../../policies/authorize.js';
 import { STEP_UP_SCOPES } from '../../policies/scopes.js';
 import { HttpProblem, sendProblem } from '../problem.js';
 import type { Principal, RouteSpec } from '../route-spec.js';
 import { mfaIsRecent } from '../auth/mfa.js';
 import { stepUpLoginPath } from '../auth/login-routes.js';
-import { auditParams } from './audit-params.js';
+import { auditParams, cutName } from './audit-params.js';
 import { PROBLEM_BASE, ProblemWithHeaders, answerProblem, problems } from './problems.js';
 
 export interface PipelineDeps {
@@ -35,7 +37,7 @@ function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : where;
+  const field = cutName(issue.path.length > 0 ? issue.path.map(String).join('.') : where);
   throw problems.invalid(field, `${where} parameter ${field}: ${issue.message}`);
 }
 
@@ -75,20 +77,37 @@ function clientIp(req: Request): string {
   return req.socket.remoteAddress ?? '';
 }
 
+function rolesIn(principal: Principal, tenant: string): string[] {
+  return Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [];
+}
+
+/**
+ * The chains a request is written to: the tenant asked for when the caller holds a
+ * role there; otherwise every tenant where the caller does, so an auditor of the
+ * caller's own tenant sees the probing (the tenant asked for is in `params.path`).
+ */
+export function auditTenants(principal: Principal, tenant: string): string[] {
+  if (TENANT_PATTERN.test(tenant) && rolesIn(principal, tenant).length > 0) return [tenant];
+  return Object.keys(principal.roles).filter((t) => TENANT_PATTERN.test(t) && rolesIn(principal, t).length > 0).sort();
+}
+
 export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandler {
   return async (req: Request, res: Response) => {
     const principal = res.locals.principal as Principal;
     const tenant = String(req.params.tenant ?? '');
     let status = 500;
+    let outcome: AuditOutcome | undefined;
     let resultCount: number | null = null;
     let validated: { path: unknown; query: unknown; body: unknown } | undefined;
     let answer: (() => void) | undefined;
     let auditExtra: Record<string, unknown> | undefined;
     try {
       if (!TENANT_PATTERN.test(tenant)) throw problems.invalid('tenant', 'path parameter tenant: must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}');
-      const held = Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [];
       // Same answer whether the tenant exists or not: a caller learns nothing about tenants it has no role in.
-      if (held.length === 0) throw problems.tenantNotVisible(tenant);
+      if (rolesIn(principal, tenant).length === 0) {
+        outcome = 'denied';
+        throw problems.tenantNotVisible(tenant);
+      }
       if (!(await deps.authorizer.authorize(principal, tenant, spec.scope))) throw problems.forbidden(spec.scope);
       if (STEP_UP_SCOPES.has(spec.scope) && !(principal.kind === 'person' && mfaIsRecent(principal.mfaAt, deps.stepUpMaxAgeS))) {
         throw stepUpRequired(principal, deps, req);
@@ -113,28 +132,36 @@ export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandle
       status = problem.problem.status;
       answer = () => answerProblem(res, problem);
     }
-    if (deps.audit && TENANT_PATTERN.test(tenant)) {
+    if (deps.audit) {
+      const chains = auditTenants(principal, tenant);
+      if (chains.length === 0) {
+        // A principal without any role has no chain of its own; a log line, not a new chain per name it tries.
+        deps.log.warn({ subject: principal.subject, tenant: tenant.slice(0, 64), operation: spec.operationId, status }, 'request of a principal without any tenant role: not in any audit chain');
+      }
       try {
         const ref = deps.pseudonyms.refOf(principal.subject);
-        await deps.audit.rememberSubject({ ref, subject: principal.subject, name: principal.name, kind: principal.kind });
-        await deps.audit.append({
-          tenant,
+        if (chains.length > 0) await deps.audit.rememberSubject({ ref, subject: principal.subject, name: principal.name, kind: principal.kind });
+        const params = auditParams(validated ?? { path: req.params, query: req.query, body: req.body });
+        await Promise.all(chains.map((chain) => deps.audit!.append({
+          tenant: chain,
           timeMs: Date.now(),
           subjectRef: ref,
           subjectKind: principal.kind,
-          roles: Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [],
+          roles: rolesIn(principal, chain),
           authMethod: principal.method,
           operationId: spec.operationId,
           action: spec.action,
-          httpMethod: spec.method,
+          // HEAD runs the GET route (Express); the entry says what was asked.
+          httpMethod: req.method.toLowerCase(),
           route: spec.path,
-          params: { ...auditParams(validated ?? { path: req.params, query: req.query, body: req.body }), ...(auditExtra ? { answer: auditExtra } : {}) },
+          params: { ...params, ...(auditExtra ? { answer: auditExtra } : {}) },
           resultCount,
           status,
+          ...(outcome ? { outcome } : {}),
           ip: clientIp(req),
           userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512),
           requestId: String(res.locals.requestId ?? ''),
-        });
+        })));
       } catch (err) {
         deps.log.error({ err, operation: spec.operationId, tenant }, 'audit append failed: answering 500');
         sendProblem(res, { status: 500, type: `${PROBLEM_BASE}audit-unavailable`, title: 'Internal error', detail: 'the request could not be recorded in the audit log, so it was not answered' });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import { getArchiveStats } from '../../common/queries/archive-stats.js';
-import { queryObject } from '../schemas/query-fields.js';
+import { queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const count = z.number().int().nonnegative();
@@ -36,7 +36,7 @@ export function archiveStatsRoute(store: Store): RouteSpec {
     tags: ['archive'],
     scope: 'archive:read',
     action: 'archive.stats',
-    params: z.object({ tenant: z.string() }),
+    params: tenantOnlyParams,
     query: queryObject({}),
     response: archiveStatsResponse,
     handler: async ({ tenant }) => ({ body: await getArchiveStats(store, tenant), resultCount: 1 }),

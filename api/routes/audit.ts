@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import { AUDIT_OUTCOMES, SUBJECT_REF_PATTERN, searchAuditLog, toApiEntry, verifyAuditChain } from '../../common/audit/index.js';
-import { parseRfc3339 } from '../../common/events/time.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
+import { checkTimeRange, instantMsField, limitField, queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
 
-const tenantParams = z.object({ tenant: z.string() });
-const instant = z.string().refine((s) => parseRfc3339(s) !== undefined, 'must be an RFC 3339 date-time with an offset, e.g. 2026-11-25T10:00:00Z');
+const tenantParams = tenantOnlyParams;
+const AUDIT_CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** Cursors are opaque to clients: base64url JSON holding the last seq of the previous page. */
 export function encodeAuditCursor(seq: number): string {
@@ -14,7 +14,7 @@ export function encodeAuditCursor(seq: number): string {
 }
 
 export function decodeAuditCursor(cursor: string): number | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
+  if (!AUDIT_CURSOR.test(cursor)) return undefined;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; before?: unknown };
     return v.v === 1 && Number.isSafeInteger(v.before) && (v.before as number) > 0 ? (v.before as number) : undefined;
@@ -23,17 +23,18 @@ export function decodeAuditCursor(cursor: string): number | undefined {
   }
 }
 
-const searchQuery = z
-  .object({
-    action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be an action name such as messages.search').optional(),
-    subject_ref: z.string().regex(SUBJECT_REF_PATTERN, 'must be a subject reference as shown in audit entries (sr_...)').optional(),
-    outcome: z.enum(AUDIT_OUTCOMES).optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    cursor: z.string().refine((c) => decodeAuditCursor(c) !== undefined, 'is not a cursor this API returned').optional(),
-    limit: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).refine((n) => n >= 1 && n <= 200, 'must be between 1 and 200').optional(),
-  })
-  .strict();
+const searchQuery = queryObject({
+  action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be an action name such as messages.search').meta({ maxLength: 64 }).optional(),
+  subject_ref: z.string().regex(SUBJECT_REF_PATTERN, 'must be a subject reference as shown in audit entries (sr_...)').meta({ maxLength: 35 }).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  from: instantMsField('At or after (inclusive)').optional(),
+  to: instantMsField('Before (exclusive)').optional(),
+  cursor: z.string().regex(AUDIT_CURSOR, 'is not a cursor this API returned').meta({ maxLength: 200 })
+    .refine((c) => decodeAuditCursor(c) !== undefined, 'is not a cursor this API returned')
+    .meta({ description: 'Opaque cursor from the `next_cursor` of the previous page' })
+    .optional(),
+  limit: limitField(200, 50),
+}).superRefine(checkTimeRange);
 
 const auditEntry = z.object({
   seq: z.number().int(),
@@ -84,12 +85,12 @@ export function auditRoutes(deps: { store: Store }): RouteSpec[] {
     handler: async ({ tenant, query }) => {
       const page = await searchAuditLog(deps.store, {
         tenant,
-        limit: query.limit ?? 50,
+        limit: query.limit,
         ...(query.action ? { action: query.action } : {}),
         ...(query.subject_ref ? { subjectRef: query.subject_ref } : {}),
         ...(query.outcome ? { outcome: query.outcome } : {}),
-        ...(query.from ? { fromMs: parseRfc3339(query.from)! } : {}),
-        ...(query.to ? { toMs: parseRfc3339(query.to)! } : {}),
+        ...(query.from !== undefined ? { fromMs: query.from } : {}),
+        ...(query.to !== undefined ? { toMs: query.to } : {}),
         ...(query.cursor ? { beforeSeq: decodeAuditCursor(query.cursor)! } : {}),
       });
       return {
@@ -107,7 +108,7 @@ export function auditRoutes(deps: { store: Store }): RouteSpec[] {
     scope: 'audit:verify',
     action: 'audit.verify',
     params: tenantParams,
-    query: z.object({}).strict(),
+    query: queryObject({}),
     response: verifyResponse,
     handler: async ({ tenant }) => {
       const result = await verifyAuditChain(deps.store, tenant);

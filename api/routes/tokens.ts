@@ -10,6 +10,7 @@ import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { ApiTokenStore, TOKEN_ID_PATTERN, TOKEN_NAME_PATTERN, type ApiToken } from '../auth/api-tokens.js';
 import { PROBLEM_BASE } from '../middleware/problems.js';
+import { queryObject, tenantOnlyParams, tenantParam } from '../schemas/query-fields.js';
 
 const tokenView = z.object({
   id: z.string(),
@@ -37,8 +38,8 @@ export function tokenRoutes(deps: { store: Store; tokens?: ApiTokenStore }): Rou
     tags: ['tokens'],
     scope: 'tokens:manage',
     action: 'tokens.list',
-    params: z.object({ tenant: z.string() }),
-    query: z.object({}).strict(),
+    params: tenantOnlyParams,
+    query: queryObject({}),
     response: z.object({ items: z.array(tokenView), total: z.number().int(), next_cursor: z.null() }),
     handler: async ({ tenant }) => {
       const items = (await tokens.list(tenant)).map(tokenView_);
@@ -53,9 +54,11 @@ export function tokenRoutes(deps: { store: Store; tokens?: ApiTokenStore }): Rou
     tags: ['tokens'],
     scope: 'tokens:create',
     action: 'tokens.create',
-    params: z.object({ tenant: z.string() }),
+    params: tenantOnlyParams,
+    query: queryObject({}),
     body: z.object({ name: z.string().regex(TOKEN_NAME_PATTERN, 'must be 1 to 100 letters, digits, spaces or ._:@/-'), role: z.enum(ROLES) }).strict(),
     response: z.object({ token: tokenView, secret: z.string() }),
+    successStatus: 201,
     handler: async ({ tenant, body, principal }) => {
       const created = await tokens.create({ tenant, role: body.role, name: body.name, createdBy: principal.subject });
       return { status: 201, body: { token: tokenView_(created.token), secret: created.secret }, resultCount: 1 };
@@ -69,7 +72,8 @@ export function tokenRoutes(deps: { store: Store; tokens?: ApiTokenStore }): Rou
     tags: ['tokens'],
     scope: 'tokens:manage',
     action: 'tokens.revoke',
-    params: z.object({ tenant: z.string(), tokenId: z.string().regex(TOKEN_ID_PATTERN, 'must be a token id (16 lowercase letters and digits)') }),
+    query: queryObject({}),
+    params: z.strictObject({ tenant: tenantParam, tokenId: z.string().regex(TOKEN_ID_PATTERN, 'must be a token id (16 lowercase letters and digits)').meta({ minLength: 16, maxLength: 16 }) }),
     response: tokenView,
     handler: async ({ tenant, params, principal }) => {
       const revoked = await tokens.revoke(params.tokenId, principal.subject, tenant);

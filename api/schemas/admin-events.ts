@@ -1,16 +1,10 @@
 /** Request and response schemas of the admin event search. */
 import { z } from 'zod';
 import { ADMIN_EVENT_TYPES } from '../../common/events/schemas.js';
-import { queryObject, checkTimeRange, cursorField, instantField, limitField, pageOf, platformId } from './query-fields.js';
-
-const typeList = new Set<string>(ADMIN_EVENT_TYPES);
+import { queryObject, checkTimeRange, commaList, cursorField, instantField, limitField, pageOf, platformId } from './query-fields.js';
 
 export const adminEventQuery = queryObject({
-  type: z.string().max(1000)
-    .refine((s) => s.split(',').every((t) => typeList.has(t)), `must be one or more (comma-separated) of ${ADMIN_EVENT_TYPES.join(', ')}`)
-    .meta({ description: 'Event type, or several separated by commas' })
-    .transform((s) => [...new Set(s.split(','))])
-    .optional(),
+  type: commaList(ADMIN_EVENT_TYPES, 'Event type, or several separated by commas').optional(),
   user: platformId('User the event is about, or who did it').optional(),
   conversation: platformId('Conversation id').optional(),
   from: instantField('At or after (inclusive)').optional(),

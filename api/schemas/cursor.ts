@@ -1,6 +1,6 @@
 /** Cursor decoding for handlers: a cursor that is not ours, or not for these filters, is a 400 naming `cursor`. */
 import { CursorError, type CursorCodec, type CursorPosition } from '../../common/queries/cursor.js';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, PROBLEM_BASE } from '../problem.js';
 
 export function decodeCursorParam(codec: CursorCodec, cursor: string | undefined, filters: unknown): CursorPosition | undefined {
   if (cursor === undefined) return undefined;
@@ -8,7 +8,7 @@ export function decodeCursorParam(codec: CursorCodec, cursor: string | undefined
     return codec.decode(cursor, filters);
   } catch (err) {
     if (err instanceof CursorError) {
-      throw new HttpProblem({ status: 400, title: 'Invalid cursor', detail: `query parameter "cursor" ${err.message}`, field: 'cursor' });
+      throw new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-cursor`, title: 'Invalid cursor', detail: `query parameter "cursor" ${err.message}`, field: 'cursor' });
     }
     throw err;
   }
@@ -21,5 +21,5 @@ export function cursorFilters<Q extends { cursor?: string; limit?: number }>(ope
 }
 
 export function notFound(what: string): HttpProblem {
-  return new HttpProblem({ status: 404, title: 'Not found', detail: `${what} is not in the archive` });
+  return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Not found', detail: `${what} is not in the archive` });
 }

@@ -1,11 +1,12 @@
 /** Request and response schemas of the conversation and user directory routes. */
 import { z } from 'zod';
 import { CONVERSATION_TYPES } from './messages.js';
-import { queryObject, booleanField, cursorField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
+import { queryObject, booleanField, cursorField, limitField, pageOf, plainText, platformId, tenantOnlyParams, tenantParam } from './query-fields.js';
+
+export { tenantOnlyParams };
 
 const time = z.string().meta({ format: 'date-time' });
 
-export const tenantOnlyParams = z.strictObject({ tenant: tenantParam });
 export const conversationParams = z.strictObject({ tenant: tenantParam, conversationId: platformId('Conversation id') });
 export const userParams = z.strictObject({ tenant: tenantParam, userId: platformId('User id') });
 
@@ -17,7 +18,7 @@ export const conversationListQuery = queryObject({
 });
 
 export const userListQuery = queryObject({
-  department: z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters').optional(),
+  department: plainText(1, 1024, 'must be 1 to 1024 characters without control characters').meta({ description: 'Department (exact)' }).optional(),
   active: booleanField('Only active (true) or deactivated (false) users').optional(),
   limit: limitField(200, 50),
   cursor: cursorField.optional(),

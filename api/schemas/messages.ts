@@ -1,16 +1,21 @@
 /** Request and response schemas of the message routes. */
 import { z } from 'zod';
-import { MAX_QUERY_TOKENS, tokenize } from '../../common/queries/tokens.js';
-import { queryObject, booleanField, checkTimeRange, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
+import { MAX_QUERY_TOKENS } from '../../common/queries/tokens.js';
+import { queryObject, booleanField, checkTimeRange, codePoints, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
+// Words as common/queries/tokens.ts splits them (ASCII non-alphanumerics separate,
+// non-ASCII characters belong to words), so the document can state the bounds as a
+// pattern: 1..32 words of 1..200 code points. The `u` flag counts code points, as JSON Schema does.
+const SEP = '[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]';
+const WORD = '[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,200}';
+const QUERY_WORDS = new RegExp(`^${SEP}*${WORD}(?:${SEP}+${WORD}){0,${MAX_QUERY_TOKENS - 1}}${SEP}*$`, 'u');
+
 export const messageSearchQuery = queryObject({
-  q: z.string().max(1000, 'is longer than 1000 characters')
-    .refine((s) => tokenize(s).length > 0, 'has no words (letters or digits)')
-    .refine((s) => tokenize(s).length <= MAX_QUERY_TOKENS, `has more than ${MAX_QUERY_TOKENS} words`)
-    .refine((s) => tokenize(s).every((t) => t.length <= 200), 'has a word longer than 200 characters')
-    .meta({ description: 'Words to find (case-insensitive, split at ASCII punctuation and spaces like the index); see `match`' })
+  q: z.string().regex(QUERY_WORDS, `must have 1 to ${MAX_QUERY_TOKENS} words (letters or digits) of at most 200 characters each`)
+    .refine((s) => codePoints(s) <= 1000, 'is longer than 1000 characters')
+    .meta({ description: 'Words to find (case-insensitive, split at ASCII punctuation and spaces like the index); see `match`', minLength: 1, maxLength: 1000 })
     .optional(),
   match: z.enum(['all', 'any', 'phrase']).default('all').meta({ description: 'all words in one version (default), any of them, or the words as a phrase' }),
   author: platformId('Author (user id) of the message').optional(),

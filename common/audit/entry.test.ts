@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, canonicalJson, chainEntry, entryHash, type AuditRecord } from './entry.js';
+import { GENESIS_HASH, canonicalJson, chainEntry, entryHash, entryHashV1, outcomeOf, type AuditRecord, type ChainedEntry } from './entry.js';
 import { checkEntry } from './verify.js';
 import { pseudonymizer, SUBJECT_REF_PATTERN } from './pseudonym.js';
 
@@ -28,6 +28,23 @@ describe('audit entry hashing', () => {
     hashes.add(chainEntry(base, 7, 'e'.repeat(64)).hash);
     expect(hashes.size).toBe(variants.length + 3);
     expect(entryHash(e)).toBe(e.hash);
+  });
+
+  it('hashes the outcome (version 2), and still verifies version 1 entries written before', () => {
+    const e = chainEntry({ ...base, status: 404, outcome: 'denied' }, 3, 'f'.repeat(64));
+    expect(checkEntry(e, 3, 'f'.repeat(64))).toBeNull();
+    expect(checkEntry({ ...e, outcome: 'not_found' }, 3, 'f'.repeat(64))?.reason).toMatch(/changed/);
+    // A version 1 entry: hashed without the outcome, which was then derived from the status (404 -> denied).
+    const v1Base = { ...e, outcome: 'denied' as const };
+    const v1: ChainedEntry = { ...v1Base, hash: entryHashV1(v1Base) };
+    expect(checkEntry(v1, 3, 'f'.repeat(64))).toBeNull();
+    expect(checkEntry({ ...v1, outcome: 'not_found' }, 3, 'f'.repeat(64))?.reason).toMatch(/changed/);
+    expect(checkEntry({ ...v1, status: 403 }, 3, 'f'.repeat(64))?.reason).toMatch(/changed/);
+  });
+
+  it('says not_found for a 404 and denied for 401/403 unless told otherwise', () => {
+    expect([200, 401, 403, 404, 400, 429, 500].map(outcomeOf)).toEqual(['success', 'denied', 'denied', 'not_found', 'invalid', 'invalid', 'error']);
+    expect(chainEntry({ ...base, status: 404 }, 1, GENESIS_HASH).outcome).toBe('not_found');
   });
 
   it('checks seq, link and hash in that order', () => {

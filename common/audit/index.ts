@@ -2,6 +2,6 @@
 export * from './entry.js';
 export { AuditWriter, type AuditSubject } from './writer.js';
 export { verifyAuditChain, listAuditTenants, type VerifyResult, type ChainBreak } from './verify.js';
-export { searchAuditLog, resolveSubjects, AUDIT_OUTCOMES, type AuditSearch, type AuditPage, type SubjectName } from './search.js';
+export { searchAuditLog, resolveSubjects, type AuditSearch, type AuditPage, type SubjectName } from './search.js';
 export { loadPseudonymizer, pseudonymizer, SUBJECT_REF_PATTERN, type Pseudonymizer } from './pseudonym.js';
 export { toApiEntry } from './rows.js';

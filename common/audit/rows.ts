@@ -1,5 +1,5 @@
 /** audit_log rows (snake_case, as stored) <-> entries (camelCase). */
-import { outcomeOf, type ChainedEntry } from './entry.js';
+import type { AuditOutcome, ChainedEntry } from './entry.js';
 
 export interface AuditRow {
   tenant: string;
@@ -44,7 +44,7 @@ export function toInsertRow(e: ChainedEntry): Record<string, unknown> {
     params: e.paramsJson,
     result_count: e.resultCount,
     status: e.status,
-    outcome: outcomeOf(e.status),
+    outcome: e.outcome,
     ip: e.ip,
     user_agent: e.userAgent,
     request_id: e.requestId,
@@ -80,6 +80,8 @@ export function fromRow(r: AuditRow): ChainedEntry {
     paramsJson: r.params,
     resultCount: r.result_count === null ? null : Number(r.result_count),
     status: Number(r.status),
+    // As stored, even if tampered: the hash covers it, so verify reports a changed outcome.
+    outcome: r.outcome as AuditOutcome,
     ip: r.ip,
     userAgent: r.user_agent,
     requestId: r.request_id,
@@ -106,7 +108,7 @@ export function toApiEntry(e: ChainedEntry, who?: { subject: string; name: strin
     params: e.params,
     result_count: e.resultCount,
     status: e.status,
-    outcome: outcomeOf(e.status),
+    outcome: e.outcome,
     ip: e.ip,
     user_agent: e.userAgent,
     request_id: e.requestId,

@@ -5,16 +5,16 @@
  * clause is assembled from a fixed list of conditions.
  */
 import type { Store } from '../store/store.js';
-import type { ChainedEntry } from './entry.js';
+import { AUDIT_OUTCOMES, type AuditOutcome, type ChainedEntry } from './entry.js';
 import { AUDIT_COLUMNS, fromRow, type AuditRow } from './rows.js';
 
-export const AUDIT_OUTCOMES = ['success', 'denied', 'invalid', 'error'] as const;
+export { AUDIT_OUTCOMES };
 
 export interface AuditSearch {
   tenant: string;
   action?: string;
   subjectRef?: string;
-  outcome?: (typeof AUDIT_OUTCOMES)[number];
+  outcome?: AuditOutcome;
   fromMs?: number;
   toMs?: number;
   /** Only entries with seq below this (the cursor of the previous page). */

@@ -5,7 +5,7 @@
  * the previous entry's hash). Reads in seq ranges so memory stays bounded.
  */
 import type { Store } from '../store/store.js';
-import { GENESIS_HASH, entryHash, type ChainedEntry } from './entry.js';
+import { GENESIS_HASH, hashMatches, type ChainedEntry } from './entry.js';
 import { AUDIT_COLUMNS, fromRow, type AuditRow } from './rows.js';
 
 export interface ChainBreak {
@@ -31,7 +31,7 @@ export function checkEntry(e: ChainedEntry, expectedSeq: number, prevHash: strin
     return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the next stored entry is ${e.seq})` };
   }
   if (e.prevHash !== prevHash) return { seq: e.seq, reason: `entry ${e.seq} does not point to the hash of entry ${e.seq - 1} (prev_hash differs)` };
-  if (entryHash(e) !== e.hash) return { seq: e.seq, reason: `entry ${e.seq} was changed after it was written (its hash does not match its content)` };
+  if (!hashMatches(e)) return { seq: e.seq, reason: `entry ${e.seq} was changed after it was written (its hash does not match its content)` };
   return null;
 }
 

@@ -3,10 +3,11 @@
  * optional real OIDC provider in front. `createToken` calls the same code as
  * `custos token create`.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { Registry } from 'prom-client';
 import { buildSecurity, createApp, type Security } from '../../api/app.js';
+import { createHttpServer } from '../../api/http-server.js';
 import { ApiTokenStore } from '../../api/auth/api-tokens.js';
 import type { RouteSpec } from '../../api/route-spec.js';
 import { createLogger } from '../../common/logger.js';
@@ -36,7 +37,8 @@ export interface TestApiOptions {
 
 export async function startTestApi(label: string, options: TestApiOptions = {}): Promise<TestApi> {
   const ts = await openTestStore(label);
-  const server: Server = createServer();
+  // The same server `custos serve` runs, so answers Node gives before Express (431, 400) are tested too.
+  const server: Server = createHttpServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
