@@ -22,6 +22,8 @@ import { AUTH_OPERATIONS } from './auth/auth-operations.js';
 import { STATUS_CODES } from 'node:http';
 import { PROBLEM_BASE, sendProblem } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
+import type { JobService } from '../common/jobs/job-service.js';
+import type { SigningKeyLookup } from './routes/signing-keys.js';
 import { ApiTokenStore } from './auth/api-tokens.js';
 import { authenticate } from './auth/authenticate.js';
 import { loginRoutes } from './auth/login-routes.js';
@@ -52,6 +54,8 @@ export interface ApiDeps extends HealthDeps {
   security: Security;
   /** The /v1 routes; defaults to every route of the API. */
   routes?: RouteSpec[];
+  /** The job runner (reports/) and the tenant signing keys, for the job, export and signing-key routes. */
+  jobs?: { service: JobService; signingKeys: SigningKeyLookup };
 }
 
 export async function buildSecurity(opts: { config: Config; store: Store; publicUrl: string; audit?: boolean }): Promise<Security> {
@@ -74,7 +78,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -50,7 +50,7 @@ let ownRequests = 0;
 
 beforeAll(async () => {
   api = await startTestApi('matrix', { env: { CUSTOS_RATE_LIMIT_PER_MIN: '100000' } });
-  routes = apiRoutes({ store: api.store });
+  routes = apiRoutes({ store: api.store, jobs: api.jobs });
   for (const role of ROLES) tokens.set(role, await api.createToken(OWN, role, `matrix ${role}`));
 });
 afterAll(async () => {

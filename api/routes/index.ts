@@ -14,6 +14,10 @@ import { messageSearchRoute } from './messages.js';
 import { messageDetailRoute } from './message-detail.js';
 import { directoryRoutes } from './directory.js';
 import { adminEventsRoute } from './admin-events.js';
+import { jobRoutes } from './jobs.js';
+import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
+import type { JobService } from '../../common/jobs/job-service.js';
+import type { Pseudonymizer } from '../../common/audit/index.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -24,6 +28,8 @@ export interface ApiRouteDeps {
   cursorSecret?: string | Buffer;
   /** The API token store that authenticates requests (shared so revocations take effect at once). */
   tokens?: ApiTokenStore;
+  /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
+  jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -36,5 +42,6 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
+    ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
   ];
 }

@@ -17,7 +17,7 @@ import { cursorFilters, decodeCursorParam } from '../schemas/cursor.js';
 import { cursorField, limitField, pageOf, queryObject, tenantParam } from '../schemas/query-fields.js';
 
 const JOB_ID = /^job_[a-z0-9]{8,40}$/;
-const jobIdParam = z.string().regex(JOB_ID, 'must be a job id (job_ and lowercase letters and digits)');
+const jobIdParam = z.string().regex(JOB_ID, 'must be a job id (job_ and lowercase letters and digits)').meta({ description: 'Job id', minLength: 12, maxLength: 44 });
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const fileView = z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string(), href: z.string() });
@@ -70,7 +70,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   const list = defineRoute({
     method: 'get', path: '/v1/tenants/:tenant/jobs', operationId: 'listJobs', summary: "The tenant's jobs, newest first", tags: ['jobs'],
     scope: 'jobs:read', action: 'jobs.list', params: tenantOnly,
-    query: queryObject({ kind: z.string().regex(/^[a-z_]{1,32}$/, 'must be a job kind').optional(), state: z.enum(JOB_STATES).optional(), limit: limitField(), cursor: cursorField.optional() }),
+    query: queryObject({ kind: z.string().regex(/^[a-z_]{1,32}$/, 'must be a job kind').meta({ description: 'Only jobs of this kind (export, ...)', minLength: 1, maxLength: 32 }).optional(), state: z.enum(JOB_STATES).optional(), limit: limitField(), cursor: cursorField.optional() }),
     response: pageOf(jobView),
     handler: async ({ tenant, query }) => {
       const filters = cursorFilters('jobs.list', tenant, query);
@@ -96,7 +96,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   const file = defineRoute({
     method: 'get', path: '/v1/tenants/:tenant/jobs/:jobId/files/:name', operationId: 'downloadJobFile', summary: "Download a finished job's file (an export's signed BagIt package as a ZIP)", tags: ['jobs'],
     scope: 'exports:read', action: 'jobs.download',
-    params: z.strictObject({ tenant: tenantParam, jobId: jobIdParam, name: z.string().regex(FILE_NAME, 'must be the name of one of the job\'s files') }),
+    params: z.strictObject({ tenant: tenantParam, jobId: jobIdParam, name: z.string().regex(FILE_NAME, 'must be the name of one of the job\'s files').meta({ description: 'File name, as the job lists it', minLength: 1, maxLength: 128 }) }),
     query: queryObject({}),
     response: z.string().meta({ description: 'the file', contentMediaType: 'application/zip' }),
     handler: async ({ tenant, params }) => {

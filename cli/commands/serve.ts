@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Lifecycle } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { commandContext, openStore } from '../context.js';
 import { buildKafkaIngest, superviseIngest } from '../ingest-runtime.js';
+import { buildJobRunner } from '../job-runtime.js';
+import { startJobScheduler } from '../../reports/jobs/job-scheduler.js';
+import { loadOrCreateSigningKey } from '../../reports/packages/signing-keys.js';
 
 export function registerServe(program: Command): void {
   program
@@ -24,14 +26,23 @@ export function registerServe(program: Command): void {
       // Listen first so the public URL (OIDC redirect URI) knows the port; until the
       // app is attached the listener answers 503 "starting" with Retry-After.
       const { swappableListener } = await import('../../api/starting-handler.js');
+      const { createHttpServer } = await import('../../api/http-server.js');
       const handler = swappableListener();
-      const server = createServer(handler.listener);
+      // Node's own 431/400/408 answers become problem+json with the security headers.
+      const server = createHttpServer(handler.listener, { https: (config.auth.publicUrl ?? '').startsWith('https:') });
       server.listen(config.http.port, config.http.host);
       await once(server, 'listening');
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
       const security = await buildSecurity({ config, store, publicUrl: config.auth.publicUrl ?? `http://${config.http.host}:${port}` });
-      handler.attach(createApp({ store, registry: metrics.registry, log, security, ...(ingest ? { ingest } : {}) }));
+      // One audit writer per process: the runner appends job state changes through the API's.
+      const runner = buildJobRunner(config, store, security.audit!, log);
+      life.add(startJobScheduler(runner, { soleProcess: store.kind === 'embedded', log: log.child({ part: 'jobs' }) }));
+      const signingKeys = (tenant: string) => {
+        const key = loadOrCreateSigningKey(config.dataDir, tenant);
+        return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
+      };
+      handler.attach(createApp({ store, registry: metrics.registry, log, security, jobs: { service: runner, signingKeys }, ...(ingest ? { ingest } : {}) }));
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);

@@ -10,9 +10,15 @@ import { buildSecurity, createApp, type Security } from '../../api/app.js';
 import { createHttpServer } from '../../api/http-server.js';
 import { ApiTokenStore } from '../../api/auth/api-tokens.js';
 import type { RouteSpec } from '../../api/route-spec.js';
+import type { ApiRouteDeps } from '../../api/routes/index.js';
 import { createLogger } from '../../common/logger.js';
 import type { Store } from '../../common/store/store.js';
 import { openTestStore, testConfig } from './store.js';
+import { join } from 'node:path';
+import { JobRunner } from '../../reports/jobs/job-runner.js';
+import { createJobAuditor } from '../../reports/jobs/job-audit.js';
+import { jobKinds } from '../../reports/job-kinds.js';
+import { loadOrCreateSigningKey } from '../../reports/packages/signing-keys.js';
 import { startOidcProvider, API_RESOURCE, type TestIdp } from './oidc-provider.js';
 
 export interface TestApi {
@@ -20,6 +26,8 @@ export interface TestApi {
   store: Store;
   dataDir: string;
   security: Security;
+  /** What the job routes are built from, so a test lists exactly the routes the app serves. */
+  jobs: NonNullable<ApiRouteDeps['jobs']>;
   idp?: TestIdp;
   /** Creates an API token like `custos token create` and returns its secret. */
   createToken(tenant: string, role: string, name?: string): Promise<string>;
@@ -51,7 +59,14 @@ export async function startTestApi(label: string, options: TestApiOptions = {}):
   };
   const config = testConfig(ts.dataDir, env);
   const security = await buildSecurity({ config, store: ts.store, publicUrl: baseUrl, audit: options.audit ?? true });
-  const app = createApp({ store: ts.store, registry: new Registry(), log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), security, ...(options.routes ? { routes: options.routes(ts.store) } : {}) });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // The real runner and signing keys, so the job, export and key routes are served (and walked by the matrix and the fuzzer).
+  const runner = new JobRunner({ store: ts.store, log, audit: createJobAuditor(security.audit), jobsDir: join(ts.dataDir, 'jobs'), kinds: jobKinds({ dataDir: ts.dataDir }) });
+  const signingKeys = (tenant: string) => {
+    const key = loadOrCreateSigningKey(ts.dataDir, tenant);
+    return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
+  };
+  const app = createApp({ store: ts.store, registry: new Registry(), log, security, jobs: { service: runner, signingKeys }, ...(options.routes ? { routes: options.routes(ts.store) } : {}) });
   server.on('request', app);
   const tokens = new ApiTokenStore(ts.store);
   return {
@@ -59,6 +74,7 @@ export async function startTestApi(label: string, options: TestApiOptions = {}):
     store: ts.store,
     dataDir: ts.dataDir,
     security,
+    jobs: { service: runner, pseudonyms: security.pseudonyms, signingKeys },
     ...(idp ? { idp } : {}),
     async createToken(tenant, role, name = `${role} test token`) {
       return (await tokens.create({ tenant, role, name, createdBy: 'test' })).secret;
