@@ -7,6 +7,7 @@
  * no role is written to the caller's own tenant chain(s), not the one asked for:
  * otherwise anyone signed in could start a chain per made-up tenant name.
  */
+import { basename, dirname } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
@@ -124,7 +125,8 @@ export function routeHandler(spec: RouteSpec, deps: PipelineDeps): RequestHandle
       answer = file
         ? () => {
           res.status(status).type(file.contentType).set({ 'Content-Disposition': `attachment; filename="${file.name}"`, 'Repr-Digest': `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:` });
-          res.sendFile(file.path, { dotfiles: 'deny', headers: { 'Cache-Control': 'no-store' } });
+          // The folder is the server's own (a data directory may sit under a dot-folder); only the name is checked.
+          res.sendFile(basename(file.path), { root: dirname(file.path), dotfiles: 'deny', headers: { 'Cache-Control': 'no-store' } });
         }
         : () => res.status(status).json(result.body);
     } catch (err) {
