@@ -12,6 +12,12 @@ const benches: Record<string, () => Promise<unknown>> = {
   search: async () => (await import('./search.js')).runSearchBench(),
   importers: async () => (await import('./importers.js')).runImportersBench(),
   auth: async () => (await import('./api-auth.js')).runAuthBench(),
+  export: async () => (await import('./export.js')).runExportBench(),
+  // Each format alone, then all together, each case in a process of its own (bench/export-formats.ts).
+  'export-formats': async () => {
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('./export-formats.js', import.meta.url))], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`export-formats exited ${r.status ?? r.signal}`);
+  },
 };
 
 const args = process.argv.slice(2);

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench -- export`: an eDiscovery export of N messages (default 100,000 and
+ * 1,000,000; BENCH_EXPORT_SIZES) through the real job runner on a fresh embedded
+ * store, JSON Lines alone and then every format, with the peak RSS sampled during
+ * the run. Flat memory means the peak does not grow with N.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../common/config.js';
+import { createStore } from '../common/store/store.js';
+import { migrate } from '../migrations/runner.js';
+import { AuditWriter } from '../common/audit/index.js';
+import { createJobAuditor } from '../reports/jobs/job-audit.js';
+import { JobRunner } from '../reports/jobs/job-runner.js';
+import { jobKinds } from '../reports/job-kinds.js';
+import { fill, settle } from './search.js';
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function addReactions(store: Awaited<ReturnType<typeof createStore>>): Promise<void> {
+  await store.command('bench: reactions', `
+    INSERT INTO reactions (tenant, event_id, source, time, action, message_id, conversation_id, user_id, emoji, extra, origin)
+    SELECT tenant, concat(event_id, '-r'), source, time + toIntervalSecond(30), 'added', message_id, conversation_id,
+      concat('U', toString(cityHash64(message_id, 9) % 5000)), ['thumbsup', 'eyes', 'tada'][1 + cityHash64(message_id, 10) % 3], '', 'bench'
+    FROM message_versions WHERE tenant = 'bench' AND kind = 'created' AND cityHash64(message_id, 11) % 4 = 0`);
+}
+
+async function exportOnce(runner: JobRunner, formats: string[]): Promise<{ seconds: number; messages: number; bytes: number; peakMb: number }> {
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const started = performance.now();
+  const job = await runner.submit('bench', 'export', { formats }, { subjectRef: 'system', kind: 'system' });
+  const done = await runner.run(job);
+  clearInterval(sampler);
+  if (done.state !== 'done') throw new Error(`export ${done.state}: ${done.error}`);
+  return { seconds: (performance.now() - started) / 1000, messages: Number(done.result?.messages), bytes: Number(done.result?.bytes), peakMb: peak / 2 ** 20 };
+}
+
+export async function runExportBench(sizes = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(',').map(Number)): Promise<void> {
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-bench-export-'));
+    const config = loadConfig({ ...process.env, CUSTOS_DATA_DIR: dir, CLICKHOUSE_URL: '' } as NodeJS.ProcessEnv);
+    const store = await createStore(config, { command: 'bench export', queryTimeoutS: 3600 });
+    try {
+      await migrate(store);
+      console.log(`export bench: ${fmt(n)} messages`);
+      await fill(store, n);
+      await addReactions(store);
+      await settle(store);
+      const audit = new AuditWriter(store);
+      const runner = new JobRunner({ store, log: pino({ level: 'silent' }), audit: createJobAuditor(audit), jobsDir: join(dir, 'jobs'), kinds: jobKinds({ dataDir: dir }) });
+      for (const formats of [['jsonl'], ['jsonl', 'csv', 'eml', 'rsmf', 'parquet']]) {
+        const r = await exportOnce(runner, formats);
+        console.log(`  ${formats.join('+').padEnd(28)} ${fmt(r.messages)} messages in ${fmt(r.seconds, 1)} s = ${fmt(r.messages / r.seconds)} messages/s, ${fmt(r.bytes / 2 ** 20, 1)} MiB payload, peak RSS ${fmt(r.peakMb)} MB`);
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
