@@ -32,22 +32,33 @@ export async function lookupConversations(store: Store, tenant: string, batch: R
   }));
 }
 
+/** Up to this many people, the tenant's directory is read once, whole, when an export starts. */
+export const DIRECTORY_PRELOAD_MAX = 200_000;
+
 /**
  * The directory as an export needs it: people looked up once each (a day of a busy
- * channel names the same people as the day before), so the cost follows the number
- * of people, not of days. Bounded by the tenant's directory.
+ * channel names the same people as the day before), and a directory of ordinary
+ * size read whole in one query at the start (an archive of sparse conversations has
+ * a day with someone new for almost every query otherwise). Bounded by the tenant's
+ * directory.
  */
-export function createPeopleCache(store: Store, tenant: string): (ids: readonly string[]) => Promise<Map<string, ExportPerson>> {
+export async function createPeopleCache(store: Store, tenant: string): Promise<(ids: readonly string[]) => Promise<Map<string, ExportPerson>>> {
   const known = new Map<string, ExportPerson>();
+  const [size] = await store.query<{ n: string }>('export: directory size', 'SELECT count() AS n FROM users_current WHERE tenant = {tenant:String}', { tenant });
+  const whole = Number(size?.n ?? 0) <= DIRECTORY_PRELOAD_MAX;
+  if (whole) {
+    const rows = await store.query<{ user_id: string; display_name: string; email: string }>('export: directory', 'SELECT user_id, display_name, email FROM users_current WHERE tenant = {tenant:String}', { tenant });
+    for (const r of rows) known.set(r.user_id, { user_id: r.user_id, display_name: r.display_name, email: r.email });
+  }
   return async (ids) => {
     const missing = ids.filter((id) => !known.has(id));
-    if (missing.length > 0) {
+    if (missing.length > 0 && !whole) {
       const rows = await store.query<{ user_id: string; display_name: string; email: string }>('export: people', `
         SELECT user_id, display_name, email FROM users_current WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)}`, { tenant, ids: missing });
-      const found = new Map(rows.map((r) => [r.user_id, r]));
-      for (const id of missing) known.set(id, { user_id: id, display_name: found.get(id)?.display_name ?? '', email: found.get(id)?.email ?? '' });
+      for (const r of rows) known.set(r.user_id, { user_id: r.user_id, display_name: r.display_name, email: r.email });
     }
-    return new Map(ids.map((id) => [id, known.get(id)!]));
+    // Someone the directory does not know (yet) is shown by id.
+    return new Map(ids.map((id) => [id, known.get(id) ?? { user_id: id, display_name: '', email: '' }]));
   };
 }
 
@@ -74,7 +85,7 @@ export interface DayContext {
   store: Store;
   tenant: string;
   asOf: string;
-  people: ReturnType<typeof createPeopleCache>;
+  people: Awaited<ReturnType<typeof createPeopleCache>>;
 }
 
 /** A batch's messages (by conversation, then time) as conversation-days. */

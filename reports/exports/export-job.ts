@@ -64,7 +64,7 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const perConversation: Record<string, number> = {};
       let done = 0;
       ctx.progress(0, total);
-      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: createPeopleCache(ctx.store, ctx.job.tenant) };
+      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: await createPeopleCache(ctx.store, ctx.job.tenant) };
       for (const batch of batchConversations(conversations)) {
         const named = await lookupConversations(ctx.store, ctx.job.tenant, batch);
         for await (const day of conversationDays(days, named, reader.messages(batch.map((c) => c.conversation_id)))) {

@@ -147,7 +147,7 @@ describe('export sets', () => {
     expect(named.get('C-general')).toEqual({ conversation_id: 'C-general', name: 'général', conversation_type: 'channel' });
     expect(named.get('C-unnamed')).toEqual({ conversation_id: 'C-unnamed', name: 'C-unnamed', conversation_type: 'dm' });
     const days = [];
-    for await (const d of conversationDays({ store: ts.store, tenant: archive.tenant, asOf, people: createPeopleCache(ts.store, archive.tenant) }, named, reader.messages(['C-general']))) days.push(d);
+    for await (const d of conversationDays({ store: ts.store, tenant: archive.tenant, asOf, people: await createPeopleCache(ts.store, archive.tenant) }, named, reader.messages(['C-general']))) days.push(d);
     const mine = exportOrder(archive.messages.filter((m) => m.conversation_id === 'C-general'));
     expect(days.map((d) => d.day)).toEqual([...new Set(mine.map((m) => new Date(m.timeMs).toISOString().slice(0, 10)))]);
     expect(days.flatMap((d) => keys(d.messages))).toEqual(keys(mine));
