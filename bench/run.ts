@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   search: async () => (await import('./search.js')).runSearchBench(),
   importers: async () => (await import('./importers.js')).runImportersBench(),
   auth: async () => (await import('./api-auth.js')).runAuthBench(),
+  'event-ids': async () => (await import('./event-ids.js')).runEventIdsBench(),
 };
 
 const args = process.argv.slice(2);

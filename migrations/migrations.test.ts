@@ -33,6 +33,12 @@ describe('migration files', () => {
     expect(clusteredSql('main')).toContain("CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER 'main'");
   });
 
+  it('turns a node-local key-value table into one KeeperMap shared by the cluster', () => {
+    const c = toClustered('CREATE TABLE IF NOT EXISTS ids (key String) ENGINE = EmbeddedRocksDB PRIMARY KEY key', 'main');
+    expect(c).toBe("CREATE TABLE IF NOT EXISTS ids ON CLUSTER 'main' (key String) ENGINE = KeeperMap('/custos/{database}/ids') PRIMARY KEY key");
+    expect(clusteredSql('main')).toContain("ENGINE = KeeperMap('/custos/{database}/event_ids')");
+  });
+
   it('keeps engine arguments after the replication ones', () => {
     expect(toClustered('CREATE TABLE t (v UInt8) ENGINE = ReplacingMergeTree(v) ORDER BY v', 'c')).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/t', '{replica}', v)");
   });
