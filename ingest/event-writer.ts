@@ -112,15 +112,30 @@ function keyLines(fresh: readonly Candidate[]): Buffer {
   return Buffer.from(body);
 }
 
+/** The rows' serialized lines as one insert body: worker bytes are copied once, strings encoded once. */
+function linesBody(rows: readonly RoutedRow[]): Buffer {
+  const parts: Uint8Array[] = [];
+  let text = '';
+  for (const r of rows) {
+    if (r.lineBytes) {
+      if (text) parts.push(Buffer.from(text));
+      text = '';
+      parts.push(r.lineBytes);
+    } else {
+      text += r.line + '\n';
+    }
+  }
+  if (text) parts.push(Buffer.from(text));
+  return Buffer.concat(parts);
+}
+
 async function insertRows(store: Store, table: TableName, rows: readonly RoutedRow[], maxRows: number): Promise<void> {
   const columns = TABLE_COLUMNS[table];
   const operation = `ingest: insert ${table}`;
   for (let i = 0; i < rows.length; i += maxRows) {
     const part = rows.slice(i, i + maxRows);
-    if (part.every((r) => r.line !== undefined)) {
-      let body = '';
-      for (const r of part) body += r.line + '\n';
-      await store.insertRaw(operation, table, columns, Buffer.from(body));
+    if (part.every((r) => r.line !== undefined || r.lineBytes !== undefined)) {
+      await store.insertRaw(operation, table, columns, linesBody(part));
     } else {
       await store.insertColumns(operation, table, columns, part.map((r) => columns.map((c) => (r.row as EventRow)[c])));
     }
