@@ -18,14 +18,4 @@ describe('rows', () => {
     expect(values).toHaveLength(TABLE_COLUMNS.message_versions.length);
     expect(values.slice(0, 6)).toEqual(['t', 'x-message.created', 'slack://T024BE7LD', '2026-11-24 10:00:00.000', '', 'kafka:m/0/7']);
   });
-
-  it('spells message versions out to the same text as the generic line, for every type', () => {
-    const variants = oneOfEveryType('t', 'y').flatMap((e) => [e, { ...e, traceparent: 'x', data: { ...e.data, text: 'quote " backslash \\ é \u2028 end', mentions: [], attachments: undefined } }]);
-    for (const e of variants) {
-      const v = validateEvent(e);
-      if (!v.ok) continue;
-      const { table, row } = toRow(v, 'kafka:m/1/2');
-      expect(toCompactLine(table, row), e.type).toBe(JSON.stringify(TABLE_COLUMNS[table].map((c) => row[c])));
-    }
-  });
 });

@@ -43,30 +43,14 @@ export interface RoutedRow {
    * holds only tenant, event_id and time for the seen-id check.
    */
   line?: string;
-  /** The same line as UTF-8 bytes ending in a newline, a slice of the decode worker's buffer. */
-  lineBytes?: Uint8Array;
 }
 
 /** One JSONCompactEachRow line of a row, columns in TABLE_COLUMNS order. */
 export function toCompactLine(table: TableName, row: EventRow): string {
-  return table === 'message_versions' ? messageVersionLine(row) : JSON.stringify(TABLE_COLUMNS[table].map((c) => row[c]));
-}
-
-const q = JSON.stringify;
-
-/**
- * The same text as the generic form, spelled out for message versions: they are
- * nearly all of the traffic, and the column array and its stringification cost
- * about twice this (measured on the decode worker).
- */
-function messageVersionLine(r: EventRow): string {
-  return `[${q(r.tenant)},${q(r.event_id)},${q(r.source)},${q(r.time)},${q(r.extra)},${q(r.origin)},${q(r.kind)},${q(r.message_id)},${q(r.conversation_id)},` +
-    `${q(r.conversation_type)},${q(r.thread_id)},${q(r.author_id)},${q(r.text)},${q(r.mentions)},${q(r.attachments)}]`;
+  return JSON.stringify(TABLE_COLUMNS[table].map((c) => row[c]));
 }
 
 type Data = Record<string, unknown>;
-
-
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function attachmentsOf(d: Data): unknown[] {
