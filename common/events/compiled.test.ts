@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { compileSchema, acceptCompiled, NOT_ACCEPTED, UncompilableSchemaError } from './compiled.js';
+import { compileSchema, acceptCompiled, NOT_ACCEPTED, UncompilableSchemaError, timeMsOf } from './compiled.js';
+import { parseRfc3339 } from './time.js';
 import { dataSchemas, envelope, type EventType } from './schemas.js';
 import { validateEvent } from './validate.js';
 import { DATA_BY_TYPE, cloudEvent } from '../../test/helpers/events.js';
@@ -83,5 +84,25 @@ describe('compiled contract', () => {
   it('refuses to compile a schema feature it does not know, so a new one cannot pass unchecked', () => {
     expect(() => compileSchema(zod.object({ at: zod.string().email() }))).toThrow(UncompilableSchemaError);
     expect(() => compileSchema(zod.union([zod.string(), zod.number()]))).toThrow(/has no compiled form/);
+  });
+
+  it('reads every time exactly as parseRfc3339 does', () => {
+    const times = [
+      '2026-11-24T10:15:00.123Z', '2026-11-24T10:15:00Z', '2026-11-24T10:15:00.1Z', '2026-11-24T10:15:00.123456789Z', '2026-11-24T10:15:00.Z',
+      '2026-11-24T12:15:00.1239+02:00', '2026-11-24T05:15:00-05:00', '2026-11-24T10:15:00+24:00', '2026-11-24T10:15:00+02:60', '2026-11-24T10:15:00+0200',
+      '2026-11-24t10:15:00z', '2026-11-24 10:15:00Z', '2026-11-24T10:15:60Z', '2026-11-24T24:00:00Z', '2026-02-29T00:00:00Z', '2024-02-29T00:00:00Z',
+      '2000-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-01T00:00:00Z', '2026-01-00T00:00:00Z',
+      '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00Z', '1969-12-31T23:30:00-01:00', '2200-01-01T00:00:00Z', '2200-01-01T00:00:00.001Z',
+      '2199-12-31T23:00:00-02:00', '0050-01-01T00:00:00Z', '2026-11-24T10:15:00', '2026-11-24T10:15:00.123Zx', 'yesterday', '', '2026-1-24T10:15:00Z',
+      '２０２６-11-24T10:15:00Z', '2026-11-24T10:15:00.12a3Z', '+2026-11-24T10:15:00Z',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const ms = Math.floor(Math.random() * Date.UTC(2210, 0, 1));
+      const off = Math.floor(Math.random() * 48 - 24) * 30;
+      const local = new Date(ms + off * 60_000).toISOString().slice(0, 19);
+      const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+      times.push(`${local}.${String(ms % 1000).padStart(3, '0')}${zone}`);
+    }
+    for (const t of times) expect(timeMsOf(t), t).toBe(parseRfc3339(t));
   });
 });
