@@ -12,6 +12,7 @@
  *     that stopped between its two steps, and that event is stored now;
  *  3. write the keys of the events to store (their time), then
  *  4. insert their rows (one INSERT of one block into a MergeTree is atomic).
+ * Steps 1-3 are one upsert of the store, which parses the keys once.
  *
  * Keys go first so that a crash between 3 and 4 loses nothing (step 2 on the replay
  * finds keys without rows), and the common case, a batch of new events, needs no
@@ -106,12 +107,6 @@ async function keysWithRows(store: Store, found: readonly Candidate[], storedTim
   return present;
 }
 
-function keyLines(fresh: readonly Candidate[]): Buffer {
-  let body = '';
-  for (const c of fresh) body += `[${JSON.stringify(c.key)},"${c.routed.row.time}"]\n`;
-  return Buffer.from(body);
-}
-
 /** The rows' serialized lines as one insert body: worker bytes are copied once, strings encoded once. */
 function linesBody(rows: readonly RoutedRow[]): Buffer {
   const parts: Uint8Array[] = [];
@@ -153,18 +148,19 @@ export function createEventWriter(store: Store, options: EventWriterOptions = {}
     async write(rows) {
       const { candidates, inBatchDuplicates } = dropInBatchDuplicates(rows);
       const result: WriteResult = { inserted: 0, duplicates: inBatchDuplicates, byTable: {}, stored: new Array<boolean>(rows.length).fill(false) };
-      const hits = await store.lookupKeys<{ key: string; time: string }>('ingest: seen event ids', EVENT_ID_TABLE, 'key', ['key', 'time'], candidates.map((c) => c.key));
-      let fresh = candidates;
-      if (hits.length > 0) {
+      // Steps 1-3 of the header: one pass of the keys finds those already recorded and records the others.
+      let present = new Set<string>();
+      await store.upsertKeys<{ key: string; time: string }>('ingest: seen event ids', EVENT_ID_TABLE, ['key', 'time'], candidates.map((c) => [c.key, c.routed.row.time]), async (hits) => {
+        if (hits.length === 0) return present;
         const storedTime = new Map(hits.map((h) => [h.key, h.time]));
-        const present = await keysWithRows(store, candidates.filter((c) => storedTime.has(c.key)), storedTime);
-        fresh = candidates.filter((c) => !present.has(c.key));
-      }
+        present = await keysWithRows(store, candidates.filter((c) => storedTime.has(c.key)), storedTime);
+        return present;
+      });
+      const fresh = present.size === 0 ? candidates : candidates.filter((c) => !present.has(c.key));
       if (fresh.length === 0) {
         result.duplicates += candidates.length;
         return result;
       }
-      await store.insertRaw('ingest: record event ids', EVENT_ID_TABLE, ['key', 'time'], keyLines(fresh));
       for (const group of groupBy(fresh, (c) => c.routed.table)) {
         const table = group[0]!.routed.table;
         await insertRows(store, table, group.map((c) => c.routed), maxRows);

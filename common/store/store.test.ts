@@ -49,4 +49,16 @@ describe('raw inserts and key lookups', () => {
     expect(await ts.store.lookupKeys('test: lookup', 't_kv', 'key', ['key'], [])).toEqual([]);
     await expect(ts.store.lookupKeys('test: lookup', 't_kv; DROP TABLE x', 'key', ['key'], ['a'])).rejects.toThrow(/not an identifier/);
   });
+
+  it('upserts the rows whose key is new or not kept, in one pass, and returns the rows it found', async () => {
+    const seen: string[][] = [];
+    const found = await ts.store.upsertKeys<{ key: string; v: number }>('test: upsert', 't_kv', ['key', 'v'], [['a', 10], ['b', 20], ['new', 30]], async (rows) => {
+      seen.push(rows.map((r) => r.key).sort());
+      return new Set(['a']);
+    });
+    expect(seen).toEqual([['a', 'b']]);
+    expect(found.map((r) => [r.key, r.v]).sort()).toEqual([['a', 1], ['b', 2]]);
+    const now = await ts.store.lookupKeys<{ key: string; v: number }>('test: lookup', 't_kv', 'key', ['key', 'v'], ['a', 'b', 'new']);
+    expect(now.map((r) => [r.key, r.v]).sort()).toEqual([['a', 1], ['b', 20], ['new', 30]]);
+  });
 });
