@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
     const r = spawnSync(process.execPath, [fileURLToPath(new URL('./export-formats.js', import.meta.url))], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`export-formats exited ${r.status ?? r.signal}`);
   },
+  'event-ids': async () => (await import('./event-ids.js')).runEventIdsBench(),
 };
 
 const args = process.argv.slice(2);

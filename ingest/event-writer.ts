@@ -1,15 +1,24 @@
 /**
- * Stores routed rows exactly once. The one storage path for Kafka ingest and the
- * importers.
+ * Stores routed rows exactly once by (tenant, table, event id), whatever the time
+ * of a duplicate. The one storage path for Kafka ingest and the importers.
  *
- * Exactly-once rests on two facts: an INSERT of one block into one MergeTree table
- * is atomic, and every table is ordered by (tenant, time, event_id). So before each
- * insert the writer asks that table which of the batch's ids it already holds,
- * within the batch's time range (a primary-key range read), and inserts only the
- * others. A batch replayed after a crash, a redelivery, or a producer that sent the
- * same event twice therefore stores nothing twice. ReplacingMergeTree on the same
- * key is the backstop for the one race left (two writers with the same id at the
- * same instant, e.g. during a consumer-group rebalance).
+ * The event tables are ordered by (tenant, time, event_id), so they can say whether
+ * an id is stored only within a time range. The id table `event_ids` (a key-value
+ * table, migrations/0005) answers for any id with a point multi-get. Per write:
+ *
+ *  1. look the batch's keys up in event_ids;
+ *  2. a key found is a duplicate if its row is where the key says (same table,
+ *     tenant and id at the key's time); a key without its row is left by a write
+ *     that stopped between its two steps, and that event is stored now;
+ *  3. write the keys of the events to store (their time), then
+ *  4. insert their rows (one INSERT of one block into a MergeTree is atomic).
+ * Steps 1-3 are one upsert of the store, which parses the keys once.
+ *
+ * Keys go first so that a crash between 3 and 4 loses nothing (step 2 on the replay
+ * finds keys without rows), and the common case, a batch of new events, needs no
+ * read of the event tables at all: step 2 reads them only for ids seen before.
+ * ReplacingMergeTree on (tenant, time, event_id) is the backstop for the one race
+ * left (two writers with the same id at the same instant, e.g. during a rebalance).
  */
 import type { Store } from '../common/store/store.js';
 import { TABLE_COLUMNS, type RoutedRow, type TableName, type EventRow } from '../common/events/rows.js';
@@ -26,69 +35,105 @@ export interface EventWriter {
   write(rows: readonly RoutedRow[]): Promise<WriteResult>;
 }
 
-interface Group {
-  table: TableName;
-  tenant: string;
-  rows: EventRow[];
-  /** Pre-serialized lines, parallel to rows, when every row of the group came with one. */
-  lines: string[] | undefined;
-  /** Index of each row in the caller's input. */
-  at: number[];
-  minTime: string;
-  maxTime: string;
+export const EVENT_ID_TABLE = 'event_ids';
+
+/** The tenant alphabet and the table names have no ':', so the key is unambiguous. */
+export function eventKey(table: TableName, tenant: string, eventId: string): string {
+  return `${tenant}:${table}:${eventId}`;
 }
 
-function groupRows(rows: readonly RoutedRow[]): { groups: Group[]; inBatchDuplicates: number } {
+interface Candidate {
+  /** Index in the caller's input. */
+  at: number;
+  key: string;
+  routed: RoutedRow;
+}
+
+function dropInBatchDuplicates(rows: readonly RoutedRow[]): { candidates: Candidate[]; inBatchDuplicates: number } {
   const seen = new Set<string>();
-  const groups = new Map<string, Group>();
-  let inBatchDuplicates = 0;
+  const candidates: Candidate[] = [];
   for (let i = 0; i < rows.length; i++) {
-    const { table, row, line } = rows[i]!;
-    const key = `${table}\u0000${row.tenant}`;
-    const idKey = `${key}\u0000${row.event_id}`;
-    if (seen.has(idKey)) {
-      inBatchDuplicates++;
-      continue;
-    }
-    seen.add(idKey);
-    let g = groups.get(key);
-    if (!g) {
-      g = { table, tenant: row.tenant, rows: [], lines: line === undefined ? undefined : [], at: [], minTime: row.time, maxTime: row.time };
-      groups.set(key, g);
-    }
-    if (line === undefined) g.lines = undefined;
-    else g.lines?.push(line);
-    g.rows.push(row);
-    g.at.push(i);
-    if (row.time < g.minTime) g.minTime = row.time;
-    if (row.time > g.maxTime) g.maxTime = row.time;
+    const routed = rows[i]!;
+    const key = eventKey(routed.table, routed.row.tenant, routed.row.event_id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    candidates.push({ at: i, key, routed });
   }
-  return { groups: [...groups.values()], inBatchDuplicates };
+  return { candidates, inBatchDuplicates: rows.length - candidates.length };
 }
 
-async function storedIds(store: Store, g: Group): Promise<Set<string>> {
-  // The table name comes from the fixed TableName union, never from input.
-  // The ids go in as a subquery set with index analysis off: the primary-key range
-  // on (tenant, time) already bounds the read, and letting ClickHouse analyse a set
-  // of tens of thousands of ids against the key and the bloom filter cost more than
-  // the read itself (measured: 3x on a quiet store, far worse while parts merge).
-  const found = await store.query<{ event_id: string }>(
-    `ingest: seen ids in ${g.table}`,
-    `SELECT event_id FROM ${g.table}
-     WHERE tenant = {tenant:String}
-       AND time >= {from:DateTime64(3, 'UTC')} AND time <= {to:DateTime64(3, 'UTC')}
-       AND event_id IN (SELECT arrayJoin({ids:Array(String)}))`,
-    { tenant: g.tenant, from: g.minTime, to: g.maxTime, ids: g.rows.map((r) => r.event_id) },
-    { use_index_for_in_with_subqueries: 0, use_skip_indexes: 0 },
-  );
-  return new Set(found.map((f) => f.event_id));
+/** Groups by a key, keeping the input order within each group. */
+function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(item);
+  }
+  return [...groups.values()];
 }
 
-async function insertRows(store: Store, table: TableName, rows: EventRow[], lines: string[] | undefined, maxRows: number): Promise<void> {
+/**
+ * Of the candidates whose key was found, the keys of those whose row is stored.
+ * Reads each (table, tenant) over the time range of the keys found: a primary-key
+ * range read, only for ids seen before (replays, re-sent events).
+ */
+async function keysWithRows(store: Store, found: readonly Candidate[], storedTime: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (const group of groupBy(found, (c) => `${c.routed.table}\u0000${c.routed.row.tenant}`)) {
+    const { table, row } = group[0]!.routed;
+    let from = storedTime.get(group[0]!.key)!;
+    let to = from;
+    for (const c of group) {
+      const t = storedTime.get(c.key)!;
+      if (t < from) from = t;
+      if (t > to) to = t;
+    }
+    // The table name comes from the fixed TableName union, never from input. Index
+    // analysis is off: the (tenant, time) range bounds the read, and analysing a big
+    // id set against the key and the bloom filter cost more than the read (3x).
+    const rows = await store.query<{ event_id: string }>(
+      `ingest: rows of seen ids in ${table}`,
+      `SELECT event_id FROM ${table}
+       WHERE tenant = {tenant:String}
+         AND time >= {from:DateTime64(3, 'UTC')} AND time <= {to:DateTime64(3, 'UTC')}
+         AND event_id IN (SELECT arrayJoin({ids:Array(String)}))`,
+      { tenant: row.tenant, from, to, ids: group.map((c) => c.routed.row.event_id) },
+      { use_index_for_in_with_subqueries: 0, use_skip_indexes: 0 },
+    );
+    for (const r of rows) present.add(eventKey(table, row.tenant, r.event_id));
+  }
+  return present;
+}
+
+/** The rows' serialized lines as one insert body: worker bytes are copied once, strings encoded once. */
+function linesBody(rows: readonly RoutedRow[]): Buffer {
+  const parts: Uint8Array[] = [];
+  let text = '';
+  for (const r of rows) {
+    if (r.lineBytes) {
+      if (text) parts.push(Buffer.from(text));
+      text = '';
+      parts.push(r.lineBytes);
+    } else {
+      text += r.line + '\n';
+    }
+  }
+  if (text) parts.push(Buffer.from(text));
+  return Buffer.concat(parts);
+}
+
+async function insertRows(store: Store, table: TableName, rows: readonly RoutedRow[], maxRows: number): Promise<void> {
   const columns = TABLE_COLUMNS[table];
+  const operation = `ingest: insert ${table}`;
   for (let i = 0; i < rows.length; i += maxRows) {
-    if (lines) await store.insertLines(`ingest: insert ${table}`, table, columns, lines.slice(i, i + maxRows));
-    else await store.insertColumns(`ingest: insert ${table}`, table, columns, rows.slice(i, i + maxRows).map((r) => columns.map((c) => r[c])));
+    const part = rows.slice(i, i + maxRows);
+    if (part.every((r) => r.line !== undefined || r.lineBytes !== undefined)) {
+      await store.insertRaw(operation, table, columns, linesBody(part));
+    } else {
+      await store.insertColumns(operation, table, columns, part.map((r) => columns.map((c) => (r.row as EventRow)[c])));
+    }
   }
 }
 
@@ -101,23 +146,29 @@ export function createEventWriter(store: Store, options: EventWriterOptions = {}
   const maxRows = options.maxRows ?? 50_000;
   return {
     async write(rows) {
-      const { groups, inBatchDuplicates } = groupRows(rows);
+      const { candidates, inBatchDuplicates } = dropInBatchDuplicates(rows);
       const result: WriteResult = { inserted: 0, duplicates: inBatchDuplicates, byTable: {}, stored: new Array<boolean>(rows.length).fill(false) };
-      for (const g of groups) {
-        const seen = await storedIds(store, g);
-        const fresh: EventRow[] = [];
-        const freshLines: string[] | undefined = g.lines ? [] : undefined;
-        g.rows.forEach((r, k) => {
-          if (seen.has(r.event_id)) return;
-          fresh.push(r);
-          freshLines?.push(g.lines![k]!);
-          result.stored[g.at[k]!] = true;
-        });
-        if (fresh.length > 0) await insertRows(store, g.table, fresh, freshLines, maxRows);
-        result.inserted += fresh.length;
-        result.duplicates += g.rows.length - fresh.length;
-        result.byTable[g.table] = (result.byTable[g.table] ?? 0) + fresh.length;
+      // Steps 1-3 of the header: one pass of the keys finds those already recorded and records the others.
+      let present = new Set<string>();
+      await store.upsertKeys<{ key: string; time: string }>('ingest: seen event ids', EVENT_ID_TABLE, ['key', 'time'], candidates.map((c) => [c.key, c.routed.row.time]), async (hits) => {
+        if (hits.length === 0) return present;
+        const storedTime = new Map(hits.map((h) => [h.key, h.time]));
+        present = await keysWithRows(store, candidates.filter((c) => storedTime.has(c.key)), storedTime);
+        return present;
+      });
+      const fresh = present.size === 0 ? candidates : candidates.filter((c) => !present.has(c.key));
+      if (fresh.length === 0) {
+        result.duplicates += candidates.length;
+        return result;
       }
+      for (const group of groupBy(fresh, (c) => c.routed.table)) {
+        const table = group[0]!.routed.table;
+        await insertRows(store, table, group.map((c) => c.routed), maxRows);
+        for (const c of group) result.stored[c.at] = true;
+        result.byTable[table] = (result.byTable[table] ?? 0) + group.length;
+      }
+      result.inserted = fresh.length;
+      result.duplicates += candidates.length - fresh.length;
       return result;
     },
   };

@@ -6,6 +6,15 @@
 
 const CREATE = /^CREATE\s+(TABLE|VIEW|MATERIALIZED VIEW|DATABASE)\s+(IF NOT EXISTS\s+)?([A-Za-z_][A-Za-z0-9_.]*)/i;
 const ENGINE = /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing)?MergeTree(\s*\(([^)]*)\))?/i;
+/**
+ * EmbeddedRocksDB is one node's local key-value store; a cluster needs one map that
+ * every replica and shard sees, so it becomes KeeperMap (the server must set
+ * keeper_map_path_prefix). Each key is a Keeper node: fine for the ids of a few tens
+ * of millions of events, see docs/schema.md "Event ids" before going far beyond.
+ */
+const KEY_VALUE_ENGINE = /ENGINE\s*=\s*EmbeddedRocksDB(\s*\(\s*\))?/i;
+/** RocksDB's own table setting, which KeeperMap does not take. */
+const ROCKSDB_SETTING = /\s*SETTINGS\s+optimize_for_bulk_insert\s*=\s*\d+/i;
 
 export class UnclusterableStatementError extends Error {}
 
@@ -19,5 +28,6 @@ export function toClustered(statement: string, cluster: string): string {
     const rest = args && args.trim() ? `, ${args.trim()}` : '';
     return `ENGINE = Replicated${family ?? ''}MergeTree(${zkPath}, '{replica}'${rest})`;
   });
+  if (KEY_VALUE_ENGINE.test(out)) out = out.replace(KEY_VALUE_ENGINE, `ENGINE = KeeperMap('/custos/{database}/${name}')`).replace(ROCKSDB_SETTING, '');
   return out;
 }

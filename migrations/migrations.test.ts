@@ -33,6 +33,16 @@ describe('migration files', () => {
     expect(clusteredSql('main')).toContain("CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER 'main'");
   });
 
+  it('turns a node-local key-value table into one KeeperMap shared by the cluster', () => {
+    const c = toClustered('CREATE TABLE IF NOT EXISTS ids (key String) ENGINE = EmbeddedRocksDB PRIMARY KEY key', 'main');
+    expect(c).toBe("CREATE TABLE IF NOT EXISTS ids ON CLUSTER 'main' (key String) ENGINE = KeeperMap('/custos/{database}/ids') PRIMARY KEY key");
+    expect(toClustered('CREATE TABLE ids (key String) ENGINE = EmbeddedRocksDB PRIMARY KEY key SETTINGS optimize_for_bulk_insert = 0 AS SELECT 1', 'c')).toBe(
+      "CREATE TABLE ids ON CLUSTER 'c' (key String) ENGINE = KeeperMap('/custos/{database}/ids') PRIMARY KEY key AS SELECT 1",
+    );
+    expect(clusteredSql('main')).toContain("ENGINE = KeeperMap('/custos/{database}/event_ids')");
+    expect(clusteredSql('main')).not.toContain('optimize_for_bulk_insert');
+  });
+
   it('keeps engine arguments after the replication ones', () => {
     expect(toClustered('CREATE TABLE t (v UInt8) ENGINE = ReplacingMergeTree(v) ORDER BY v', 'c')).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/t', '{replica}', v)");
   });

@@ -43,6 +43,8 @@ export interface RoutedRow {
    * holds only tenant, event_id and time for the seen-id check.
    */
   line?: string;
+  /** The same line as UTF-8 bytes ending in a newline, a slice of the decode worker's buffer. */
+  lineBytes?: Uint8Array;
 }
 
 /** One JSONCompactEachRow line of a row, columns in TABLE_COLUMNS order. */

@@ -34,6 +34,8 @@ export type ErasureReach =
   | { how: 'with-source'; source: string; keys: string[] }
   /** A view: nothing is stored, erasure of its source tables reaches it. */
   | { how: 'view'; sources: string[] }
+  /** Rows stay as tombstones when their source rows go (marked, never deleted), so a replay cannot bring the data back. */
+  | { how: 'tombstone'; sources: string[]; why: string }
   | { how: 'not-applicable'; why: string };
 
 export interface RegisteredTable {
@@ -65,6 +67,7 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'reactions_by_message', kind: 'materialized-view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'reactions' }, erasure: { how: 'with-source', source: 'reactions', keys: ['tenant', 'conversation_id', 'message_id', 'event_id'] }, note: 'holds user_id and emoji: erasure deletes a person\'s reactions here with the source rows' },
   { name: 'deletions_by_message', kind: 'materialized-view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'message_deletions' }, erasure: { how: 'with-source', source: 'message_deletions', keys: ['tenant', 'conversation_id', 'message_id', 'event_id'] } },
   { name: 'replies_by_thread', kind: 'materialized-view', holds: 'keys-of', owner: 'migrations', retention: { family: 'follows-source', source: 'message_versions' }, erasure: { how: 'with-source', source: 'message_versions', keys: ['tenant', 'conversation_id', 'message_id'] } },
+  { name: 'event_ids', kind: 'table', holds: 'keys-of', owner: 'ingest', retention: { family: 'follows-source', source: 'message_versions' }, erasure: { how: 'tombstone', sources: ['message_versions', 'message_deletions', 'reactions', 'calls', 'app_invocations', 'admin_events'], why: 'the exactly-once key of every stored event (tenant, table, event id, time): a deleted key would let a Kafka replay or a re-import store the erased or expired event again; retention and erasure mark keys instead (docs/schema.md)' } },
   { name: 'audit_log', kind: 'table', holds: 'person-derived', owner: 'common', retention: { family: 'audit', timeColumn: 'time' }, erasure: { how: 'pseudonymized', via: 'audit_subjects' }, note: 'entries name people only by pseudonym; ip and user agent stay with the entry, which the chain must keep verifiable' },
   { name: 'audit_subjects', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['subject'] }, note: 'the pseudonym -> person mapping; deleting a row is how a person leaves the audit log' },
   { name: 'api_tokens', kind: 'table', holds: 'person-derived', owner: 'api', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['created_by', 'revoked_by'] }, note: 'token names are chosen by admins; secrets are stored only as hashes' },

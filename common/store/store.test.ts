@@ -1,6 +1,7 @@
 /** The store wrapper on the real embedded engine: per-call settings must not outlive their call. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
+import { StoreError } from '../errors.js';
 
 let ts: TestStore;
 beforeAll(async () => {
@@ -28,5 +29,36 @@ describe('store wrapper', () => {
     expect(await setting('max_execution_time')).toBe('30');
     await ts.store.command('test: write', 'CREATE TABLE IF NOT EXISTS t_write (x UInt8) ENGINE = Memory');
     expect(await setting('max_execution_time')).toBe('30'); // the read above sets it again for itself
+  });
+});
+
+describe('raw inserts and key lookups', () => {
+  it('inserts JSONCompactEachRow bytes and reports a refused row with ClickHouse\'s error code', async () => {
+    await ts.store.command('test: kv table', 'CREATE TABLE t_kv (key String, v UInt32) ENGINE = EmbeddedRocksDB PRIMARY KEY key');
+    await ts.store.insertRaw('test: insert', 't_kv', ['key', 'v'], Buffer.from('["a",1]\n["b",2]\n["it\'s \\"quoted\\"",3]\n'));
+    const err = await ts.store.insertRaw('ingest: insert t_kv', 't_kv', ['key', 'v'], Buffer.from('["c","not a number"]\n')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toMatch(/^\d+$/);
+    expect((err as StoreError).operation).toBe('ingest: insert t_kv');
+  });
+
+  it('finds exactly the keys asked for, any number of them', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `k${i}`);
+    const found = await ts.store.lookupKeys<{ key: string; v: number }>('test: lookup', 't_kv', 'key', ['key', 'v'], ['b', 'zz', 'it\'s "quoted"', ...many]);
+    expect(found.sort((x, y) => x.key.localeCompare(y.key))).toEqual([{ key: 'b', v: 2 }, { key: 'it\'s "quoted"', v: 3 }]);
+    expect(await ts.store.lookupKeys('test: lookup', 't_kv', 'key', ['key'], [])).toEqual([]);
+    await expect(ts.store.lookupKeys('test: lookup', 't_kv; DROP TABLE x', 'key', ['key'], ['a'])).rejects.toThrow(/not an identifier/);
+  });
+
+  it('upserts the rows whose key is new or not kept, in one pass, and returns the rows it found', async () => {
+    const seen: string[][] = [];
+    const found = await ts.store.upsertKeys<{ key: string; v: number }>('test: upsert', 't_kv', ['key', 'v'], [['a', 10], ['b', 20], ['new', 30]], async (rows) => {
+      seen.push(rows.map((r) => r.key).sort());
+      return new Set(['a']);
+    });
+    expect(seen).toEqual([['a', 'b']]);
+    expect(found.map((r) => [r.key, r.v]).sort()).toEqual([['a', 1], ['b', 2]]);
+    const now = await ts.store.lookupKeys<{ key: string; v: number }>('test: lookup', 't_kv', 'key', ['key', 'v'], ['a', 'b', 'new']);
+    expect(now.map((r) => [r.key, r.v]).sort()).toEqual([['a', 1], ['b', 20], ['new', 30]]);
   });
 });

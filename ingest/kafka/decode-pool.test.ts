@@ -33,7 +33,7 @@ describe('decode pool (worker thread)', () => {
     try {
       const viaWorker = await pool.decode('topic', 2, records, 4096);
       const inThread = decodeBatch('topic', 2, records, 4096);
-      expect(viaWorker.rows.map((r) => r.line)).toEqual(inThread.rows.map((r) => toCompactLine(r.table, r.row)));
+      expect(viaWorker.rows.map((r) => Buffer.from(r.lineBytes!).toString('utf8'))).toEqual(inThread.rows.map((r) => toCompactLine(r.table, r.row) + '\n'));
       expect(viaWorker.rows.map((r) => [r.table, r.row.tenant, r.row.event_id, r.row.time])).toEqual(inThread.rows.map((r) => [r.table, r.row.tenant, r.row.event_id, r.row.time]));
       expect(viaWorker.rowRecords.map((r) => r.offset)).toEqual(inThread.rowRecords.map((r) => r.offset));
       expect(viaWorker.rejected.map((r) => [r.record.offset, r.reason])).toEqual([['100', 'not_json'], ['101', 'not_json'], ['103', 'too_deep']]);

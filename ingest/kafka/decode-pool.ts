@@ -3,7 +3,7 @@
  * main thread). Measured on 2 cores, JSON parsing, validation and row
  * serialization were most of the main thread's time; moved here they run beside
  * kafkajs and the store round trips. The result has the same shape as the in-thread
- * `decodeBatch`, with each row carrying its insert line.
+ * `decodeBatch`, with each row carrying its insert line as bytes.
  */
 import { Worker } from 'node:worker_threads';
 import type { IHeaders } from 'kafkajs';
@@ -15,24 +15,36 @@ export interface DecodeRequest {
   topic: string;
   partition: number;
   maxEventBytes: number;
-  values: Array<Uint8Array | null>;
+  /**
+   * The records' values back to back, transferred. Cloning the values one by one
+   * copied each one's whole backing buffer (kafkajs slices them out of the fetch
+   * response), several times the bytes of the batch.
+   */
+  values: Uint8Array;
+  /** Byte length of each record's value; -1 for a null value (a tombstone). */
+  lengths: Int32Array;
   offsets: string[];
   /** Record headers, only for records that have any (they choose the CloudEvents content mode). */
   headers: Array<IHeaders | undefined>;
 }
 
-export interface WireRow {
-  index: number;
-  table: TableName;
-  tenant: string;
-  eventId: string;
-  time: string;
-  line: string;
+/** The rows of a decoded batch as parallel arrays (row k in each). */
+export interface WireRows {
+  /** Index of the record the row came from. */
+  index: Int32Array;
+  /** End of row k's line in `lines` (its start is the end of row k-1, or 0). */
+  lineEnds: Int32Array;
+  table: TableName[];
+  tenant: string[];
+  eventId: string[];
+  time: string[];
 }
 
 export interface DecodeResponse {
   id: number;
-  rows: WireRow[];
+  /** Every row's JSONCompactEachRow line, each ending in a newline, transferred. */
+  lines: Uint8Array;
+  rows: WireRows;
   rejected: Array<{ index: number; reason: Rejected['reason']; detail: string; step: Rejected['step'] }>;
 }
 
@@ -46,6 +58,21 @@ export class DecodeWorkerError extends Error {
     super(`decode worker failed on a batch: ${message}`);
     this.name = 'DecodeWorkerError';
   }
+}
+
+function packValues(records: readonly SourceRecord[]): { values: Uint8Array; lengths: Int32Array } {
+  const lengths = new Int32Array(records.length);
+  let size = 0;
+  for (let i = 0; i < records.length; i++) {
+    const v = records[i]!.value;
+    lengths[i] = v === null ? -1 : v.length;
+    if (v !== null) size += v.length;
+  }
+  // allocUnsafeSlow: its own ArrayBuffer, never the shared pool, so it can be transferred.
+  const values = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const r of records) if (r.value !== null) at += r.value.copy(values, at);
+  return { values, lengths };
 }
 
 export interface DecodePool {
@@ -69,10 +96,20 @@ export function createDecodePool(): DecodePool {
       p.reject(new DecodeWorkerError(res.error));
       return;
     }
-    const rows: RoutedRow[] = res.rows.map((r) => ({ table: r.table, row: { tenant: r.tenant, event_id: r.eventId, time: r.time, source: '', extra: '', origin: '' }, line: r.line }));
+    const w = res.rows;
+    const lines = Buffer.from(res.lines.buffer, res.lines.byteOffset, res.lines.byteLength);
+    const rows: RoutedRow[] = new Array(w.index.length);
+    const rowRecords: SourceRecord[] = new Array(w.index.length);
+    let start = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const end = w.lineEnds[k]!;
+      rows[k] = { table: w.table[k]!, row: { tenant: w.tenant[k]!, event_id: w.eventId[k]!, time: w.time[k]!, source: '', extra: '', origin: '' }, lineBytes: lines.subarray(start, end) };
+      rowRecords[k] = p.records[w.index[k]!]!;
+      start = end;
+    }
     p.resolve({
       rows,
-      rowRecords: res.rows.map((r) => p.records[r.index]!),
+      rowRecords,
       rejected: res.rejected.map((r) => ({ record: p.records[r.index]!, reason: r.reason, detail: r.detail, step: r.step })),
     });
   };
@@ -95,8 +132,9 @@ export function createDecodePool(): DecodePool {
       return new Promise<DecodedBatch>((resolve, reject) => {
         const id = next++;
         pending.set(id, { records, resolve, reject });
-        const req: DecodeRequest = { id, topic, partition, maxEventBytes, values: records.map((r) => r.value), offsets: records.map((r) => r.offset), headers: records.map((r) => (r.headers && Object.keys(r.headers).length > 0 ? r.headers : undefined)) };
-        w.postMessage(req);
+        const headers = records.map((r) => (r.headers && Object.keys(r.headers).length > 0 ? r.headers : undefined));
+        const req: DecodeRequest = { id, topic, partition, maxEventBytes, ...packValues(records), offsets: records.map((r) => r.offset), headers };
+        w.postMessage(req, [req.values.buffer as ArrayBuffer, req.lengths.buffer as ArrayBuffer]);
       });
     },
     async close() {

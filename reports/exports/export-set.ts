@@ -97,7 +97,7 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
 
   /**
    * Edits, deletions, reactions and thread positions of one page, each read through
-   * a view ordered by message (migrations 0004, 0006): the cost follows the page,
+   * a view ordered by message (migrations 0004, 0007): the cost follows the page,
    * not the size of the archive after it.
    */
   async function pageRows(created: VersionRow[]): Promise<PageRows> {
