@@ -44,15 +44,31 @@ async function exportOnce(runner: JobRunner, formats: string[]): Promise<{ secon
   return { seconds: (performance.now() - started) / 1000, messages: Number(done.result?.messages), bytes: Number(done.result?.bytes), peakMb: peak / 2 ** 20, peakJsMb: peakJs / 2 ** 20, files: Number(done.result?.files), phases: JSON.stringify(done.result?.seconds) };
 }
 
-export async function runExportBench(sizes = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(',').map(Number)): Promise<void> {
-  for (const n of sizes) {
+/**
+ * Two archive shapes, because EML and RSMF write one file per conversation and day:
+ * `sparse` is the search bench's (2,000 conversations over a year, about 1.5 messages
+ * a conversation-day, so about one file per message in each of those formats), `dense`
+ * is 50 busy conversations over 30 days (hundreds of messages a file).
+ */
+const SHAPES: Record<string, { conversations: number; spanMs: number }> = {
+  sparse: { conversations: 2000, spanMs: 365 * 86_400_000 },
+  dense: { conversations: 50, spanMs: 30 * 86_400_000 },
+};
+
+export async function runExportBench(
+  sizes = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(',').map(Number),
+  shapes = (process.env.BENCH_EXPORT_SHAPES ?? 'dense,sparse').split(','),
+): Promise<void> {
+  for (const shapeName of shapes) for (const n of sizes) {
+    const shape = SHAPES[shapeName];
+    if (!shape) throw new Error(`BENCH_EXPORT_SHAPES: "${shapeName}" is not one of ${Object.keys(SHAPES).join(', ')}`);
     const dir = mkdtempSync(join(tmpdir(), 'custos-bench-export-'));
     const config = loadConfig({ ...process.env, CUSTOS_DATA_DIR: dir, CLICKHOUSE_URL: '' } as NodeJS.ProcessEnv);
     const store = await createStore(config, { command: 'bench export', queryTimeoutS: 3600 });
     try {
       await migrate(store);
-      console.log(`export bench: ${fmt(n)} messages`);
-      await fill(store, n);
+      console.log(`export bench: ${fmt(n)} messages, ${shapeName} (${shape.conversations} conversations over ${shape.spanMs / 86_400_000} days)`);
+      await fill(store, n, shape);
       await addReactions(store);
       await settle(store);
       const audit = new AuditWriter(store);

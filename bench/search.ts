@@ -46,7 +46,9 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 const START = '2025-11-25 00:00:00.000';
 
 /** INSERT ... SELECT FROM numbers: word k of message n has Zipf-like rank floor(V * u^3). */
-export async function fill(store: Store, n: number): Promise<void> {
+/** `conversations` and `spanMs` shape the archive: the search bench uses 2,000 conversations over a year. */
+export async function fill(store: Store, n: number, shape: { conversations?: number; spanMs?: number } = {}): Promise<void> {
+  const conversations = shape.conversations ?? 2000;
   const vocab = vocabulary();
   const chunk = 1_000_000;
   for (let off = 0; off < n; off += chunk) {
@@ -55,8 +57,8 @@ export async function fill(store: Store, n: number): Promise<void> {
       INSERT INTO message_versions (tenant, event_id, source, time, kind, message_id, conversation_id, conversation_type, thread_id, author_id, text, mentions, attachments, extra, origin)
       SELECT {tenant:String}, concat('e', toString(number)), 'slack://TBENCH',
         toDateTime64({start:String}, 3, 'UTC') + toIntervalMillisecond(intDiv(number * {span:UInt64}, {total:UInt64})),
-        'created', concat('m', toString(number)), concat('C', toString(cityHash64(number, 1) % 2000)),
-        ['channel', 'channel', 'channel', 'private', 'dm', 'group_dm'][1 + cityHash64(number, 1) % 2000 % 6],
+        'created', concat('m', toString(number)), concat('C', toString(cityHash64(number, 1) % {conversations:UInt32})),
+        ['channel', 'channel', 'channel', 'private', 'dm', 'group_dm'][1 + cityHash64(number, 1) % {conversations:UInt32} % 6],
         if(number % 10 = 0 AND number > 100, concat('m', toString(number - 1 - cityHash64(number, 2) % 50)), ''),
         concat('U', toString(cityHash64(number, 3) % 5000)),
         arrayStringConcat(arrayMap(k -> {vocab:Array(String)}[1 + toUInt32(length({vocab:Array(String)}) * pow((cityHash64(number, k, 4) % 1000003) / 1000003.0, 3))],
@@ -65,7 +67,7 @@ export async function fill(store: Store, n: number): Promise<void> {
         if(number % 20 = 0, [('report.pdf', 'application/pdf', 1000 + number % 100000, '')], []),
         '', 'bench'
       FROM numbers({off:UInt64}, {count:UInt64})`,
-    { tenant: TENANT, start: START, span: YEAR_MS, total: n, vocab, off, count });
+    { tenant: TENANT, start: START, span: shape.spanMs ?? YEAR_MS, total: n, vocab, off, count, conversations });
     process.stdout.write(`  filled ${fmt(off + count)} / ${fmt(n)}\r`);
   }
   process.stdout.write('\n');
