@@ -141,24 +141,47 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     };
   }
 
-  /** Created versions of the batch from `lo` on, in (conversation, time, message) order, a page at a time. */
-  async function* pages(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
-    let at: [string, string, string] = ['', lo, ''];
+  /**
+   * Created versions of the batch from `lo` on, read in time order: the tables are
+   * ordered by (tenant, time), so a time-ordered page reads about a page of rows
+   * wherever it starts, while a page in conversation order would scan the whole table
+   * each time. Several conversations are then put in (conversation, time, message)
+   * order in memory, which a batch bounds (BATCH_MESSAGES); one conversation is in
+   * that order already and streams page by page however big it is.
+   */
+  async function* createdInTimeOrder(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<VersionRow[]> {
+    let at = lo;
+    let aid = '';
     for (;;) {
       const rows = await store.query<VersionRow>('export: page', `
         SELECT ${VERSION_COLUMNS} FROM message_versions
         WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND kind = 'created' AND ingested_at <= {as_of:${T}}
-          AND time >= {lo:${T}}${hi ? ` AND time < {hi:${T}}` : ''}
-          AND (conversation_id, time, message_id) > ({ac:String}, {at:${T}}, {aid:String})
-        ORDER BY conversation_id, time, message_id, event_id LIMIT 1 BY conversation_id, message_id LIMIT {n:UInt32}`,
-        { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), ac: at[0], at: at[1], aid: at[2], n: PAGE });
-      if (rows.length === 0) return;
-      const related = await pageRows(rows);
-      yield rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
+          AND time >= {lo:${T}}${hi ? ` AND time < {hi:${T}}` : ''} AND (time, message_id) > ({at:${T}}, {aid:String})
+        ORDER BY time, message_id, event_id LIMIT 1 BY conversation_id, message_id LIMIT {n:UInt32}`,
+        { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), at, aid, n: PAGE });
+      if (rows.length > 0) yield rows;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1]!;
-      at = [last.conversation_id, last.time, last.message_id];
+      at = last.time;
+      aid = last.message_id;
     }
+  }
+
+  async function* pages(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
+    const assemble = async (rows: VersionRow[]) => {
+      const related = await pageRows(rows);
+      return rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
+    };
+    if (ids.length === 1) {
+      for await (const rows of createdInTimeOrder(ids, lo, hi)) yield await assemble(rows);
+      return;
+    }
+    const all: VersionRow[] = [];
+    for await (const rows of createdInTimeOrder(ids, lo, hi)) all.push(...rows);
+    // The store's order: conversation ids by UTF-8 bytes, then time, then message id.
+    const byte = new Map(ids.map((id) => [id, Buffer.from(id, 'utf8')]));
+    all.sort((a, b) => Buffer.compare(byte.get(a.conversation_id)!, byte.get(b.conversation_id)!) || (a.time < b.time ? -1 : a.time > b.time ? 1 : Buffer.compare(Buffer.from(a.message_id, 'utf8'), Buffer.from(b.message_id, 'utf8'))));
+    for (let i = 0; i < all.length; i += PAGE) yield await assemble(all.slice(i, i + PAGE));
   }
 
   /** Where reading a conversation starts: the range's start, moved back by the context window. */
