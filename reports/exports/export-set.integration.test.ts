@@ -30,10 +30,14 @@ async function store(events: ReturnType<typeof cloudEvent>[]): Promise<void> {
   await createEventWriter(ts.store).write(rows);
 }
 
-async function exportSet(raw: Record<string, unknown>, at = asOf): Promise<ExportMessage[]> {
-  const reader = createExportSetReader(ts.store, archive.tenant, exportParams.parse(raw), at);
-  // Batches small enough that the set is read across several, each spanning conversations.
-  const batches = batchConversations(await reader.conversations(), 50);
+/**
+ * Batches small enough that the set is read across several, each spanning two
+ * conversations (40 messages each); or, with `pageSize`, one conversation a batch
+ * read in pages of that size (the path of a conversation too big for one batch).
+ */
+async function exportSet(raw: Record<string, unknown>, at = asOf, o: { pageSize?: number } = {}): Promise<ExportMessage[]> {
+  const reader = createExportSetReader(ts.store, archive.tenant, exportParams.parse(raw), at, o);
+  const batches = batchConversations(await reader.conversations(), o.pageSize ? 1 : 100);
   const out: ExportMessage[] = [];
   for (const b of batches) for await (const m of reader.messages(b.map((c) => c.conversation_id))) out.push(m);
   return out;
@@ -64,8 +68,8 @@ beforeAll(async () => {
 afterAll(async () => ts?.close());
 
 describe('export sets', () => {
-  it('holds every message once, in order, with every version, the deletion, reactions and thread position', async () => {
-    const set = await exportSet({});
+  it.each([['batches of two conversations', {}], ['one conversation read in pages of 7', { pageSize: 7 }]])('holds every message once, in order, with every version, the deletion, reactions and thread position (%s)', async (_label, o) => {
+    const set = await exportSet({}, asOf, o);
     const expected = exportOrder(archive.messages);
     expect(keys(set)).toEqual(keys(expected));
     for (const [i, m] of set.entries()) {
@@ -118,6 +122,7 @@ describe('export sets', () => {
   it('adds N messages or a duration of context around hits, marked as context', async () => {
     const hit = (m: KnownMessage) => m.author_id === 'U3';
     const n = await exportSet({ custodians: ['U3'], context: { messages: 2 } });
+    expect(keys(await exportSet({ custodians: ['U3'], context: { messages: 2 } }, asOf, { pageSize: 7 }))).toEqual(keys(n));
     const expectedN = exportOrder(withContext(exportOrder(archive.messages), hit, 2, 0));
     expect(keys(n)).toEqual(keys(expectedN));
     expect(n.filter((m) => !m.context).map((m) => m.author_id).every((a) => a === 'U3')).toBe(true);

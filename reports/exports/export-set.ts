@@ -19,7 +19,7 @@ import { durationMs, type ExportParams } from './export-params.js';
 import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRows, type ReactionRow, type VersionRow } from './export-rows.js';
 
 const T = "DateTime64(3, 'UTC')";
-const PAGE = 5000;
+const PAGE_SIZE = 5000;
 /** Conversations are read together until their messages reach this. */
 export const BATCH_MESSAGES = 20_000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
@@ -56,7 +56,8 @@ export function batchConversations(cs: readonly SetConversation[], limit = BATCH
   return batches;
 }
 
-export function createExportSetReader(store: Store, tenant: string, p: ExportParams, asOf: string): ExportSetReader {
+export function createExportSetReader(store: Store, tenant: string, p: ExportParams, asOf: string, o: { pageSize?: number } = {}): ExportSetReader {
+  const PAGE = o.pageSize ?? PAGE_SIZE;
   const base = { tenant, as_of: toStoreTime(Date.parse(asOf)) };
   const tokens = p.q ? [...new Set(tokenize(p.q))] : [];
   const fromMs = p.from ? Date.parse(p.from) : -Infinity;
@@ -96,39 +97,50 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
   }
 
   /**
-   * Edits, deletions, reactions and thread positions of one page, each read through
-   * a view ordered by message (migrations 0004, 0007): the cost follows the page,
-   * not the size of the archive after it.
+   * Edits, deletions, reactions and thread positions, each read through a view
+   * ordered by message (migrations 0004, 0007). For a batch of conversations they are
+   * read once for the whole batch by `conversation_id IN (...)` (ranges of the views'
+   * keys, a short parameter); a conversation too big for one batch is read page by
+   * page by message keys, so memory stays bounded. (Arrays of thousands of keys as a
+   * parameter cost several microseconds a key to parse: 40-55 ms a page.)
    */
-  async function pageRows(created: VersionRow[]): Promise<PageRows> {
-    const keyOf = (c: string, m: string) => `${c}\u0000${m}`;
-    const threadKeys = created.filter((c) => c.thread_id).map((c) => keyOf(c.conversation_id, c.thread_id));
-    const params: Record<string, unknown> = {
-      ...base,
-      cs: [...new Set(created.map((c) => c.conversation_id))],
-      ids: [...new Set(created.map((c) => c.message_id))],
-      keys: created.map((c) => keyOf(c.conversation_id, c.message_id)),
-      tids: [...new Set([...created.map((c) => c.message_id), ...created.map((c) => c.thread_id).filter(Boolean)])],
-      tkeys: [...new Set([...created.map((c) => keyOf(c.conversation_id, c.message_id)), ...threadKeys])],
-    };
-    // The IN lists narrow by the views' keys; the concatenated key makes it exact (ids are unique only per conversation).
-    const MESSAGE = "conversation_id IN {cs:Array(String)} AND message_id IN {ids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
-    const byMessage = `tenant = {tenant:String} AND ${MESSAGE} AND ingested_at <= {as_of:${T}}`;
-    const [editTimes, deletions, reactions, threads] = await Promise.all([
-      store.query<{ time: string }>('export: edit times', `SELECT DISTINCT time FROM message_edit_keys WHERE tenant = {tenant:String} AND ${MESSAGE}`, params),
-      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, conversation_id, message_id, deleted_by, origin FROM deletions_by_message WHERE ${byMessage}`, params),
-      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, conversation_id, message_id, action, user_id, emoji, origin FROM reactions_by_message WHERE ${byMessage}`, params),
+  async function relatedRows(scope: { conversations: readonly string[]; lo: string } | { page: VersionRow[] }): Promise<PageRows> {
+    let where: string;
+    let threadWhere: string;
+    let params: Record<string, unknown>;
+    if ('page' in scope) {
+      const created = scope.page;
+      const keyOf = (c: string, m: string) => `${c}\u0000${m}`;
+      params = {
+        ...base,
+        cs: [...new Set(created.map((c) => c.conversation_id))],
+        ids: [...new Set(created.map((c) => c.message_id))],
+        keys: created.map((c) => keyOf(c.conversation_id, c.message_id)),
+        tids: [...new Set([...created.map((c) => c.message_id), ...created.map((c) => c.thread_id).filter(Boolean)])],
+        tkeys: [...new Set([...created.map((c) => keyOf(c.conversation_id, c.message_id)), ...created.filter((c) => c.thread_id).map((c) => keyOf(c.conversation_id, c.thread_id))])],
+        lo: created[0]!.time,
+      };
+      // The IN lists narrow by the views' keys; the concatenated key makes it exact (ids are unique only per conversation).
+      where = "conversation_id IN {cs:Array(String)} AND message_id IN {ids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
+      threadWhere = "conversation_id IN {cs:Array(String)} AND thread_id IN {tids:Array(String)} AND concat(conversation_id, '\\0', thread_id) IN {tkeys:Array(String)}";
+    } else {
+      params = { ...base, cs: [...scope.conversations], lo: scope.lo };
+      where = 'conversation_id IN {cs:Array(String)}';
+      threadWhere = where;
+    }
+    const asOfCond = `ingested_at <= {as_of:${T}}`;
+    const [deletions, reactions, threads] = await Promise.all([
+      store.query<DeletionRow>('export: deletions', `SELECT event_id, time, conversation_id, message_id, deleted_by, origin FROM deletions_by_message WHERE tenant = {tenant:String} AND ${where} AND ${asOfCond}`, params),
+      store.query<ReactionRow>('export: reactions', `SELECT event_id, time, conversation_id, message_id, action, user_id, emoji, origin FROM reactions_by_message WHERE tenant = {tenant:String} AND ${where} AND ${asOfCond}`, params),
       store.query<{ conversation_id: string; thread_id: string; message_id: string }>('export: threads', `
         SELECT conversation_id, thread_id, message_id FROM replies_by_thread
-        WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND thread_id IN {tids:Array(String)}
-          AND concat(conversation_id, '\\0', thread_id) IN {tkeys:Array(String)} AND ingested_at <= {as_of:${T}}
+        WHERE tenant = {tenant:String} AND ${threadWhere} AND ${asOfCond}
         ORDER BY conversation_id, thread_id, time, message_id LIMIT 1 BY conversation_id, thread_id, message_id`, params),
     ]);
-    // Edit rows by their exact times: primary-key lookups in message_versions.
-    const edits = editTimes.length === 0 ? [] : await store.query<VersionRow>('export: edits', `
+    // Edits are never older than their message: bounded below by the first created time.
+    const edits = await store.query<VersionRow>('export: edits', `
       SELECT ${VERSION_COLUMNS} FROM message_versions
-      WHERE tenant = {tenant:String} AND time IN {times:Array(${T})} AND kind = 'edited' AND ${MESSAGE} AND ingested_at <= {as_of:${T}}`,
-      { ...params, times: editTimes.map((e) => e.time) });
+      WHERE tenant = {tenant:String} AND time >= {lo:${T}} AND kind = 'edited' AND ${where} AND ${asOfCond}`, params);
     const key = (r: { conversation_id: string; message_id: string }) => `${r.conversation_id}\u0000${r.message_id}`;
     const threadPositions = new Map<string, number>();
     for (const [, replies] of groupBy(threads, (r) => `${r.conversation_id}\u0000${r.thread_id}`)) replies.forEach((r, i) => threadPositions.set(key(r), i + 1));
@@ -168,20 +180,23 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
   }
 
   async function* pages(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
-    const assemble = async (rows: VersionRow[]) => {
-      const related = await pageRows(rows);
-      return rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
-    };
-    if (ids.length === 1) {
-      for await (const rows of createdInTimeOrder(ids, lo, hi)) yield await assemble(rows);
+    const assemble = (rows: VersionRow[], related: PageRows) => rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
+    const timeOrdered = createdInTimeOrder(ids, lo, hi);
+    const first = await timeOrdered.next();
+    if (first.done) return;
+    if (ids.length === 1 && first.value.length === PAGE) {
+      // One conversation bigger than a page: page by page, each with its own lookups.
+      yield assemble(first.value, await relatedRows({ page: first.value }));
+      for await (const rows of timeOrdered) yield assemble(rows, await relatedRows({ page: rows }));
       return;
     }
-    const all: VersionRow[] = [];
-    for await (const rows of createdInTimeOrder(ids, lo, hi)) all.push(...rows);
+    const all: VersionRow[] = [...first.value];
+    for await (const rows of timeOrdered) all.push(...rows);
+    const related = await relatedRows({ conversations: ids, lo: all[0]!.time });
     // The store's order: conversation ids by UTF-8 bytes, then time, then message id.
     const byte = new Map(ids.map((id) => [id, Buffer.from(id, 'utf8')]));
     all.sort((a, b) => Buffer.compare(byte.get(a.conversation_id)!, byte.get(b.conversation_id)!) || (a.time < b.time ? -1 : a.time > b.time ? 1 : Buffer.compare(Buffer.from(a.message_id, 'utf8'), Buffer.from(b.message_id, 'utf8'))));
-    for (let i = 0; i < all.length; i += PAGE) yield await assemble(all.slice(i, i + PAGE));
+    for (let i = 0; i < all.length; i += PAGE) yield assemble(all.slice(i, i + PAGE), related);
   }
 
   /** Where reading a conversation starts: the range's start, moved back by the context window. */
