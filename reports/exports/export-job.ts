@@ -67,7 +67,7 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: await createPeopleCache(ctx.store, ctx.job.tenant) };
       for (const batch of batchConversations(conversations)) {
         const named = await lookupConversations(ctx.store, ctx.job.tenant, batch);
-        for await (const day of conversationDays(days, named, reader.messages(batch.map((c) => c.conversation_id)))) {
+        for await (const day of conversationDays(days, named, reader.messages(batch))) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           for (const w of writers) await w.write(day);
           done += day.messages.length;

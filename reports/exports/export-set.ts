@@ -21,7 +21,7 @@ import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRo
 const T = "DateTime64(3, 'UTC')";
 const PAGE_SIZE = 5000;
 /** Conversations are read together until their messages reach this. */
-export const BATCH_MESSAGES = 20_000;
+export const BATCH_MESSAGES = 50_000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
 
 export interface SetConversation {
@@ -35,7 +35,7 @@ export interface ExportSetReader {
   /** The conversations the set reads, in id order. */
   conversations(): Promise<SetConversation[]>;
   /** The messages of a batch of conversations (in id order), by conversation, then time. */
-  messages(conversationIds: readonly string[]): AsyncGenerator<ExportMessage>;
+  messages(batch: readonly SetConversation[]): AsyncGenerator<ExportMessage>;
 }
 
 /** Consecutive conversations grouped until their messages reach `limit`; a bigger one is a batch of its own. */
@@ -56,8 +56,9 @@ export function batchConversations(cs: readonly SetConversation[], limit = BATCH
   return batches;
 }
 
-export function createExportSetReader(store: Store, tenant: string, p: ExportParams, asOf: string, o: { pageSize?: number } = {}): ExportSetReader {
+export function createExportSetReader(store: Store, tenant: string, p: ExportParams, asOf: string, o: { pageSize?: number; batchMessages?: number } = {}): ExportSetReader {
   const PAGE = o.pageSize ?? PAGE_SIZE;
+  const batchLimit = o.batchMessages ?? BATCH_MESSAGES;
   const base = { tenant, as_of: toStoreTime(Date.parse(asOf)) };
   const tokens = p.q ? [...new Set(tokenize(p.q))] : [];
   const fromMs = p.from ? Date.parse(p.from) : -Infinity;
@@ -179,19 +180,17 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     }
   }
 
-  async function* pages(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
+  async function* pages(batch: readonly SetConversation[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
+    const ids = batch.map((c) => c.conversation_id);
     const assemble = (rows: VersionRow[], related: PageRows) => rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
-    const timeOrdered = createdInTimeOrder(ids, lo, hi);
-    const first = await timeOrdered.next();
-    if (first.done) return;
-    if (ids.length === 1 && first.value.length === PAGE) {
-      // One conversation bigger than a page: page by page, each with its own lookups.
-      yield assemble(first.value, await relatedRows({ page: first.value }));
-      for await (const rows of timeOrdered) yield assemble(rows, await relatedRows({ page: rows }));
+    if (batch.length === 1 && batch[0]!.messages > batchLimit) {
+      // One conversation bigger than a batch: page by page, each with its own lookups.
+      for await (const rows of createdInTimeOrder(ids, lo, hi)) yield assemble(rows, await relatedRows({ page: rows }));
       return;
     }
-    const all: VersionRow[] = [...first.value];
-    for await (const rows of timeOrdered) all.push(...rows);
+    const all: VersionRow[] = [];
+    for await (const rows of createdInTimeOrder(ids, lo, hi)) all.push(...rows);
+    if (all.length === 0) return;
     const related = await relatedRows({ conversations: ids, lo: all[0]!.time });
     // The store's order: conversation ids by UTF-8 bytes, then time, then message id.
     const byte = new Map(ids.map((id) => [id, Buffer.from(id, 'utf8')]));
@@ -220,15 +219,16 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
         WHERE ${f.sql.join(' AND ')} GROUP BY conversation_id ORDER BY conversation_id`, f.params);
       return rows.map((r) => ({ conversation_id: r.conversation_id, conversation_type: r.type_seen, messages: Number(r.n) }));
     },
-    async *messages(ids) {
-      if (ids.length === 0) return;
+    async *messages(batch) {
+      if (batch.length === 0) return;
+      const ids = batch.map((c) => c.conversation_id);
       const starts = await startsOf(ids);
       const lo = Math.min(...starts.values());
       // Without a message-count window nothing after `to` plus the duration can be in the set.
       const hi = p.to && ctxN === 0 ? toStoreTime(toMs + ctxMs + 1) : undefined;
       const windows = new Map<string, ContextWindow>();
       const done = new Set<string>();
-      for await (const page of pages(ids, Number.isFinite(lo) ? toStoreTime(lo) : '1970-01-01 00:00:00.000', hi)) {
+      for await (const page of pages(batch, Number.isFinite(lo) ? toStoreTime(lo) : '1970-01-01 00:00:00.000', hi)) {
         for (const m of page) {
           const c = m.conversation_id;
           const t = Date.parse(m.time);
