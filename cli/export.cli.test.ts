@@ -25,7 +25,7 @@ const env = () => ({ CUSTOS_DATA_DIR: data });
 function importArchive(a: KnownArchive, dir: string): void {
   const file = join(root, `${a.tenant}.jsonl`);
   writeFileSync(file, a.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const r = runCli(['import', 'events', file, '--tenant', a.tenant], { CUSTOS_DATA_DIR: dir });
+  const r = runCli(['import', 'events', file, '--tenant', a.tenant, '--report', join(root, `${a.tenant}-import-report.jsonl`)], { CUSTOS_DATA_DIR: dir });
   expect(r.status, r.stderr).toBe(0);
 }
 
