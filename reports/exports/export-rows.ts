@@ -4,19 +4,10 @@
  */
 import { fromStoreTime } from '../../common/events/time.js';
 import type { ExportMessage, ExportReactionEvent, ExportVersion } from './export-record.js';
+import { messageKey, toAttachment, type VersionRow as StoredVersionRow } from '../../common/queries/message-rows.js';
 
-export interface VersionRow {
-  event_id: string;
-  time: string;
-  kind: 'created' | 'edited';
-  conversation_id: string;
-  message_id: string;
-  conversation_type: string;
-  thread_id: string;
-  author_id: string;
-  text: string;
-  mentions: string[];
-  attachments: Array<{ name: string; mime: string; size: string | number; sha256: string }>;
+/** A stored message version (the search read model's row) with what an export adds: where it came from. */
+export interface VersionRow extends StoredVersionRow {
   source: string;
   origin: string;
 }
@@ -76,7 +67,7 @@ export interface PageRows {
 /** Page maps are keyed by conversation and message: a batch spans conversations, and ids are unique only within one. */
 export function assembleMessage(tenant: string, created: VersionRow, page: PageRows, o: { includeEdits: boolean; context: boolean }): ExportMessage {
   const id = created.message_id;
-  const key = `${created.conversation_id}\u0000${id}`;
+  const key = messageKey(created.conversation_id, id);
   const deletion = [...(page.deletions.get(key) ?? [])].sort(byTimeThenId)[0];
   const isRoot = page.roots.has(key);
   return {
@@ -88,7 +79,7 @@ export function assembleMessage(tenant: string, created: VersionRow, page: PageR
     thread_id: created.thread_id !== '' ? created.thread_id : isRoot ? id : '',
     thread_position: created.thread_id !== '' && created.thread_id !== id ? (page.threadPositions.get(key) ?? 0) : 0,
     mentions: created.mentions,
-    attachments: created.attachments.map((a) => ({ name: a.name, mime: a.mime, size: Number(a.size), sha256: a.sha256 })),
+    attachments: created.attachments.map(toAttachment),
     versions: versionsOf(created, page.edits.get(key) ?? [], o.includeEdits),
     deletion: deletion ? { event_id: deletion.event_id, time: fromStoreTime(deletion.time), deleted_by: deletion.deleted_by, origin: deletion.origin } : null,
     reactions: reactionsOf(page.reactions.get(key) ?? []),

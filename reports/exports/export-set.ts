@@ -16,6 +16,7 @@ import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { tokenize } from '../../common/queries/tokens.js';
 import type { ExportMessage } from './export-record.js';
 import { durationMs, type ExportParams } from './export-params.js';
+import { messageKey } from '../../common/queries/message-rows.js';
 import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRows, type ReactionRow, type VersionRow } from './export-rows.js';
 
 const T = "DateTime64(3, 'UTC')";
@@ -111,14 +112,13 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     let params: Record<string, unknown>;
     if ('page' in scope) {
       const created = scope.page;
-      const keyOf = (c: string, m: string) => `${c}\u0000${m}`;
       params = {
         ...base,
         cs: [...new Set(created.map((c) => c.conversation_id))],
         ids: [...new Set(created.map((c) => c.message_id))],
-        keys: created.map((c) => keyOf(c.conversation_id, c.message_id)),
+        keys: created.map((c) => messageKey(c.conversation_id, c.message_id)),
         tids: [...new Set([...created.map((c) => c.message_id), ...created.map((c) => c.thread_id).filter(Boolean)])],
-        tkeys: [...new Set([...created.map((c) => keyOf(c.conversation_id, c.message_id)), ...created.filter((c) => c.thread_id).map((c) => keyOf(c.conversation_id, c.thread_id))])],
+        tkeys: [...new Set([...created.map((c) => messageKey(c.conversation_id, c.message_id)), ...created.filter((c) => c.thread_id).map((c) => messageKey(c.conversation_id, c.thread_id))])],
         lo: created[0]!.time,
       };
       // The IN lists narrow by the views' keys; the concatenated key makes it exact (ids are unique only per conversation).
@@ -142,15 +142,15 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     const edits = await store.query<VersionRow>('export: edits', `
       SELECT ${VERSION_COLUMNS} FROM message_versions
       WHERE tenant = {tenant:String} AND time >= {lo:${T}} AND kind = 'edited' AND ${where} AND ${asOfCond}`, params);
-    const key = (r: { conversation_id: string; message_id: string }) => `${r.conversation_id}\u0000${r.message_id}`;
+    const key = (r: { conversation_id: string; message_id: string }) => messageKey(r.conversation_id, r.message_id);
     const threadPositions = new Map<string, number>();
-    for (const [, replies] of groupBy(threads, (r) => `${r.conversation_id}\u0000${r.thread_id}`)) replies.forEach((r, i) => threadPositions.set(key(r), i + 1));
+    for (const [, replies] of groupBy(threads, (r) => messageKey(r.conversation_id, r.thread_id))) replies.forEach((r, i) => threadPositions.set(key(r), i + 1));
     return {
       edits: groupBy(distinctEvents(edits), key),
       deletions: groupBy(distinctEvents(deletions), key),
       reactions: groupBy(distinctEvents(reactions), key),
       threadPositions,
-      roots: new Set(threads.map((r) => `${r.conversation_id}\u0000${r.thread_id}`)),
+      roots: new Set(threads.map((r) => messageKey(r.conversation_id, r.thread_id))),
     };
   }
 
