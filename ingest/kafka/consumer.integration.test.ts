@@ -4,6 +4,8 @@
  * reason while the good ones around them are stored, and a store outage that pauses
  * ingest and then catches up with nothing lost.
  */
+import type { Stoppable } from '../../common/lifecycle.js';
+import { startSupervisedIngest } from '../../test/helpers/ingest.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
@@ -23,6 +25,7 @@ let ts: TestStore;
 let kafka: Kafka;
 let producer: Producer;
 let ingest: KafkaIngest;
+let supervisor: Stoppable | undefined;
 let metrics: Metrics;
 
 async function send(events: Array<CloudEvent | { raw: string | Buffer; admin?: boolean }>): Promise<void> {
@@ -51,11 +54,11 @@ beforeAll(async () => {
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: MAX_BYTES, retryMaxMs: 500 },
     { writer: createWriteCoalescer(createEventWriter(ts.store)), metrics: metrics.ingest, log: pino({ level: 'silent' }) },
   );
-  await ingest.start();
+  supervisor = await startSupervisedIngest(ingest);
 });
 
 afterAll(async () => {
-  await ingest?.stop();
+  await supervisor?.stop();
   await producer?.disconnect();
   await ts?.close();
 });

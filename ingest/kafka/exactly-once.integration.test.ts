@@ -3,6 +3,8 @@
  * re-sent with the same id and another time (a producer retry that re-stamped it, a
  * platform that re-exported it) is stored once, in whichever batch it comes.
  */
+import type { Stoppable } from '../../common/lifecycle.js';
+import { startSupervisedIngest } from '../../test/helpers/ingest.js';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
@@ -19,6 +21,7 @@ let ts: TestStore;
 let kafka: Kafka;
 let producer: Producer;
 let ingest: KafkaIngest;
+let supervisor: Stoppable | undefined;
 
 beforeAll(async () => {
   ts = await openTestStore('once');
@@ -30,11 +33,11 @@ beforeAll(async () => {
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: 64 * 1024, retryMaxMs: 500 },
     { writer: createWriteCoalescer(createEventWriter(ts.store)), metrics: createMetrics().ingest, log: pino({ level: 'silent' }) },
   );
-  await ingest.start();
+  supervisor = await startSupervisedIngest(ingest);
 });
 
 afterAll(async () => {
-  await ingest?.stop();
+  await supervisor?.stop();
   await producer?.disconnect();
   await ts?.close();
 });

@@ -5,6 +5,8 @@
  * partitions, are stored. CloudEvents binary content mode (ce_ headers) is stored
  * exactly like the structured form.
  */
+import type { Stoppable } from '../../common/lifecycle.js';
+import { startSupervisedIngest } from '../../test/helpers/ingest.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
@@ -23,6 +25,7 @@ let ts: TestStore;
 let kafka: Kafka;
 let producer: Producer;
 let ingest: KafkaIngest;
+let supervisor: Stoppable | undefined;
 
 /** A writer with a bug that one record finds: it throws whenever that record is in the rows. */
 function withInjectedBug(writer: EventWriter, poisonId: string): EventWriter {
@@ -52,12 +55,11 @@ beforeAll(async () => {
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: 512 * 1024, retryMaxMs: 500 },
     { writer: createWriteCoalescer(withInjectedBug(createEventWriter(ts.store), 'poison-step')), metrics: metrics.ingest, log: pino({ level: 'silent' }) },
   );
-  await ingest.start();
+  supervisor = await startSupervisedIngest(ingest);
 });
 
 afterAll(async () => {
-  await ingest?.stop();
-  await ingest?.close();
+  await supervisor?.stop();
   await producer?.disconnect();
   await ts?.close();
 });
