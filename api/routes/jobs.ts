@@ -8,7 +8,7 @@ import { JOB_STATES, progressOf, type Job } from '../../common/jobs/job-model.js
 import type { JobService } from '../../common/jobs/job-service.js';
 import { InvalidJobParamsError, JobNotFoundError, JobStateError, UnknownJobKindError } from '../../common/jobs/job-errors.js';
 import type { CursorCodec } from '../../common/queries/cursor.js';
-import { toStoreTime } from '../../common/events/time.js';
+import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
 import { HttpProblem } from '../problem.js';
 import { PROBLEM_BASE } from '../middleware/problems.js';
@@ -75,7 +75,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
     handler: async ({ tenant, query }) => {
       const filters = cursorFilters('jobs.list', tenant, query);
       const pos = decodeCursorParam(cursors, query.cursor, filters);
-      const before = pos ? { createdAt: new Date(`${pos.t.replace(' ', 'T')}Z`).toISOString(), id: pos.k[0]! } : undefined;
+      const before = pos ? { createdAt: fromStoreTime(pos.t), id: pos.k[0]! } : undefined;
       const page = await jobs.list(tenant, { limit: query.limit + 1, ...(query.kind ? { kind: query.kind } : {}), ...(query.state ? { state: query.state } : {}), ...(before ? { before } : {}) });
       const items = page.jobs.slice(0, query.limit);
       const last = items[items.length - 1];

@@ -8,6 +8,7 @@
  * definitions, and compiled.test.ts holds them to zod on every type and on mutations
  * of every field, so the contract has one source.
  */
+import type { ValidEvent } from './validate.js';
 import type { z } from 'zod';
 import { dataSchemas, envelope, type EventType } from './schemas.js';
 import { parseRfc3339 } from './time.js';
@@ -199,15 +200,9 @@ const dataChecks = new Map<string, { check: Check; shape: Record<string, unknown
   Object.entries(dataSchemas).map(([type, s]) => [type, { check: compileSchema(s, `data of ${type}`), shape: s.shape }]),
 );
 
-export interface AcceptedEvent {
+/** What validateEvent returns, less `extra`, which it builds from the raw parts below. */
+export interface AcceptedEvent extends Omit<ValidEvent, 'ok' | 'extra'> {
   raw: Record<string, unknown>;
-  id: string;
-  tenant: string;
-  source: string;
-  type: EventType;
-  timeMs: number;
-  /** zod's output for the data: the known fields, in the schema's order. */
-  data: Record<string, unknown>;
   /** The data as sent, for the unknown fields kept in `extra`. */
   rawData: Record<string, unknown>;
   shape: Record<string, unknown>;

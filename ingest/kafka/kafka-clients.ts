@@ -26,9 +26,9 @@ function kafkaLogLevel(log: Logger): logLevel {
   return log.isLevelEnabled('debug') ? logLevel.INFO : logLevel.ERROR;
 }
 
-export function createKafkaClients(o: KafkaConnection, log: Logger): KafkaClients {
+function createKafka(o: KafkaConnection, log: Logger): Kafka {
   registerCompressionCodecs();
-  const kafka = new Kafka({
+  return new Kafka({
     clientId: o.clientId,
     brokers: o.brokers,
     logLevel: kafkaLogLevel(log),
@@ -38,6 +38,10 @@ export function createKafkaClients(o: KafkaConnection, log: Logger): KafkaClient
     },
     retry: o.requestRetry ?? { retries: 10, maxRetryTime: 30_000 },
   });
+}
+
+export function createKafkaClients(o: KafkaConnection, log: Logger): KafkaClients {
+  const kafka = createKafka(o, log);
   const consumer = kafka.consumer({
     groupId: o.groupId,
     maxBytesPerPartition: 8 * 1024 * 1024,
@@ -74,7 +78,7 @@ export function createReachabilityProbe(o: KafkaConnection, log: Logger): { reac
   let admin: Admin | undefined;
   return {
     async reachable(timeoutMs) {
-      admin ??= createKafkaClients({ ...o, requestRetry: { retries: 0, maxRetryTime: timeoutMs } }, log).admin;
+      admin ??= createKafka({ ...o, requestRetry: { retries: 0, maxRetryTime: timeoutMs } }, log).admin();
       const a = admin;
       const probe = a.connect().then(() => a.describeCluster()).then(() => true, () => false);
       const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());

@@ -39,8 +39,6 @@ export class HashedFile {
   }
 }
 
-const madeDirs = new Set<string>();
-
 /**
  * A file whose whole content is already in memory (one conversation-day of EML or
  * RSMF), hashed and written in one synchronous call: for the many small files of
@@ -48,13 +46,7 @@ const madeDirs = new Set<string>();
  */
 export function writeWholeFile(path: string, pieces: ReadonlyArray<string | Buffer>): FileDigest {
   const buf = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
-  const dir = dirname(path);
-  if (!madeDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    // Bounded: the set only bridges the files of one directory at a time.
-    if (madeDirs.size > 1000) madeDirs.clear();
-    madeDirs.add(dir);
-  }
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, buf);
   return { bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), sha512: createHash('sha512').update(buf).digest('hex') };
 }

@@ -140,7 +140,6 @@ export class JobRunner implements JobService {
       lease.stop();
       return (job = await this.fail(job, err, controller.signal, by));
     } finally {
-      lease.stop();
       this.running.delete(initial.id);
     }
   }

@@ -43,20 +43,18 @@ export class JobStore {
 
   /** Newest first; `before` is the created_at/id of the last job of the previous page. */
   async list(tenant: string, o: { kind?: string; state?: JobState; limit: number; before?: { createdAt: string; id: string } }): Promise<{ jobs: Job[]; total: number }> {
-    const params: Record<string, unknown> = { tenant, limit: o.limit + 0 };
-    const having: string[] = [];
-    if (o.kind) (having.push('kind = {kind:String}'), (params.kind = o.kind));
-    if (o.state) (having.push('state = {state:String}'), (params.state = o.state));
+    const params: Record<string, unknown> = { tenant, limit: o.limit, ...(o.kind ? { kind: o.kind } : {}), ...(o.state ? { state: o.state } : {}) };
+    const having = [o.kind ? 'kind = {kind:String}' : '', o.state ? 'state = {state:String}' : ''].filter(Boolean);
     const filter = having.length ? `HAVING ${having.join(' AND ')}` : '';
-    const page: string[] = [];
+    let page = '';
     if (o.before) {
-      page.push('(created_at, job_id) < ({bt:DateTime64(3, \'UTC\')}, {bid:String})');
+      page = "WHERE (created_at, job_id) < ({bt:DateTime64(3, 'UTC')}, {bid:String})";
       params.bt = toStoreTime(Date.parse(o.before.createdAt));
       params.bid = o.before.id;
     }
     const base = `${LATEST} WHERE tenant = {tenant:String} GROUP BY tenant, job_id ${filter}`;
     const [rows, count] = await Promise.all([
-      this.store.query<JobRow>('jobs: list', `SELECT * FROM (${base}) ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY created_at DESC, job_id DESC LIMIT {limit:UInt32}`, params),
+      this.store.query<JobRow>('jobs: list', `SELECT * FROM (${base}) ${page} ORDER BY created_at DESC, job_id DESC LIMIT {limit:UInt32}`, params),
       this.store.query<{ n: string }>('jobs: count', `SELECT count() AS n FROM (${base})`, params),
     ]);
     return { jobs: rows.map(jobFromRow), total: Number(count[0]?.n ?? 0) };

@@ -7,27 +7,8 @@
  */
 import type { ExportConversation, ExportMessage } from '../export-record.js';
 
-export interface JsonlRecord {
-  tenant: string;
-  conversation_id: string;
-  conversation_name: string;
-  conversation_type: string;
-  message_id: string;
-  author_id: string;
-  time: string;
-  thread_id: string;
-  thread_position: number;
-  mentions: string[];
-  attachments: Array<{ name: string; mime: string; size: number; sha256: string }>;
-  versions: Array<{ index: number; kind: string; event_id: string; time: string; by: string; text: string; current: boolean; origin: string }>;
-  deletion: { event_id: string; time: string; deleted_by: string; origin: string } | null;
-  reactions: {
-    current: Array<{ emoji: string; user_id: string }>;
-    history: Array<{ event_id: string; time: string; action: string; user_id: string; emoji: string; origin: string }>;
-  };
-  context: boolean;
-  source: string;
-}
+/** The export record of a message with its conversation's name and type beside the id. */
+export type JsonlRecord = ExportMessage & Pick<ExportConversation, 'conversation_type'> & { conversation_name: string };
 
 export function toJsonlRecord(conversation: ExportConversation, m: ExportMessage): JsonlRecord {
   const d = m.deletion;
