@@ -23,6 +23,12 @@ export interface RetentionReach {
   family: RetentionFamily;
   /** The column the retention age is counted from (the record's own time). */
   timeColumn: string;
+  /**
+   * Figures derived from the family's records (analytics rows: counts, no text). They
+   * go on the family's cut-off, a hold never keeps them (it keeps the records they can
+   * be rebuilt from), and they are not counted as records in receipts or checks.
+   */
+  aggregate?: true;
 }
 
 export type ErasureReach =
