@@ -29,6 +29,9 @@ import { authenticate } from './auth/authenticate.js';
 import { loginRoutes } from './auth/login-routes.js';
 import { discoverIssuer, isLoopbackHttp, type OidcIssuer } from './auth/oidc-issuer.js';
 import { SealedCookies, loadSessionKey } from './auth/session.js';
+import { SessionStore } from './auth/session-store.js';
+import { NoRoleReporter } from './auth/no-role-report.js';
+import { stepUpAcrValues } from './auth/mfa.js';
 import { perPrincipalRateLimit } from './middleware/rate-limit.js';
 import { routeHandler } from './middleware/route-pipeline.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -41,7 +44,9 @@ export interface Security {
   /** Absent only when a benchmark measures the API without auditing. */
   audit?: AuditWriter;
   pseudonyms: Pseudonymizer;
-  sessions: SealedCookies;
+  /** Seals the short-lived login cookie; sessions themselves are in the store. */
+  loginCookies: SealedCookies;
+  sessions: SessionStore;
   idp?: OidcIssuer;
   /** Where people reach Custos (OIDC redirect URI base, cookie Secure flag). */
   publicUrl: string;
@@ -68,7 +73,8 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
     tokens: new ApiTokenStore(store),
     ...(opts.audit === false ? {} : { audit: new AuditWriter(store) }),
     pseudonyms: await loadPseudonymizer(store),
-    sessions: new SealedCookies(sessionKey),
+    loginCookies: new SealedCookies(sessionKey),
+    sessions: new SessionStore(store),
     cursorSecret: createHmac('sha256', sessionKey).update('custos cursor key v1').digest(),
     ...(idp ? { idp } : {}),
     publicUrl: opts.publicUrl.replace(/\/+$/, ''),
@@ -78,7 +84,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -92,13 +98,14 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes(deps));
   const extra = [...SYSTEM_OPERATIONS, ...AUTH_OPERATIONS];
   app.use(openApiRouter(routes, extra));
+  const noRole = new NoRoleReporter(log, deps.registry);
   app.use(
-    loginRoutes({ ...(s.idp ? { idp: s.idp } : {}), sessions: s.sessions, auth, publicUrl: s.publicUrl, secureCookies: !isLoopbackHttp(new URL(s.publicUrl)), log }),
+    loginRoutes({ ...(s.idp ? { idp: s.idp } : {}), loginCookies: s.loginCookies, sessions: s.sessions, noRole, auth, publicUrl: s.publicUrl, secureCookies: !isLoopbackHttp(new URL(s.publicUrl)), log }),
   );
-  const authn = authenticate({ tokens: s.tokens, sessions: s.sessions, auth, ...(s.idp ? { idp: s.idp } : {}) });
+  const authn = authenticate({ tokens: s.tokens, sessions: s.sessions, noRole, auth, ...(s.idp ? { idp: s.idp } : {}) });
   const limit = perPrincipalRateLimit(auth.rateLimitPerMin);
   const body = [requireJsonBody(), express.json({ limit: auth.maxBodyBytes, strict: true })];
-  const pipeline = { authorizer: s.authorizer, ...(s.audit ? { audit: s.audit } : {}), pseudonyms: s.pseudonyms, stepUpMaxAgeS: auth.stepUpMaxAgeS, mfaAcr: auth.mfaAcr, log };
+  const pipeline = { authorizer: s.authorizer, ...(s.audit ? { audit: s.audit } : {}), pseudonyms: s.pseudonyms, stepUpMaxAgeS: auth.stepUpMaxAgeS, mfaAcr: stepUpAcrValues(auth), log };
   for (const spec of routes) {
     const chain = spec.body ? [authn, limit, ...body, routeHandler(spec, pipeline)] : [authn, limit, routeHandler(spec, pipeline)];
     app[spec.method](spec.path, ...chain);

@@ -48,13 +48,14 @@ const schema = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_SCOPES: z.string().regex(/^openid( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be a space-separated scope list starting with openid').default('openid profile email'),
   CUSTOS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL people use to reach Custos, such as https://custos.example.com' }).optional(),
-  CUSTOS_ROLE_CLAIM: z.string().regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim name').default('groups'),
+  CUSTOS_ROLE_CLAIM: z.string().regex(/^[A-Za-z0-9_:./-]{1,100}(,[A-Za-z0-9_:./-]{1,100}){0,7}$/, 'must be a claim name, or a comma list of up to 8 (groups,roles)').default('groups'),
   CUSTOS_ROLE_MAPPING: z.string().optional(),
   CUSTOS_SESSION_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 random bytes, base64url-encoded (openssl rand -base64 32 | tr +/ -_ | tr -d =)').optional(),
   CUSTOS_SESSION_TTL_S: intIn(60, 7 * 24 * 3600).default(8 * 3600),
   CUSTOS_STEP_UP_MAX_AGE_S: intIn(30, 24 * 3600).default(15 * 60),
   CUSTOS_MFA_AMR: z.string().regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'must be a comma list of amr values').default('mfa,otp,hwk,swk,sms,fpt,face,sc'),
   CUSTOS_MFA_ACR: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma list of acr values').optional(),
+  CUSTOS_MFA_ACR_MIN_LEVEL: intIn(1, 1000).optional(),
   CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
   CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -93,7 +94,8 @@ export interface AuthConfig {
   scopes: string;
   /** Base URL for the OIDC redirect (CUSTOS_PUBLIC_URL, else http://HOST:PORT). */
   publicUrl?: string;
-  roleClaim: string;
+  /** Claims read for groups (CUSTOS_ROLE_CLAIM, a comma list). */
+  roleClaims: string[];
   /** IdP group -> grants (CUSTOS_ROLE_MAPPING); groups `custos:<tenant>:<role>` map without it. */
   roleMapping: Record<string, RoleGrant[]>;
   /** base64url session key; when unset, one is generated and kept in the data directory. */
@@ -102,6 +104,8 @@ export interface AuthConfig {
   stepUpMaxAgeS: number;
   mfaAmr: string[];
   mfaAcr: string[];
+  /** A numeric acr at or above this level counts as MFA (Keycloak's levels of authentication). */
+  mfaAcrMinLevel?: number;
   rateLimitPerMin: number;
   maxBodyBytes: number;
 }
@@ -204,13 +208,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
       scopes: e.OIDC_SCOPES,
       ...(e.CUSTOS_PUBLIC_URL ? { publicUrl: e.CUSTOS_PUBLIC_URL.replace(/\/+$/, '') } : {}),
-      roleClaim: e.CUSTOS_ROLE_CLAIM,
+      roleClaims: commaList(e.CUSTOS_ROLE_CLAIM),
       roleMapping: parseRoleMapping(e.CUSTOS_ROLE_MAPPING),
       ...(e.CUSTOS_SESSION_KEY ? { sessionKey: e.CUSTOS_SESSION_KEY } : {}),
       sessionTtlS: e.CUSTOS_SESSION_TTL_S,
       stepUpMaxAgeS: e.CUSTOS_STEP_UP_MAX_AGE_S,
       mfaAmr: commaList(e.CUSTOS_MFA_AMR),
       mfaAcr: commaList(e.CUSTOS_MFA_ACR),
+      ...(e.CUSTOS_MFA_ACR_MIN_LEVEL !== undefined ? { mfaAcrMinLevel: e.CUSTOS_MFA_ACR_MIN_LEVEL } : {}),
       rateLimitPerMin: e.CUSTOS_RATE_LIMIT_PER_MIN,
       maxBodyBytes: e.CUSTOS_MAX_BODY_BYTES,
     },

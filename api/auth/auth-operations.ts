@@ -28,19 +28,24 @@ export const AUTH_OPERATIONS: ExtraOperation[] = [
     // The bound keeps the longest documented request under the header limit (IdP codes and states are far shorter).
     parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({ name, in: 'query', required: false, description: 'Sent by the IdP (OAuth 2.0 authorization response)', schema: { type: 'string', maxLength: 512 } })),
     responses: {
-      303: redirect(303, 'the page that asked for sign-in; sets the custos_session cookie'),
+      303: redirect(303, 'the page that asked for sign-in; sets the custos_session cookie (a random session id; the session is kept server-side)'),
       400: problem('`login-expired`: no sign-in in progress in this browser (or a query that is not UTF-8)'),
-      401: problem('`login-failed`: the IdP answer did not check out'),
+      401: problem('`login-failed`: the IdP refused the sign-in (the problem carries its `idp_error` and, for the sign-in this browser started, `idp_error_description`) or its answer did not check out'),
       404: noIdp,
     },
   },
   {
     method: 'get', path: '/auth/logout', operationId: 'logout', tags: ['auth'], public: true,
-    summary: 'Clear the session and end the IdP session',
+    summary: 'End the session (in the store: the cookie stops working everywhere) and the IdP session',
     responses: {
-      200: json('signed out here; the IdP has no end-session endpoint (or none is configured)', { type: 'object', properties: { signed_out: { const: true } }, required: ['signed_out'] }),
-      303: redirect(303, "the IdP's end_session_endpoint"),
+      200: json('signed out; no identity provider is configured', { type: 'object', properties: { signed_out: { const: true } }, required: ['signed_out'] }),
+      303: redirect(303, "the IdP's end_session_endpoint (which comes back to /auth/signed-out), or /auth/signed-out when the IdP has none"),
     },
+  },
+  {
+    method: 'get', path: '/auth/signed-out', operationId: 'signedOut', tags: ['auth'], public: true,
+    summary: 'The page logout lands on (register `<CUSTOS_PUBLIC_URL>/auth/signed-out` at the IdP as post-logout redirect URI)',
+    responses: { 200: { description: 'a small HTML page saying the session has ended, with a link to sign in again', content: { 'text/html': { schema: { type: 'string' } } } } },
   },
   {
     method: 'get', path: '/auth/me', operationId: 'whoAmI', tags: ['auth'], public: true,
@@ -56,8 +61,14 @@ export const AUTH_OPERATIONS: ExtraOperation[] = [
           amr: {},
           acr: {},
           auth_time: {},
+          session_id: { type: 'string' },
+          expires_at: { type: 'string' },
+          no_role: {
+            description: 'why the person holds no role in any tenant (the IdP sent a groups overage claim, no groups claim, or groups nothing maps), with the fix; null when they hold one',
+            oneOf: [{ type: 'null' }, { type: 'object', properties: { reason: { enum: ['groups_overage', 'no_groups_claim', 'groups_unmapped'] }, hint: { type: 'string' } }, required: ['reason', 'hint'] }],
+          },
         },
-        required: ['name', 'roles', 'method', 'mfa_at'],
+        required: ['name', 'roles', 'method', 'mfa_at', 'session_id', 'expires_at', 'no_role'],
       }),
       401: problem('`unauthenticated`: no valid session cookie'),
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../common/config.js';
-import { rolesFromGroups, groupsClaim } from './role-mapping.js';
+import { rolesFromGroups, groupsClaim, readGroups } from './role-mapping.js';
 import { mfaIsRecent, mfaTime } from './mfa.js';
 import { safeReturnPath } from './login-routes.js';
 import { auditParams } from '../middleware/audit-params.js';
@@ -13,6 +13,22 @@ describe('group -> role mapping', () => {
     expect(roles).toEqual({ acme: ['auditor', 'compliance_officer'], globex: ['auditor'] });
     expect(groupsClaim({ groups: 'one' }, 'groups')).toEqual(['one']);
     expect(groupsClaim({ groups: ['a', 3, 'b'] }, 'groups')).toEqual(['a', 'b']);
+  });
+
+  it('accepts Keycloak full paths (the last segment is the group) and maps keys written either way', () => {
+    const mapping = { '/Compliance/Officers': [{ tenant: 'acme', role: 'compliance_officer' }], Auditors: [{ tenant: 'globex', role: 'auditor' }] };
+    expect(rolesFromGroups(['/custos:acme:admin', '/Parent/custos:acme:dpo', '/Compliance/Officers', '/Staff/Auditors', '/custos:acme:root', '/'], mapping)).toEqual({
+      acme: ['admin', 'dpo', 'compliance_officer'], globex: ['auditor'],
+    });
+  });
+
+  it('reads groups from several claims and recognizes Entra overage claims', () => {
+    expect(readGroups({ groups: ['a'], roles: ['b', 'a'] }, ['groups', 'roles'])).toEqual({ groups: ['a', 'b'], claimsPresent: ['groups', 'roles'], overage: false });
+    expect(readGroups({ _claim_names: { groups: 'src1' }, _claim_sources: { src1: {} } }, ['groups']).overage).toBe(true);
+    expect(readGroups({ hasgroups: true }, ['groups']).overage).toBe(true);
+    expect(readGroups({ _claim_names: { other: 'src1' } }, ['groups']).overage).toBe(false);
+    expect(loadConfig({ CUSTOS_ROLE_CLAIM: 'groups,roles' }).auth.roleClaims).toEqual(['groups', 'roles']);
+    expect(() => loadConfig({ CUSTOS_ROLE_CLAIM: 'groups,' })).toThrow(/^CUSTOS_ROLE_CLAIM: /);
   });
 
   it('validates CUSTOS_ROLE_MAPPING with one-line errors naming the variable', () => {
@@ -33,6 +49,15 @@ describe('MFA', () => {
     expect(mfaTime({ amr: ['pwd'], acr: 'urn:mfa', auth_time: 100 }, policy)).toBe(100);
     expect(mfaTime({ amr: ['pwd'], auth_time: 100 }, policy)).toBeUndefined();
     expect(mfaTime({ amr: ['otp'] }, policy)).toBeUndefined();
+  });
+  it('counts a numeric acr at or above CUSTOS_MFA_ACR_MIN_LEVEL (Keycloak levels), and nothing else', () => {
+    const levels = { mfaAmr: ['mfa'], mfaAcr: [], mfaAcrMinLevel: 2 };
+    expect(mfaTime({ acr: '2', auth_time: 100 }, levels)).toBe(100);
+    expect(mfaTime({ acr: '3', auth_time: 100 }, levels)).toBe(100);
+    expect(mfaTime({ acr: '1', auth_time: 100 }, levels)).toBeUndefined();
+    expect(mfaTime({ acr: '2x', auth_time: 100 }, levels)).toBeUndefined();
+    expect(mfaTime({ acr: '2', auth_time: 100 }, { mfaAmr: ['mfa'], mfaAcr: [] })).toBeUndefined();
+    expect(() => loadConfig({ CUSTOS_MFA_ACR_MIN_LEVEL: 'two' })).toThrow(/^CUSTOS_MFA_ACR_MIN_LEVEL: /);
   });
   it('is recent only within the window', () => {
     expect(mfaIsRecent(1000, 900, 1800)).toBe(true);

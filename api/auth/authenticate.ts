@@ -12,14 +12,17 @@ import { ApiTokenStore, isApiTokenSecret } from './api-tokens.js';
 import { InvalidBearerToken, verifyAccessToken } from './bearer-jwt.js';
 import { readCookie } from './cookies.js';
 import type { OidcIssuer } from './oidc-issuer.js';
-import { principalFromClaims } from './oidc-principal.js';
-import { SESSION_COOKIE, type SealedCookies } from './session.js';
+import { identityFromClaims } from './oidc-principal.js';
+import { SESSION_COOKIE } from './session.js';
+import type { SessionStore } from './session-store.js';
+import type { NoRoleReporter } from './no-role-report.js';
 
 export interface AuthenticateDeps {
   tokens: ApiTokenStore;
-  sessions: SealedCookies;
+  sessions: SessionStore;
   idp?: OidcIssuer;
   auth: AuthConfig;
+  noRole?: NoRoleReporter;
 }
 
 function unauthorized(detail: string, error?: 'invalid_token' | 'invalid_request'): HttpProblem {
@@ -43,14 +46,17 @@ export async function principalOf(deps: AuthenticateDeps, authorization: string 
     }
     if (!deps.idp || !deps.auth.audience) throw unauthorized('no identity provider is configured for bearer access tokens', 'invalid_token');
     try {
-      return principalFromClaims(await verifyAccessToken(token, deps.idp, deps.auth.audience), deps.auth, 'oidc_bearer');
+      const identity = identityFromClaims(await verifyAccessToken(token, deps.idp, deps.auth.audience), deps.auth, 'oidc_bearer');
+      deps.noRole?.report(identity);
+      return identity.principal;
     } catch (err) {
       if (err instanceof InvalidBearerToken) throw unauthorized(err.message, 'invalid_token');
       throw err;
     }
   }
-  const session = await deps.sessions.open(readCookie(cookieHeader, SESSION_COOKIE), 'session');
-  if (session && session.principal && typeof session.principal === 'object') return session.principal as Principal;
+  // The cookie is only a session id: a logged-out, revoked or expired session is refused here, wherever the cookie was copied to.
+  const session = await deps.sessions.open(readCookie(cookieHeader, SESSION_COOKIE));
+  if (session) return session.principal;
   throw unauthorized('sign in at /auth/login, or send Authorization: Bearer <token>');
 }
 

@@ -2,23 +2,37 @@
 import type { AuthConfig } from '../../common/config.js';
 import type { Principal } from '../route-spec.js';
 import { mfaTime } from './mfa.js';
-import { groupsClaim, rolesFromGroups } from './role-mapping.js';
+import { readGroups, rolesFromGroups, type GroupsReading } from './role-mapping.js';
 
 export function oidcSubject(issuer: string, sub: string): string {
   return `oidc:${issuer}#${sub}`;
 }
 
-export function principalFromClaims(claims: Record<string, unknown>, auth: AuthConfig, method: 'oidc_session' | 'oidc_bearer'): Principal {
+export interface Identity {
+  principal: Principal;
+  /** The groups as read, so a sign-in without roles can say why (no claim, overage, nothing mapped). */
+  groups: GroupsReading;
+}
+
+export function identityFromClaims(claims: Record<string, unknown>, auth: AuthConfig, method: 'oidc_session' | 'oidc_bearer'): Identity {
   const iss = String(claims.iss ?? '');
   const sub = String(claims.sub ?? '');
   const name = [claims.name, claims.preferred_username, claims.email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? sub;
   const mfaAt = mfaTime(claims, auth);
+  const groups = readGroups(claims, auth.roleClaims);
   return {
-    subject: oidcSubject(iss, sub),
-    name,
-    kind: 'person',
-    roles: rolesFromGroups(groupsClaim(claims, auth.roleClaim), auth.roleMapping),
-    method,
-    ...(mfaAt !== undefined ? { mfaAt } : {}),
+    principal: {
+      subject: oidcSubject(iss, sub),
+      name,
+      kind: 'person',
+      roles: rolesFromGroups(groups.groups, auth.roleMapping),
+      method,
+      ...(mfaAt !== undefined ? { mfaAt } : {}),
+    },
+    groups,
   };
+}
+
+export function principalFromClaims(claims: Record<string, unknown>, auth: AuthConfig, method: 'oidc_session' | 'oidc_bearer'): Principal {
+  return identityFromClaims(claims, auth, method).principal;
 }

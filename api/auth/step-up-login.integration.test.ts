@@ -12,6 +12,10 @@ import { startOidcProvider, type TestIdp } from '../../test/helpers/oidc-provide
 import { discoverIssuer } from './oidc-issuer.js';
 import { loginRoutes } from './login-routes.js';
 import { SealedCookies } from './session.js';
+import { SessionStore } from './session-store.js';
+import { NoRoleReporter } from './no-role-report.js';
+import { Registry } from 'prom-client';
+import type { Store } from '../../common/store/store.js';
 
 let idp: TestIdp;
 let base: string;
@@ -24,7 +28,14 @@ beforeAll(async () => {
   idp = await startOidcProvider({ custosUrl: base });
   const config = loadConfig({ OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.webClient.id, OIDC_CLIENT_SECRET: idp.webClient.secret, CUSTOS_MFA_ACR: 'urn:custos:mfa,phr', CUSTOS_STEP_UP_MAX_AGE_S: '300' });
   const app = express();
-  app.use(loginRoutes({ idp: await discoverIssuer(config.oidc!), sessions: new SealedCookies(new Uint8Array(32).fill(7)), auth: config.auth, publicUrl: base, secureCookies: false, log: createLogger('silent') }));
+  const log = createLogger('silent');
+  // Only /auth/login is called here: it stores nothing, so the session store gets no store.
+  const sessions = new SessionStore({} as Store);
+  app.use(loginRoutes({ idp: await discoverIssuer(config.oidc!), loginCookies: new SealedCookies(new Uint8Array(32).fill(7)), sessions, noRole: new NoRoleReporter(log, new Registry()), auth: config.auth, publicUrl: base, secureCookies: false, log }));
+  const levelConfig = loadConfig({ OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.webClient.id, CUSTOS_MFA_ACR_MIN_LEVEL: '2' });
+  const levelApp = express();
+  levelApp.use(loginRoutes({ idp: await discoverIssuer(levelConfig.oidc!), loginCookies: new SealedCookies(new Uint8Array(32).fill(7)), sessions, noRole: new NoRoleReporter(log, new Registry()), auth: levelConfig.auth, publicUrl: base, secureCookies: false, log }));
+  app.use('/level', levelApp);
   server.on('request', app);
 });
 afterAll(async () => {
@@ -48,4 +59,12 @@ it('asks the IdP for the configured MFA acr values and max_age on step-up, and f
   const plain = new URL((await fetch(`${base}/auth/login`, { redirect: 'manual' })).headers.get('location')!);
   expect(plain.searchParams.get('acr_values')).toBeNull();
   expect(plain.searchParams.get('max_age')).toBeNull();
+});
+
+it('asks for the minimum acr level on step-up when CUSTOS_MFA_ACR_MIN_LEVEL is set (Keycloak levels of authentication)', async () => {
+  const step = await fetch(`${base}/level/auth/login?step_up=1`, { redirect: 'manual' });
+  expect(step.status).toBe(302);
+  const to = new URL(step.headers.get('location')!);
+  expect(to.searchParams.get('acr_values')).toBe('2');
+  expect(to.searchParams.get('max_age')).toBe('900');
 });

@@ -10,6 +10,8 @@ import type { ApiTokenStore } from '../auth/api-tokens.js';
 import { archiveStatsRoute } from './archive-stats.js';
 import { auditRoutes } from './audit.js';
 import { tokenRoutes } from './tokens.js';
+import { sessionRoutes } from './sessions.js';
+import type { SessionStore } from '../auth/session-store.js';
 import { messageSearchRoute } from './messages.js';
 import { messageDetailRoute } from './message-detail.js';
 import { directoryRoutes } from './directory.js';
@@ -28,6 +30,8 @@ export interface ApiRouteDeps {
   cursorSecret?: string | Buffer;
   /** The API token store that authenticates requests (shared so revocations take effect at once). */
   tokens?: ApiTokenStore;
+  /** The session store that authenticates browser requests (shared so revocations take effect at once). */
+  sessions?: SessionStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
 }
@@ -38,6 +42,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     archiveStatsRoute(deps.store),
     ...auditRoutes(deps),
     ...tokenRoutes(deps),
+    ...sessionRoutes(deps),
     messageSearchRoute(deps.store, cursors),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),

@@ -19,7 +19,8 @@ import { JobRunner } from '../../reports/jobs/job-runner.js';
 import { createJobAuditor } from '../../reports/jobs/job-audit.js';
 import { jobKinds } from '../../reports/job-kinds.js';
 import { loadOrCreateSigningKey } from '../../reports/packages/signing-keys.js';
-import { startOidcProvider, API_RESOURCE, type TestIdp } from './oidc-provider.js';
+import { startOidcProvider, API_RESOURCE, type TestIdp, type TestUser } from './oidc-provider.js';
+import type { Logger } from '../../common/logger.js';
 
 export interface TestApi {
   baseUrl: string;
@@ -37,6 +38,12 @@ export interface TestApi {
 export interface TestApiOptions {
   /** Start a real OIDC provider and configure Custos against it. */
   oidc?: boolean;
+  /** The test IdP's users (default DEFAULT_USERS), e.g. with another IdP's claim shapes. */
+  oidcUsers?: TestUser[];
+  /** The app's logger (default: silent, or TEST_LOG_LEVEL), so a test can read what was logged. */
+  log?: Logger;
+  /** Prometheus registry the app reports to (default: a fresh one). */
+  registry?: Registry;
   env?: Record<string, string>;
   /** false: run without the audit writer (benchmark baseline only). */
   audit?: boolean;
@@ -50,7 +57,7 @@ export async function startTestApi(label: string, options: TestApiOptions = {}):
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const idp = options.oidc ? await startOidcProvider({ custosUrl: baseUrl }) : undefined;
+  const idp = options.oidc ? await startOidcProvider({ custosUrl: baseUrl, ...(options.oidcUsers ? { users: options.oidcUsers } : {}) }) : undefined;
   const env: Record<string, string> = {
     ...(idp
       ? { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.webClient.id, OIDC_CLIENT_SECRET: idp.webClient.secret, OIDC_AUDIENCE: API_RESOURCE, OIDC_SCOPES: 'openid profile groups', CUSTOS_ROLE_MAPPING: JSON.stringify({ Auditors: { tenant: 'acme', role: 'auditor' } }) }
@@ -59,14 +66,14 @@ export async function startTestApi(label: string, options: TestApiOptions = {}):
   };
   const config = testConfig(ts.dataDir, env);
   const security = await buildSecurity({ config, store: ts.store, publicUrl: baseUrl, audit: options.audit ?? true });
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const log = options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // The real runner and signing keys, so the job, export and key routes are served (and walked by the matrix and the fuzzer).
   const runner = new JobRunner({ store: ts.store, log, audit: createJobAuditor(security.audit), jobsDir: join(ts.dataDir, 'jobs'), kinds: jobKinds({ dataDir: ts.dataDir }) });
   const signingKeys = (tenant: string) => {
     const key = loadOrCreateSigningKey(ts.dataDir, tenant);
     return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
   };
-  const app = createApp({ store: ts.store, registry: new Registry(), log, security, jobs: { service: runner, signingKeys }, ...(options.routes ? { routes: options.routes(ts.store) } : {}) });
+  const app = createApp({ store: ts.store, registry: options.registry ?? new Registry(), log, security, jobs: { service: runner, signingKeys }, ...(options.routes ? { routes: options.routes(ts.store) } : {}) });
   server.on('request', app);
   const tokens = new ApiTokenStore(ts.store);
   return {

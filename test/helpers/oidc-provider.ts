@@ -23,9 +23,21 @@ type Configuration = Record<string, unknown>;
 export interface TestUser {
   id: string;
   name: string;
-  groups: string[];
+  /** Sent as the `groups` claim; omitted from the tokens when undefined (Google, or an Entra overage). */
+  groups?: string[];
   mfa: boolean;
+  /** The IdP's way of saying how the person signed in, when not the default (['pwd','otp'] / ['pwd']); null: no amr claim (Keycloak's default). */
+  amr?: string[] | null;
+  /** The acr claim, when not the default ('urn:custos:mfa' / 'urn:custos:pwd'). */
+  acr?: string;
+  /** More claims in the ID token and the access token (Entra's `_claim_names`/`_claim_sources`, `hasgroups`, `roles`). */
+  claims?: Record<string, unknown>;
+  /** The IdP refuses this person's sign-in with this OAuth error (as Keycloak does with invalid_scope). */
+  refuse?: { error: string; error_description: string };
 }
+
+/** Claims a test user may carry beyond `groups`, released with the `groups` scope. */
+const EXTRA_CLAIMS = ['hasgroups', '_claim_names', '_claim_sources', 'roles', 'wids'];
 
 export const API_RESOURCE = 'urn:custos:api';
 export const WEB_CLIENT_ID = 'custos-web';
@@ -139,7 +151,7 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
         client_id: WEB_CLIENT_ID,
         client_secret: webSecret,
         redirect_uris: [`${opts.custosUrl}/auth/callback`],
-        post_logout_redirect_uris: [`${opts.custosUrl}/`],
+        post_logout_redirect_uris: [`${opts.custosUrl}/auth/signed-out`],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_post',
@@ -149,7 +161,7 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
     jwks: { keys: [signingJwk] as never },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: ['openid', 'profile', 'groups'],
-    claims: { acr: null, amr: null, auth_time: null, sid: null, iss: null, openid: ['sub', 'acr', 'amr', 'auth_time'], profile: ['name'], groups: ['groups'] },
+    claims: { acr: null, amr: null, auth_time: null, sid: null, iss: null, openid: ['sub', 'acr', 'amr', 'auth_time'], profile: ['name'], groups: ['groups', ...EXTRA_CLAIMS] },
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
@@ -171,7 +183,7 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope('openid profile groups');
-      grant.addOIDCClaims(['sub', 'name', 'groups']);
+      grant.addOIDCClaims(['sub', 'name', 'groups', ...EXTRA_CLAIMS]);
       grant.addResourceScope(API_RESOURCE, 'custos');
       await grant.save();
       return grant;
@@ -179,12 +191,13 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
     findAccount: async (_ctx: KoaContextWithOIDC, id: string) => {
       const u = findUser(id);
       if (!u) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, name: u.name, groups: u.groups }) };
+      return { accountId: id, claims: async () => ({ sub: id, name: u.name, ...(u.groups ? { groups: u.groups } : {}), ...u.claims }) };
     },
     extraTokenClaims: async (ctx: KoaContextWithOIDC, token: { accountId?: string; kind: string }) => {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const code = ctx.oidc.entities.AuthorizationCode as { amr?: string[]; acr?: string; authTime?: number } | undefined;
-      return { groups: findUser(token.accountId)?.groups ?? [], name: findUser(token.accountId)?.name, ...(code?.amr ? { amr: code.amr } : {}), ...(code?.acr ? { acr: code.acr } : {}), ...(code?.authTime ? { auth_time: code.authTime } : {}) };
+      const u = findUser(token.accountId);
+      return { ...(u?.groups ? { groups: u.groups } : {}), ...u?.claims, name: u?.name, ...(code?.amr ? { amr: code.amr } : {}), ...(code?.acr ? { acr: code.acr } : {}), ...(code?.authTime ? { auth_time: code.authTime } : {}) };
     },
     pkce: { required: () => true },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
@@ -209,10 +222,15 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
           return;
         }
         const ts = Math.floor(Date.now() / 1000) - Number(form.get('auth_age') ?? 0);
+        if (user.refuse) {
+          await provider.interactionFinished(req, res, user.refuse, { mergeWithLastSubmission: false });
+          return;
+        }
+        const amr = user.amr === undefined ? (user.mfa ? ['pwd', 'otp'] : ['pwd']) : user.amr;
         await provider.interactionFinished(
           req,
           res,
-          { login: { accountId: user.id, amr: user.mfa ? ['pwd', 'otp'] : ['pwd'], acr: user.mfa ? 'urn:custos:mfa' : 'urn:custos:pwd', ts, remember: true } },
+          { login: { accountId: user.id, ...(amr ? { amr } : {}), acr: user.acr ?? (user.mfa ? 'urn:custos:mfa' : 'urn:custos:pwd'), ts, remember: true } },
           { mergeWithLastSubmission: false },
         );
       } catch (err) {
