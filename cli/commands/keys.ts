@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../../common/config.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import { loadOrCreateSigningKey, signingKeyFile } from '../../reports/packages/signing-keys.js';
+import { loadOrCreateSigningKey, signingKeyFile } from '../../common/keys/signing-keys.js';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('package signing keys');

@@ -11,7 +11,7 @@ import { CLI, runCli } from '../../test/helpers/cli.js';
 import { buildFixtureBag, copyBag, FIXTURE_FILES } from '../../test/helpers/package-fixture.js';
 import { testConfig, testDataDir } from '../../test/helpers/store.js';
 import { createStore } from '../../common/store/store.js';
-import { loadOrCreateSigningKey, signingKeyFile } from '../../reports/packages/signing-keys.js';
+import { loadOrCreateSigningKey, signingKeyFile } from '../../common/keys/signing-keys.js';
 import { zipBag } from '../../reports/packages/zip.js';
 
 const work = testDataDir('cli-package');

@@ -9,7 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../common/config.js';
 import { CustosError } from '../../common/errors.js';
-import { findSigningKey } from '../../reports/packages/signing-keys.js';
+import { findSigningKey } from '../../common/keys/signing-keys.js';
 import { verifyPackage, type VerifyOptions } from '../../reports/packages/verify.js';
 
 function readPublicKey(file: string): KeyObject {

@@ -6,7 +6,7 @@ import { commandContext, openStore } from '../context.js';
 import { buildKafkaIngest, superviseIngest } from '../ingest-runtime.js';
 import { buildJobRunner } from '../job-runtime.js';
 import { startJobScheduler } from '../../reports/jobs/job-scheduler.js';
-import { loadOrCreateSigningKey } from '../../reports/packages/signing-keys.js';
+import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 
 export function registerServe(program: Command): void {
   program

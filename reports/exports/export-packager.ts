@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { writeBag } from '../packages/bag-writer.js';
-import { loadOrCreateSigningKey } from '../packages/signing-keys.js';
+import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 import { zipBag } from '../packages/zip.js';
 import type { JsonValue } from '../packages/custody.js';
 import type { Packager } from './packager.js';

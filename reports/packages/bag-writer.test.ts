@@ -5,7 +5,7 @@ import { FIXTURE_CUSTODY, writeFixturePayload } from '../../test/helpers/package
 import { testDataDir } from '../../test/helpers/store.js';
 import { writeBag } from './bag-writer.js';
 import { PackageBuildError } from './errors.js';
-import { loadOrCreateSigningKey } from './signing-keys.js';
+import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 import { verifyPackage } from './verify.js';
 
 const work = testDataDir('bag-writer');

@@ -17,7 +17,7 @@ import { custodyJson, SIGNATURE_FILE, type CustodyInput } from './custody.js';
 import { PackageBuildError } from './errors.js';
 import { comparePaths, payloadMerkleRoot } from './merkle.js';
 import { isRfc3339Utc, TAG_FILES, TAG_MANIFESTS, unsafePayloadPath } from './paths.js';
-import type { Signer } from './signing-keys.js';
+import type { Signer } from '../../common/keys/signing-keys.js';
 
 /** A payload file as the format writers report it (WrittenFile fits). */
 export interface BagPayloadFile extends FileDigest {

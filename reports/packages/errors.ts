@@ -1,17 +1,8 @@
 /** Typed errors of the package mechanism; each names the file or key it is about. */
 import { CustosError } from '../../common/errors.js';
 
-/** A tenant's signing key cannot be read or created. Never carries key material. */
-export class SigningKeyError extends CustosError {
-  constructor(
-    readonly tenant: string,
-    readonly file: string,
-    problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`signing key of tenant ${tenant} (${file}): ${problem}`, options);
-  }
-}
+/** Moved to common/keys (audit checkpoints sign with the same key); re-exported for the package code. */
+export { SigningKeyError } from '../../common/keys/signing-keys.js';
 
 /** The inputs of a package disagree with what is on disk (a format writer bug, a stray file). */
 export class PackageBuildError extends CustosError {

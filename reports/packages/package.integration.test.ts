@@ -13,7 +13,7 @@ import { buildFixtureBag, copyBag, FIXTURE_FILES, PERCENT_FILE } from '../../tes
 import { ensureVenv } from '../../test/helpers/python-venv.js';
 import { testDataDir } from '../../test/helpers/store.js';
 import { walkFiles } from './bag-source.js';
-import { loadOrCreateSigningKey, type TenantSigningKey } from './signing-keys.js';
+import { loadOrCreateSigningKey, type TenantSigningKey } from '../../common/keys/signing-keys.js';
 import { verifyPackage } from './verify.js';
 import { zipBag } from './zip.js';
 

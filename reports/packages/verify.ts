@@ -14,7 +14,7 @@ import { openBagSource, readAll, type BagSource } from './bag-source.js';
 import { SIGNATURE_FILE, SIGNED_FILE } from './custody.js';
 import { comparePaths, payloadMerkleRoot } from './merkle.js';
 import { TAG_FILES, TAG_MANIFESTS, unsafePayloadPath } from './paths.js';
-import { keyIdOf } from './signing-keys.js';
+import { keyIdOf } from '../../common/keys/signing-keys.js';
 
 export type PublicKeyInput = string | Buffer | KeyObject;
 

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { JobRunner } from '../../reports/jobs/job-runner.js';
 import { createJobAuditor } from '../../reports/jobs/job-audit.js';
 import { jobKinds } from '../../reports/job-kinds.js';
-import { loadOrCreateSigningKey } from '../../reports/packages/signing-keys.js';
+import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 import { startOidcProvider, API_RESOURCE, type TestIdp, type TestUser } from './oidc-provider.js';
 import type { Logger } from '../../common/logger.js';
 

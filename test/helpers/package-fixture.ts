@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HashedFile } from '../../reports/exports/hashed-file.js';
 import { writeBag, type BagPayloadFile, type WrittenBag } from '../../reports/packages/bag-writer.js';
 import type { CustodyInput } from '../../reports/packages/custody.js';
-import type { Signer } from '../../reports/packages/signing-keys.js';
+import type { Signer } from '../../common/keys/signing-keys.js';
 
 export const FIXTURE_CUSTODY: CustodyInput = {
   kind: 'ediscovery_export',

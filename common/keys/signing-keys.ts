@@ -1,5 +1,6 @@
 /**
- * One Ed25519 signing key per tenant, kept beside the data (like the session key,
+ * One Ed25519 signing key per tenant, used by every part that signs for a tenant
+ * (export packages in reports/, audit checkpoints in common/audit/), kept beside the data (like the session key,
  * api/auth/session.ts): `<dataDir>/keys/signing/<tenant>.pem`, PKCS#8 PEM, mode 0600
  * in a 0700 directory. Created on first use. The private key never leaves this
  * module: callers get a signer, the public key and its id.
@@ -11,11 +12,22 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import { errorMessage } from '../../common/errors.js';
-import { SigningKeyError } from './errors.js';
+import { TENANT_PATTERN } from '../events/schemas.js';
+import { CustosError, errorMessage } from '../errors.js';
 
-/** What signs a package: the bag writer needs nothing more. */
+/** A tenant's signing key cannot be read or created. Never carries key material. */
+export class SigningKeyError extends CustosError {
+  constructor(
+    readonly tenant: string,
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`signing key of tenant ${tenant} (${file}): ${problem}`, options);
+  }
+}
+
+/** What signs a package or a checkpoint: the bag writer needs nothing more. */
 export interface Signer {
   /** First 16 hex digits of SHA-256 over the public key's SubjectPublicKeyInfo DER. */
   readonly keyId: string;

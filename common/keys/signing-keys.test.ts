@@ -3,8 +3,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDataDir } from '../../test/helpers/store.js';
-import { SigningKeyError } from './errors.js';
-import { findSigningKey, keyIdOf, loadOrCreateSigningKey, signingKeyDir, signingKeyFile } from './signing-keys.js';
+import { SigningKeyError, findSigningKey, keyIdOf, loadOrCreateSigningKey, signingKeyDir, signingKeyFile } from './signing-keys.js';
 
 const dataDir = testDataDir('signing-keys');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
