@@ -5,3 +5,7 @@ export { verifyAuditChain, listAuditTenants, type VerifyResult, type ChainBreak 
 export { searchAuditLog, resolveSubjects, type AuditSearch, type AuditPage, type SubjectName } from './search.js';
 export { loadPseudonymizer, pseudonymizer, SUBJECT_REF_PATTERN, type Pseudonymizer } from './pseudonym.js';
 export { toApiEntry } from './rows.js';
+export { signCheckpoint, checkpointProblem, parseCheckpoint, signedBytes, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
+export { CheckpointPublisher, type PublishRound } from './checkpoint-publisher.js';
+export { directorySink, kafkaSink, readCheckpointDirectory, readCheckpointTopic, type CheckpointSink } from './checkpoint-sinks.js';
+export { verifyAgainstCheckpoints, type CheckpointVerifyResult, type CheckpointFinding } from './verify-checkpoints.js';

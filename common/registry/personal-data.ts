@@ -79,6 +79,7 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'api_tokens', kind: 'table', holds: 'person-derived', owner: 'api', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['created_by', 'revoked_by'] }, note: 'token names are chosen by admins; secrets are stored only as hashes' },
   { name: 'jobs', kind: 'table', holds: 'person-derived', owner: 'reports', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['requested_by', 'approved_by'] }, note: 'params may name custodians and words; files a job keeps on disk are listed in `files` and go with the job' },
   { name: 'sessions', kind: 'table', holds: 'person-derived', owner: 'api', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['subject', 'revoked_by'] }, note: 'browser sessions: who signed in, from where, their roles and ID token; rows go a day after they expire (table TTL), so no retention family is needed' },
+  { name: 'audit_checkpoints', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'signed (tenant, seq, hash, time) of audit chain heads: no person or message data' } },
   { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];

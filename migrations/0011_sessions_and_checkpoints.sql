@@ -30,3 +30,21 @@ CREATE TABLE IF NOT EXISTS sessions
 ENGINE = ReplacingMergeTree(version)
 ORDER BY session_id
 TTL toDateTime(expires_at) + INTERVAL 1 DAY;
+
+-- audit_checkpoints: every signed checkpoint of a tenant's audit chain head that
+-- common/audit/checkpoint-publisher.ts published (to a directory and/or a Kafka
+-- topic: those copies, outside the store, are what `custos audit verify
+-- --checkpoints` trusts). Kept here too so GET /v1/tenants/{t}/audit/checkpoints can
+-- serve them, and so a restarted publisher knows the last one. Only sequence numbers,
+-- hashes, times and signatures: nothing about people.
+CREATE TABLE IF NOT EXISTS audit_checkpoints
+(
+    tenant LowCardinality(String),
+    seq UInt64,
+    hash String,
+    time DateTime64(3, 'UTC'),
+    key_id String,
+    signature String
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (tenant, seq);
