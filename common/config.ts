@@ -58,6 +58,9 @@ const schema = z.object({
   CUSTOS_MFA_ACR_MIN_LEVEL: intIn(1, 1000).optional(),
   CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
   CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
+  CUSTOS_AUDIT_CHECKPOINT_INTERVAL_S: intIn(5, 86_400).default(300),
+  CUSTOS_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  CUSTOS_AUDIT_CHECKPOINT_TOPIC: topicName.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -80,6 +83,8 @@ export interface Config {
   queryTimeoutS: number;
   logLevel: string;
   auth: AuthConfig;
+  /** Signed checkpoints of the audit chain heads (common/audit/checkpoint-publisher.ts). */
+  auditCheckpoints: { intervalS: number; dir?: string; topic?: string };
 }
 
 /** One IdP group granting one Custos role in one tenant. */
@@ -122,6 +127,10 @@ function clusterNeedsServer(e: z.output<typeof schema>): void {
   if (e.CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) {
     throw new ConfigError('CLICKHOUSE_CLUSTER', 'needs CLICKHOUSE_URL: the embedded store is a single node');
   }
+}
+
+function checkpointTopicNeedsKafka(e: z.output<typeof schema>): void {
+  if (e.CUSTOS_AUDIT_CHECKPOINT_TOPIC && !e.KAFKA_BROKERS) throw new ConfigError('CUSTOS_AUDIT_CHECKPOINT_TOPIC', 'needs KAFKA_BROKERS');
 }
 
 function topicsDistinct(e: z.output<typeof schema>): void {
@@ -175,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   oidcNeedsClientId(e);
   clusterNeedsServer(e);
   topicsDistinct(e);
+  checkpointTopicNeedsKafka(e);
   return {
     dataDir: e.CUSTOS_DATA_DIR,
     clickhouse: e.CLICKHOUSE_URL
@@ -204,6 +214,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingest: { maxEventBytes: e.CUSTOS_MAX_EVENT_BYTES, batchRows: e.CUSTOS_INGEST_BATCH_ROWS, retryMaxMs: e.CUSTOS_INGEST_RETRY_MAX_MS, stallMs: e.CUSTOS_INGEST_STALL_S * 1000 },
     queryTimeoutS: e.CUSTOS_QUERY_TIMEOUT_S,
     logLevel: e.LOG_LEVEL,
+    auditCheckpoints: {
+      intervalS: e.CUSTOS_AUDIT_CHECKPOINT_INTERVAL_S,
+      ...(e.CUSTOS_AUDIT_CHECKPOINT_DIR ? { dir: e.CUSTOS_AUDIT_CHECKPOINT_DIR } : {}),
+      ...(e.CUSTOS_AUDIT_CHECKPOINT_TOPIC ? { topic: e.CUSTOS_AUDIT_CHECKPOINT_TOPIC } : {}),
+    },
     auth: {
       ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
       scopes: e.OIDC_SCOPES,

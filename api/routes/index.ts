@@ -11,6 +11,7 @@ import { archiveStatsRoute } from './archive-stats.js';
 import { auditRoutes } from './audit.js';
 import { tokenRoutes } from './tokens.js';
 import { sessionRoutes } from './sessions.js';
+import { auditCheckpointsRoute } from './audit-checkpoints.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { messageSearchRoute } from './messages.js';
 import { messageDetailRoute } from './message-detail.js';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...auditRoutes(deps),
     ...tokenRoutes(deps),
     ...sessionRoutes(deps),
+    auditCheckpointsRoute(deps.store),
     messageSearchRoute(deps.store, cursors),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),

@@ -7,6 +7,7 @@ import { buildKafkaIngest, superviseIngest } from '../ingest-runtime.js';
 import { buildJobRunner } from '../job-runtime.js';
 import { startJobScheduler } from '../../reports/jobs/job-scheduler.js';
 import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
+import { startCheckpointPublisher } from '../checkpoint-runtime.js';
 
 export function registerServe(program: Command): void {
   program
@@ -43,6 +44,7 @@ export function registerServe(program: Command): void {
         return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
       };
       handler.attach(createApp({ store, registry: metrics.registry, log, security, jobs: { service: runner, signingKeys }, ...(ingest ? { ingest } : {}) }));
+      life.add(await startCheckpointPublisher(config, store, log));
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);

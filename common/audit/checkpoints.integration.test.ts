@@ -6,7 +6,8 @@
  * checkpoints show the rewrite), and forged checkpoints are refused.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { runCli } from '../../test/helpers/cli.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
@@ -22,6 +23,9 @@ import { chainEntry, GENESIS_HASH } from './entry.js';
 let ts: TestStore;
 let writer: AuditWriter;
 let dir: string;
+/** A copy of the directory after the first round: only the checkpoints the damaged chains still satisfy for cp-tail. */
+let firstRound: string;
+let storeClosed = false;
 let sinks: CheckpointSink[];
 let publisher: CheckpointPublisher;
 const topic = `audit-checkpoints-${Date.now()}`;
@@ -48,7 +52,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sinks ?? []) await s.close();
   rmSync(dir, { recursive: true, force: true });
-  await ts?.close();
+  rmSync(firstRound, { recursive: true, force: true });
+  if (storeClosed) rmSync(ts.dataDir, { recursive: true, force: true });
+  else await ts?.close();
 });
 
 describe('publishing', () => {
@@ -65,6 +71,8 @@ describe('publishing', () => {
     // Any Ed25519 tool can check one: the signed bytes are the fixed line format.
     const c = JSON.parse(readFileSync(join(dir, 'cp-tail', '00000000000000000005.json'), 'utf8')) as Checkpoint;
     expect(signedBytes(c).toString()).toBe(`custos-audit-checkpoint v1\ncp-tail\n5\n${c.hash}\n${c.time}\n`);
+    firstRound = mkdtempSync(join(dir, '..', 'first-round-'));
+    cpSync(dir, firstRound, { recursive: true });
   });
 
   it('verifies an untouched chain against the checkpoints from the directory and from the topic', async () => {
@@ -121,5 +129,30 @@ describe('what only checkpoints can show', () => {
     expect(r.findings[0]!.detail).toMatch(/does not verify/);
     expect(r.findings[1]!.detail).toMatch(/not the tenant's key/);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('custos audit verify --checkpoints (the CLI, on the same data directory)', () => {
+  it('passes with checkpoints the chain still satisfies, and fails with one clear line on a missing tail (directory and kafka:TOPIC)', async () => {
+    await ts.store.close();
+    storeClosed = true;
+    const env = { CUSTOS_DATA_DIR: ts.dataDir, KAFKA_BROKERS: inject('kafkaBrokers') };
+    const ok = runCli(['audit', 'verify', '--tenant', 'cp-tail', '--checkpoints', firstRound], env);
+    expect(ok.stderr).toMatch(/1 checkpoint\(s\) matched, all intact/);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout.trim())).toMatchObject({ tenant: 'cp-tail', ok: true, last_checkpoint_seq: 5 });
+    for (const source of [dir, `kafka:${topic}`]) {
+      const bad = runCli(['audit', 'verify', '--tenant', 'cp-tail', '--checkpoints', source], env);
+      expect(bad.status, source).toBe(1);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr, source).toMatch(/audit log of tenant cp-tail fails its checkpoints \(missing-tail at entry 9\)/);
+    }
+    const all = runCli(['audit', 'verify', '--checkpoints', dir], env);
+    expect(all.status).toBe(1);
+    const lines = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenant: string; findings: Array<{ kind: string }> });
+    expect(Object.fromEntries(lines.map((l) => [l.tenant, l.findings.map((f) => f.kind)]))).toEqual({ 'cp-rewrite': ['rewritten'], 'cp-tail': ['missing-tail'] });
+    const noKey = runCli(['audit', 'verify', '--public-key', '/nonexistent.pem', '--checkpoints', dir], env);
+    expect(noKey.status).toBe(1);
+    expect(noKey.stderr).toMatch(/--public-key: needs --tenant/);
   });
 });
