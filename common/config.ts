@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { parseStoreKeys, readStoreKeysFile, storeEncryption, type StoreEncryption } from './store/encryption.js';
 
 const hostPort = /^[A-Za-z0-9.\-_]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name ([A-Za-z0-9._-], at most 249 characters)');
@@ -61,6 +62,9 @@ const schema = z.object({
   CUSTOS_AUDIT_CHECKPOINT_INTERVAL_S: intIn(5, 86_400).default(300),
   CUSTOS_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   CUSTOS_AUDIT_CHECKPOINT_TOPIC: topicName.optional(),
+  CUSTOS_STORE_KEYS: z.string().min(1).optional(),
+  CUSTOS_STORE_KEYS_FILE: z.string().min(1).optional(),
+  CUSTOS_STORE_KEY_ID: intIn(0, 999_999).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -69,7 +73,7 @@ export type Env = z.input<typeof schema>;
 export interface Config {
   dataDir: string;
   clickhouse:
-    | { mode: 'embedded'; database: string }
+    | { mode: 'embedded'; database: string; /** Keys of the encrypted disk (never logged). */ encryption?: StoreEncryption }
     | { mode: 'server'; url: string; user: string; password: string; database: string; cluster?: string };
   kafka?: {
     brokers: string[];
@@ -133,6 +137,19 @@ function checkpointTopicNeedsKafka(e: z.output<typeof schema>): void {
   if (e.CUSTOS_AUDIT_CHECKPOINT_TOPIC && !e.KAFKA_BROKERS) throw new ConfigError('CUSTOS_AUDIT_CHECKPOINT_TOPIC', 'needs KAFKA_BROKERS');
 }
 
+/** The store's encryption keys (embedded only: a server encrypts with its own configured disks). */
+function encryptionOf(e: z.output<typeof schema>): StoreEncryption | undefined {
+  if (e.CUSTOS_STORE_KEYS && e.CUSTOS_STORE_KEYS_FILE) throw new ConfigError('CUSTOS_STORE_KEYS_FILE', 'set CUSTOS_STORE_KEYS or CUSTOS_STORE_KEYS_FILE, not both');
+  const variable = e.CUSTOS_STORE_KEYS ? 'CUSTOS_STORE_KEYS' : 'CUSTOS_STORE_KEYS_FILE';
+  const keys = e.CUSTOS_STORE_KEYS ? parseStoreKeys(e.CUSTOS_STORE_KEYS, variable) : e.CUSTOS_STORE_KEYS_FILE ? readStoreKeysFile(e.CUSTOS_STORE_KEYS_FILE) : undefined;
+  if (!keys) {
+    if (e.CUSTOS_STORE_KEY_ID !== undefined) throw new ConfigError('CUSTOS_STORE_KEY_ID', 'needs CUSTOS_STORE_KEYS or CUSTOS_STORE_KEYS_FILE');
+    return undefined;
+  }
+  if (e.CLICKHOUSE_URL) throw new ConfigError(variable, 'applies to the embedded store only: a ClickHouse server encrypts with an encrypted disk in its own configuration (docs/encryption.md)');
+  return storeEncryption(keys, e.CUSTOS_STORE_KEY_ID, variable);
+}
+
 function topicsDistinct(e: z.output<typeof schema>): void {
   if (e.KAFKA_TOPIC_DLQ === e.KAFKA_TOPIC_MESSAGES || e.KAFKA_TOPIC_DLQ === e.KAFKA_TOPIC_ADMIN) {
     throw new ConfigError('KAFKA_TOPIC_DLQ', 'must differ from the topics it protects');
@@ -181,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(variable, issue.message);
   }
   const e = parsed.data;
+  const encryption = encryptionOf(e);
   oidcNeedsClientId(e);
   clusterNeedsServer(e);
   topicsDistinct(e);
@@ -196,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           database: e.CLICKHOUSE_DATABASE,
           ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
         }
-      : { mode: 'embedded', database: e.CLICKHOUSE_DATABASE },
+      : { mode: 'embedded', database: e.CLICKHOUSE_DATABASE, ...(encryption ? { encryption } : {}) },
     ...(e.KAFKA_BROKERS
       ? {
           kafka: {

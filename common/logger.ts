@@ -8,7 +8,7 @@ export function createLogger(level: string, name = 'custos'): Logger {
     name,
     level,
     redact: {
-      paths: ['password', '*.password', 'clientSecret', '*.clientSecret', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'token', '*.token'],
+      paths: ['password', '*.password', 'clientSecret', '*.clientSecret', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'encryption', '*.encryption', '*.*.encryption'],
       censor: '[redacted]',
     },
   }, pino.destination({ dest: 2, sync: false }));

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import { StoreError, StoreLockedError, errorMessage } from '../errors.js';
 import { clearHolder, describeHolder, liveHolder, writeHolder } from './data-dir-lock.js';
+import { ENCRYPTED_DISK, checkEncryptionState, markEncrypted, prepareEncryptedStore, type StoreEncryption } from './encryption.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -97,6 +98,8 @@ interface ChdbExtension {
 interface Embedded {
   client: ClickHouseClient;
   chdb: ChdbExtension;
+  /** The Session that started the engine with the encrypted storage configuration; closed with the store. */
+  keyed?: { close(): void };
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -107,19 +110,37 @@ function identifiers(operation: string, names: readonly string[]): string {
   return names.join(', ');
 }
 
-async function openEmbedded(dataDir: string, command: string): Promise<Embedded> {
+async function openEmbedded(dataDir: string, command: string, encryption: StoreEncryption | undefined): Promise<Embedded> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   if (liveHolder(dir)) throw new StoreLockedError(dir, describeHolder(dir));
+  checkEncryptionState(dir, encryption);
   // chdb/connection is CommonJS and loads the native engine: import it only in embedded mode.
   const { createChdbConnection } = await import('chdb/connection');
+  let keyed: { close(): void } | undefined;
   try {
+    if (encryption) {
+      // chdb/connection takes no engine arguments, but connections are one per data
+      // directory: a Session opened first with the storage configuration makes the
+      // engine that createChdbConnection then attaches to (common/store/encryption.ts).
+      const { Session } = await import('chdb');
+      const prepared = prepareEncryptedStore(dir, encryption);
+      keyed = prepared.withKeys(() => new Session(dir, { connectionArgs: prepared.connectionArgs }));
+    }
     const connection = createChdbConnection({ path: dir });
     const client = createClient({ connection } as never);
     await client.command({ query: 'SELECT 1' });
+    if (encryption) {
+      // Fail closed: never store plaintext in a directory the operator asked to encrypt.
+      const rs = await client.query({ query: "SELECT disks FROM system.storage_policies WHERE policy_name = 'default'", format: 'JSONEachRow' });
+      const [policy] = (await rs.json()) as Array<{ disks: string[] }>;
+      if (!policy?.disks.every((d) => d === ENCRYPTED_DISK)) throw new StoreError('open embedded store', 'the engine did not take the encrypted storage configuration', undefined, undefined);
+      markEncrypted(dir);
+    }
     writeHolder(dir, command);
-    return { client, chdb: (connection as unknown as { chdb: ChdbExtension }).chdb };
+    return { client, chdb: (connection as unknown as { chdb: ChdbExtension }).chdb, ...(keyed ? { keyed } : {}) };
   } catch (err) {
+    keyed?.close();
     const text = `${errorMessage(err)} ${errorMessage((err as { cause?: unknown }).cause)}`;
     if (/Cannot lock file|already running|Failed to create connection/i.test(text)) {
       throw new StoreLockedError(dir, describeHolder(dir));
@@ -194,8 +215,9 @@ export async function createStore(config: Config, options: StoreOptions): Promis
   const database = ch.database;
   let client: ClickHouseClient;
   let chdb: ChdbExtension | undefined;
+  let keyed: { close(): void } | undefined;
   if (ch.mode === 'embedded') {
-    ({ client, chdb } = await openEmbedded(config.dataDir, options.command));
+    ({ client, chdb, keyed } = await openEmbedded(config.dataDir, options.command, ch.encryption));
     // The embedded session keeps its current database; the server gets it per request.
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
     await client.command({ query: `USE ${database}` });
@@ -328,6 +350,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
     },
     async close(): Promise<void> {
       await client.close();
+      keyed?.close();
       if (ch.mode === 'embedded') clearHolder(resolve(dataDir));
     },
   };
