@@ -11,6 +11,8 @@ import { loadConfig } from '../../common/config.js';
 import { CustosError } from '../../common/errors.js';
 import { findSigningKey } from '../../common/keys/signing-keys.js';
 import { verifyPackage, type VerifyOptions } from '../../reports/packages/verify.js';
+import { encryptPackage, encrypterFor } from '../../reports/packages/encrypt.js';
+import { existsSync } from 'node:fs';
 
 function readPublicKey(file: string): KeyObject {
   let pem: string;
@@ -57,5 +59,20 @@ export function registerPackage(program: Command): void {
       const oneLine = (s: string) => s.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
       if (!r.ok) throw new CustosError(`package verify: ${oneLine(r.file)}: ${oneLine(r.problem)}`);
       if (!opts.json) process.stdout.write(`package ok: ${r.files} files, ${r.bytes} bytes, Merkle root ${r.merkleRoot}, signed by key ${r.keyId} (tenant ${r.tenant}, job ${r.jobId})\n`);
+    });
+  pkg
+    .command('encrypt <path>')
+    .description('encrypt a package (ZIP) for one or more age recipients, to send it by e-mail or USB; decrypt with any age tool (age -d -i key.txt)')
+    .requiredOption('--recipient <age1...>', 'an age recipient (repeat for several)', (v: string, list: string[] = []) => [...list, v])
+    .option('--out <file>', 'where to write the encrypted file (default: <path>.age)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (path: string, opts: { recipient: string[]; out?: string; json?: boolean }) => {
+      encrypterFor(opts.recipient);
+      if (!existsSync(path)) throw new CustosError(`package encrypt: ${path}: no such file`);
+      const out = opts.out ?? `${path}.age`;
+      if (existsSync(out)) throw new CustosError(`--out: ${out} exists; remove it or name another file`);
+      const r = await encryptPackage(path, out, opts.recipient);
+      if (opts.json) process.stdout.write(JSON.stringify({ id: r.path, path: r.path, bytes: r.bytes, recipients: r.recipients }) + '\n');
+      else process.stdout.write(`package encrypted for ${r.recipients.length} recipient(s): ${r.path} (${r.bytes} bytes)\n`);
     });
 }
