@@ -191,6 +191,15 @@ describe('server-side sessions', () => {
     expect(await landing.text()).toMatch(/signed out/i);
   });
 
+  it('expires: a session past its lifetime is refused even while its lookup is cached', async () => {
+    const principal = { subject: 'oidc:test#short', name: 'Short Lived', kind: 'person' as const, roles: { acme: ['auditor'] }, method: 'oidc_session' as const };
+    const { cookie } = await api.security.sessions.create({ principal, amr: [], ip: '127.0.0.1', userAgent: 'vitest', ttlS: 1 });
+    const call = () => fetch(`${api.baseUrl}${stats}`, { headers: { cookie: `custos_session=${cookie}` } });
+    expect((await call()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await call()).status).toBe(401);
+  });
+
   it('lists live sessions for an admin of the tenant and revokes one: its cookie stops working at once', async () => {
     const victim = await signIn('okta-otp');
     const victimId = (await me(victim.jar)).session_id as string;
