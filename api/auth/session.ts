@@ -1,8 +1,9 @@
 /**
- * The browser session: an encrypted, integrity-protected cookie (JWE, dir +
- * A256GCM) holding the principal. Nothing is kept server-side, so any instance with
- * the same key can read it; the price is that a session lives until it expires
- * (CUSTOS_SESSION_TTL_S) even after logout elsewhere, see docs/security.md.
+ * The session key and the sealed login cookie. The browser session itself is kept
+ * server-side (session-store.ts): its cookie holds only a random id. What is sealed
+ * here (JWE, dir + A256GCM) is the short-lived `custos_login` cookie that carries the
+ * PKCE verifier, state, nonce and return path between /auth/login and
+ * /auth/callback; the same key also signs pagination cursors (api/app.ts).
  */
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
