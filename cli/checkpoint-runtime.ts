@@ -8,10 +8,11 @@ import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import type { Store } from '../common/store/store.js';
 import type { Stoppable } from '../common/lifecycle.js';
+import type { Registry } from 'prom-client';
 import { CheckpointPublisher, directorySink, kafkaSink, type CheckpointSink } from '../common/audit/index.js';
 import { loadOrCreateSigningKey } from '../common/keys/signing-keys.js';
 
-export async function startCheckpointPublisher(config: Config, store: Store, log: Logger): Promise<Stoppable> {
+export async function startCheckpointPublisher(config: Config, store: Store, log: Logger, registry: Registry): Promise<Stoppable> {
   const c = config.auditCheckpoints;
   const sinks: CheckpointSink[] = [];
   if (c.dir) sinks.push(directorySink(c.dir));
@@ -19,7 +20,7 @@ export async function startCheckpointPublisher(config: Config, store: Store, log
   if (sinks.length === 0) {
     log.warn('audit checkpoints are kept only in the store (set CUSTOS_AUDIT_CHECKPOINT_DIR or CUSTOS_AUDIT_CHECKPOINT_TOPIC): fetch them from GET /v1/tenants/{t}/audit/checkpoints and keep them elsewhere, or a removed tail cannot be proven');
   }
-  const publisher = new CheckpointPublisher({ store, signerFor: (t) => loadOrCreateSigningKey(config.dataDir, t), sinks, log: log.child({ part: 'audit-checkpoints' }) });
+  const publisher = new CheckpointPublisher({ store, signerFor: (t) => loadOrCreateSigningKey(config.dataDir, t), sinks, log: log.child({ part: 'audit-checkpoints' }), registry });
   log.info({ interval_s: c.intervalS, sinks: sinks.map((s) => s.name) }, 'audit checkpoints on');
   return publisher.start(c.intervalS * 1000);
 }

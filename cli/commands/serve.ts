@@ -44,7 +44,7 @@ export function registerServe(program: Command): void {
         return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
       };
       handler.attach(createApp({ store, registry: metrics.registry, log, security, jobs: { service: runner, signingKeys }, ...(ingest ? { ingest } : {}) }));
-      life.add(await startCheckpointPublisher(config, store, log));
+      life.add(await startCheckpointPublisher(config, store, log, metrics.registry));
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);

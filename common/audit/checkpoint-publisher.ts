@@ -5,6 +5,7 @@
  * head below the last published checkpoint means the tail was removed: that is
  * logged as an error and no checkpoint is published over it.
  */
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { Signer } from '../keys/signing-keys.js';
@@ -20,6 +21,8 @@ export interface CheckpointPublisherDeps {
   signerFor(tenant: string): Signer;
   sinks: CheckpointSink[];
   log: Logger;
+  /** Where the publisher's counters go (custos serve: the /metrics registry). */
+  registry?: Registry;
 }
 
 export interface PublishRound {
@@ -31,8 +34,17 @@ export interface PublishRound {
 export class CheckpointPublisher {
   private readonly last = new Map<string, number>();
   private loaded = false;
+  private readonly published?: Counter<'tenant'>;
+  private readonly truncated?: Gauge<'tenant'>;
 
-  constructor(private readonly deps: CheckpointPublisherDeps) {}
+  constructor(private readonly deps: CheckpointPublisherDeps) {
+    const registers = deps.registry ? [deps.registry] : undefined;
+    if (registers) {
+      this.published = new Counter({ name: 'custos_audit_checkpoints_published_total', help: 'Signed audit chain checkpoints published, per tenant', labelNames: ['tenant'], registers });
+      // An alert on this is the point of checkpoints: the chain lost entries the last checkpoint pinned.
+      this.truncated = new Gauge({ name: 'custos_audit_chain_truncated', help: '1 when a tenant\'s audit chain head is below its last signed checkpoint (entries removed from the tail)', labelNames: ['tenant'], registers });
+    }
+  }
 
   /** One round over every tenant with an audit chain. A tenant that fails is logged and retried next round. */
   async publishOnce(now = new Date()): Promise<PublishRound> {
@@ -56,6 +68,7 @@ export class CheckpointPublisher {
         if (seq === last) continue;
         if (seq < last) {
           round.truncated.push(tenant);
+          this.truncated?.set({ tenant }, 1);
           log.error({ tenant, head_seq: seq, checkpoint_seq: last }, 'audit chain head is below the last signed checkpoint: entries were removed from its tail; no checkpoint published over it');
           continue;
         }
@@ -63,6 +76,8 @@ export class CheckpointPublisher {
         for (const sink of this.deps.sinks) await sink.publish(c);
         await store.insert('audit checkpoints: record', 'audit_checkpoints', [{ tenant, seq, hash: c.hash, time: toStoreTime(Date.parse(c.time)), key_id: c.key_id, signature: c.signature }]);
         this.last.set(tenant, seq);
+        this.published?.inc({ tenant });
+        this.truncated?.set({ tenant }, 0);
         round.published.push(c);
       } catch (err) {
         log.error({ tenant, err: errorMessage(err) }, 'audit checkpoint not published; retried next round');

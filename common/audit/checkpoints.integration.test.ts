@@ -9,6 +9,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { runCli } from '../../test/helpers/cli.js';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
 import { createLogger } from '../logger.js';
@@ -31,6 +32,7 @@ let publisher: CheckpointPublisher;
 const topic = `audit-checkpoints-${Date.now()}`;
 const brokers = () => inject('kafkaBrokers').split(',');
 const sync = { mutations_sync: '2' } as never;
+const registry = new Registry();
 
 const record = (tenant: string, i: number): AuditRecord => ({
   tenant, timeMs: Date.UTC(2026, 11, 7, 10, 0, i), subjectRef: 'sr_' + 'b'.repeat(32), subjectKind: 'api_token', roles: ['auditor'], authMethod: 'api_token',
@@ -47,7 +49,7 @@ beforeAll(async () => {
   writer = new AuditWriter(ts.store);
   dir = mkdtempSync(join(ts.dataDir, '..', 'checkpoints-'));
   sinks = [directorySink(dir), await kafkaSink({ brokers: brokers(), clientId: 'custos-test', topic })];
-  publisher = new CheckpointPublisher({ store: ts.store, signerFor: (t) => loadOrCreateSigningKey(ts.dataDir, t), sinks, log: createLogger('silent') });
+  publisher = new CheckpointPublisher({ store: ts.store, signerFor: (t) => loadOrCreateSigningKey(ts.dataDir, t), sinks, log: createLogger('silent'), registry });
 });
 afterAll(async () => {
   for (const s of sinks ?? []) await s.close();
@@ -98,6 +100,9 @@ describe('what only checkpoints can show', () => {
     const fromTopic = await verifyAgainstCheckpoints(ts.store, 'cp-tail', await readCheckpointTopic({ brokers: brokers(), clientId: 'custos-test', topic }), publicKey('cp-tail'));
     expect(fromTopic.findings.map((f) => f.kind)).toEqual(['missing-tail']);
     expect((await publisher.publishOnce()).truncated).toEqual(['cp-tail']);
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/custos_audit_chain_truncated\{tenant="cp-tail"\} 1/);
+    expect(metrics).toMatch(/custos_audit_checkpoints_published_total\{tenant="cp-tail"\} 2/);
   });
 
   it('detects an old entry rewritten with every later hash recomputed (the chain alone still verifies)', async () => {
