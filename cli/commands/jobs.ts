@@ -33,6 +33,7 @@ function exportParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
     q: o.q, custodians: o.custodian, conversations: o.conversation, conversation_types: o.conversationType, from: o.from, to: o.to,
     whole_conversations: o.wholeConversations, context, include_deleted: o.includeDeleted === undefined ? undefined : o.includeDeleted !== false,
     include_edits: o.edits === false ? false : undefined, as_of: o.asOf, formats: typeof o.formats === 'string' ? o.formats.split(',').map((f) => f.trim()) : undefined,
+    recipients: o.recipient,
   }).filter(([, v]) => v !== undefined));
 }
 
@@ -92,6 +93,7 @@ export function registerJobs(program: Command): void {
     .option('--no-edits', 'export: only the current version of each message')
     .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
+    .option('--recipient <age1...>', 'export: also write the package encrypted with age for this recipient (repeatable)', many)
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {

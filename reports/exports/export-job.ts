@@ -19,6 +19,7 @@ import { exportParams, type ExportFormat, type ExportParams } from './export-par
 import { batchConversations, createExportSetReader } from './export-set.js';
 import type { FormatWriter, FormatWriterFactory, WrittenFile } from './formats/format-writer.js';
 import type { Packager } from './packager.js';
+import { encryptPackage } from '../packages/encrypt.js';
 
 export interface ExportJobDeps {
   formats: Partial<Record<ExportFormat, FormatWriterFactory>>;
@@ -91,12 +92,14 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
         requestedBy: person(ctx.requestedBy), approvedBy: ctx.approvedBy ? [person(ctx.approvedBy)] : [], requestedAt: ctx.job.createdAt,
         countsPerFormat: perFormat, countsPerConversation: perConversation, generator: deps.generator,
       });
+      // For recipients: the same ZIP encrypted with age, listed beside it (docs/packages.md).
+      const sealed = p.recipients.length > 0 ? await encryptPackage(bag.zip.path, `${bag.zip.path}.age`, p.recipients) : undefined;
       const t2 = performance.now();
       const bytes = files.reduce((n, f) => n + f.bytes, 0);
       return {
         summary: { package_id: ctx.job.id, messages: done, conversations: Object.keys(perConversation).length, files: files.length, bytes, formats: perFormat, merkle_root: bag.merkleRoot, signing_key_id: bag.keyId, as_of: asOf, bag: bagDir,
           seconds: { read_and_write: round(t1 - t0), close_and_package: round(t2 - t1) } },
-        files: [{ name: basename(bag.zip.path), bytes: bag.zip.bytes, sha256: bag.zip.sha256 }],
+        files: [{ name: basename(bag.zip.path), bytes: bag.zip.bytes, sha256: bag.zip.sha256 }, ...(sealed ? [{ name: basename(sealed.path), bytes: sealed.bytes, sha256: sealed.sha256 }] : [])],
       };
     },
     describe: (o) => `${o.summary.messages} messages in ${o.summary.conversations} conversations, ${o.summary.files} files, ${o.summary.bytes} bytes, Merkle root ${o.summary.merkle_root}`,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { MAX_QUERY_TOKENS, tokenize } from '../../common/queries/tokens.js';
+import { AGE_RECIPIENT } from '../packages/encrypt.js';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'eml', 'rsmf', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,6 +42,8 @@ export const exportParams = z.object({
   /** Defaults to the time the job was created. */
   as_of: instant.optional(),
   formats: z.array(z.enum(EXPORT_FORMATS)).min(1).default(['jsonl', 'csv', 'eml', 'rsmf', 'parquet']).transform((f) => [...new Set(f)]),
+  /** age recipients (age1...): the package ZIP is also written encrypted for them (`<id>.zip.age`), to send by e-mail or USB. */
+  recipients: z.array(z.string().regex(AGE_RECIPIENT, 'must be an age recipient (age1..., as `age-keygen -y` prints it)')).max(20).default([]),
 }).strict().refine((p) => !p.from || !p.to || p.from < p.to, { message: 'must be after from', path: ['to'] });
 
 export type ExportParams = z.output<typeof exportParams>;

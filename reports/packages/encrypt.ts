@@ -7,6 +7,7 @@
  * The signed package inside is unchanged: after decryption, `custos package verify`
  * and any BagIt validator check it as before.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +27,8 @@ export class RecipientError extends CustosError {
 export interface EncryptedPackage {
   path: string;
   bytes: number;
+  /** SHA-256 of the encrypted file (hex), for a job's file list and Repr-Digest. */
+  sha256: string;
   recipients: string[];
 }
 
@@ -51,12 +54,16 @@ export async function encryptPackage(input: string, output: string, recipients: 
   const encrypted = await e.encrypt(source);
   const tmp = `${output}.${process.pid}.tmp`;
   let bytes = 0;
-  const counted = Readable.fromWeb(encrypted as unknown as WebReadableStream<Uint8Array>).on('data', (c: Uint8Array) => (bytes += c.length));
+  const hash = createHash('sha256');
+  const counted = Readable.fromWeb(encrypted as unknown as WebReadableStream<Uint8Array>).on('data', (c: Uint8Array) => {
+    bytes += c.length;
+    hash.update(c);
+  });
   try {
-    await pipeline(counted, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    await pipeline(counted, createWriteStream(tmp, { flags: 'w', mode: 0o600 }));
     renameSync(tmp, output);
   } finally {
     rmSync(tmp, { force: true });
   }
-  return { path: output, bytes, recipients: [...recipients] };
+  return { path: output, bytes, sha256: hash.digest('hex'), recipients: [...recipients] };
 }
