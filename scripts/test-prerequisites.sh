@@ -8,6 +8,8 @@ mono_packages=(mono-runtime libmono-microsoft-csharp4.0-cil libmono-system-data4
 missing=()
 command -v mono >/dev/null 2>&1 || missing+=("${mono_packages[@]}")
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# Info-ZIP's unzip -t checks the package ZIPs (reports/packages/zip-writer.test.ts).
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
