@@ -17,8 +17,7 @@ import { loadAuthorizer, type Authorizer } from '../policies/authorize.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiRouter } from './routes/openapi-route.js';
-import { SYSTEM_OPERATIONS, allowedMethods } from './openapi.js';
-import { AUTH_OPERATIONS } from './auth/auth-operations.js';
+import { allowedMethods } from './openapi.js';
 import { STATUS_CODES } from 'node:http';
 import { PROBLEM_BASE, sendProblem } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
@@ -32,7 +31,8 @@ import { SealedCookies, loadSessionKey } from './auth/session.js';
 import { perPrincipalRateLimit } from './middleware/rate-limit.js';
 import { routeHandler } from './middleware/route-pipeline.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { WEB_UI_OPERATIONS, webUiRouter } from './routes/web-ui.js';
+import { webUiRouter } from './routes/web-ui.js';
+import { EXTRA_OPERATIONS } from './served-document.js';
 import { methodNotAllowed, queryEncoding, requireJsonBody } from './middleware/request-checks.js';
 
 export interface Security {
@@ -93,7 +93,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(securityHeaders({ https: s.publicUrl.startsWith('https:') }));
   app.use(queryEncoding());
   app.use(healthRoutes(deps));
-  const extra = [...SYSTEM_OPERATIONS, ...AUTH_OPERATIONS, ...WEB_UI_OPERATIONS];
+  const extra = EXTRA_OPERATIONS;
   app.use(openApiRouter(routes, extra));
   app.use(
     loginRoutes({ ...(s.idp ? { idp: s.idp } : {}), sessions: s.sessions, auth, publicUrl: s.publicUrl, secureCookies: !isLoopbackHttp(new URL(s.publicUrl)), log }),
