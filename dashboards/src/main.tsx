@@ -6,4 +6,7 @@ import { interceptLinks } from './router.js';
 import './styles.css';
 
 interceptLinks();
-render(<App api={createApi()} />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The "Loading" text of index.html goes; Preact adds to what a container holds.
+root.replaceChildren();
+render(<App api={createApi()} />, root);

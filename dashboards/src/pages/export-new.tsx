@@ -37,7 +37,8 @@ export function ExportNewPage({ api, tenant, search }: PageProps) {
     const result = await call(api.POST('/v1/tenants/{tenant}/exports', { params: { path: { tenant } }, body: exportRequest(new URLSearchParams(queryOf(fields))) }));
     setBusy(false);
     if (result.ok) return navigate(`/ui/${encodeURIComponent(tenant)}/jobs/${encodeURIComponent(result.data.id)}`);
-    if (isStepUp(result.problem, result.wwwAuthenticate)) {
+    // Once back from a step-up sign-in, a second refusal (no second factor at the IdP) is shown, not another round trip.
+    if (isStepUp(result.problem, result.wwwAuthenticate) && search.get('stepped_up') !== '1') {
       window.location.assign(signInUrl(base + queryOf({ ...fields, stepped_up: '1' }), true));
       return;
     }

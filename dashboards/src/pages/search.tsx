@@ -29,7 +29,8 @@ export function searchQuery(s: URLSearchParams): MessageSearchQuery {
   const get = (k: string) => s.get(k) ?? undefined;
   const from = dayToInstant(s.get('from') ?? '');
   const to = dayToInstant(s.get('to') ?? '', true);
-  const q: MessageSearchQuery = { limit: PAGE_SIZE };
+  const limit = s.get('limit');
+  const q: MessageSearchQuery = { limit: limit && /^[1-9][0-9]{0,2}$/.test(limit) ? limit : PAGE_SIZE };
   if (get('q')) q.q = get('q');
   const match = get('match');
   if (match === 'any' || match === 'phrase') q.match = match;
@@ -61,7 +62,8 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
     fields.include_deleted = form.get('include_deleted') ? '' : 'false';
     navigate(base + queryOf(fields));
   };
-  const filters = Object.fromEntries(FIELDS.map((f) => [f, search.get(f) ?? undefined]));
+  // The page size is not in the form but stays while paging (`limit` in the URL).
+  const filters = Object.fromEntries([...FIELDS, 'limit'].map((f) => [f, search.get(f) ?? undefined]));
   const pageLink = (cursor: string | undefined, prev: string[]) => base + queryOf({ ...filters, cursor, prev: prev.join(' ') || undefined });
   const exportLink = `/ui/${encodeURIComponent(tenant)}/exports/new${queryOf({ q: filters.q, from: filters.from, to: filters.to, conversation: filters.conversation, author: filters.author })}`;
 
@@ -127,7 +129,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
       <section aria-labelledby="results-heading" aria-live="polite">
         {loaded.state === 'loading' ? <Loading what="messages" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
           <>
-            <h2 id="results-heading" data-total={loaded.result.data.total}>
+            <h2 id="results-heading" data-total={loaded.result.data.total} data-query={key}>
               {formatCount(loaded.result.data.total)} {loaded.result.data.total === 1 ? 'message' : 'messages'}
             </h2>
             {loaded.result.data.items.length === 0 ? <p>No message matches.</p> : (
