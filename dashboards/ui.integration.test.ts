@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from '../common/queries/tokens.js';
@@ -65,9 +66,25 @@ async function resultsOfThisUrl(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('#results-heading')?.getAttribute('data-query') === window.location.search.slice(1));
 }
 
+/**
+ * A screenshot of the step, and axe-core's check of the page as it is: no serious or
+ * critical violation. axe is evaluated through the DevTools protocol, which the
+ * page's CSP (no inline script, no eval) does not govern, so the CSP stays on.
+ */
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate(axe.source);
+  const { passes, violations } = await page.evaluate(async () => {
+    type Rule = { id: string; impact?: string; help: string; nodes: { target: string[] }[] };
+    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ passes: Rule[]; violations: Rule[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    };
+  });
+  expect(passes, `axe-core ran its rules on ${name}`).toBeGreaterThan(5);
+  expect(violations, `axe-core on ${name}`).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -173,6 +190,7 @@ describe('web UI in chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === `/ui/${FIXTURE_TENANT}/exports/new` && u.searchParams.get('stepped_up') === '1');
     await expect.poll(() => page.getByLabel('Words (all of them, in any version)').inputValue()).toBe('budget');
+    await shot(page, '03a-export-form');
     await page.getByRole('button', { name: 'Start export' }).click();
     await page.waitForURL((u) => /^\/ui\/acme\/jobs\/job_[a-z0-9]+$/.test(u.pathname));
     const jobId = page.url().split('/').pop()!;
@@ -188,6 +206,7 @@ describe('web UI in chromium', () => {
     await shot(page, '03-export-done');
     await page.getByRole('link', { name: 'Jobs and exports' }).click();
     await expect.poll(() => page.locator(`tr[data-job="${jobId}"]`).textContent()).toContain('done');
+    await shot(page, '03b-jobs');
     await context.close();
   });
 
@@ -231,6 +250,7 @@ describe('web UI in chromium', () => {
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('Not found');
     await expect.poll(() => alert.getAttribute('data-status')).toBe('404');
+    await shot(page, '06-not-found');
     await context.close();
   });
 
