@@ -71,6 +71,10 @@ async function resultsOfThisUrl(page: Page): Promise<void> {
  * critical violation. axe is evaluated through the DevTools protocol, which the
  * page's CSP (no inline script, no eval) does not govern, so the CSP stays on.
  */
+async function resultsOfAudit(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('#entries-heading')?.getAttribute('data-query') === window.location.search.slice(1));
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -239,6 +243,12 @@ describe('web UI in chromium', () => {
     expect(direct.type).toMatch(/application\/problem\+json/);
     expect(direct.body.type).toBe('https://custos.dev/problems/forbidden');
     await shot(page, '05-refused');
+    // The UI is audited like any client: the refused call, and the shell's own me.get.
+    for (const [action, outcome] of [['messages.search', 'denied'], ['me.get', 'success']] as const) {
+      await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/audit?action=${action}&outcome=${outcome}`);
+      await resultsOfAudit(page);
+      expect(await page.locator(`tbody tr[data-action="${action}"]`).filter({ hasText: 'Carol Auditor' }).count(), `${action} ${outcome}`).toBeGreaterThan(0);
+    }
     await context.close();
   });
 

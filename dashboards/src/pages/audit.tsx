@@ -1,36 +1,14 @@
 /** Custos' own audit log for auditors: filters, newest first with paging, and the hash-chain verification. */
 import { call } from '../api/client.js';
-import type { AuditQuery } from '../api/types.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { formatCount } from '../format/numbers.js';
-import { dayToInstant } from '../format/times.js';
 import { navigate, queryOf } from '../router.js';
 import type { PageProps } from './page.js';
-
-const OUTCOMES = ['success', 'denied', 'not_found', 'invalid', 'error'] as const;
-const FIELDS = ['action', 'outcome', 'subject_ref', 'from', 'to'] as const;
-
-export function auditQuery(s: URLSearchParams): AuditQuery {
-  const q: AuditQuery = { limit: '50' };
-  const action = s.get('action');
-  if (action) q.action = action;
-  const outcome = s.get('outcome');
-  const known = OUTCOMES.find((o) => o === outcome);
-  if (known) q.outcome = known;
-  const subject = s.get('subject_ref');
-  if (subject) q.subject_ref = subject;
-  const from = dayToInstant(s.get('from') ?? '');
-  const to = dayToInstant(s.get('to') ?? '', true);
-  if (from) q.from = from;
-  if (to) q.to = to;
-  const cursor = s.get('cursor');
-  if (cursor) q.cursor = cursor;
-  return q;
-}
+import { AUDIT_FIELDS as FIELDS, OUTCOMES, auditQuery } from './audit-query.js';
 
 export function AuditPage({ api, tenant, search, me }: PageProps) {
   const key = search.toString();
@@ -63,7 +41,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
       <section aria-labelledby="entries-heading" aria-live="polite">
         {loaded.state === 'loading' ? <Loading what="audit entries" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
           <>
-            <h2 id="entries-heading" data-total={loaded.result.data.total}>{formatCount(loaded.result.data.total)} entries</h2>
+            <h2 id="entries-heading" data-total={loaded.result.data.total} data-query={key}>{formatCount(loaded.result.data.total)} entries</h2>
             <table class="results">
               <caption class="visually-hidden">Audit entries, newest first</caption>
               <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Records</th><th scope="col">From</th></tr></thead>
