@@ -23,7 +23,7 @@ export function App({ api }: { api: Api }) {
   const returnTo = place.path.startsWith('/ui/') && place.path !== '/ui/signed-out' ? place.path + (place.search.size ? `?${place.search}` : '') : '/';
   if (session.state === 'loading') return <main id="main"><Loading what="your session" /></main>;
   if (!session.result.ok) {
-    if (session.result.problem.status === 401) return <SignedOutPage returnTo={returnTo} />;
+    if (session.result.problem.status === 401) return <SignedOutPage returnTo={returnTo} signInOff={session.result.problem.type.endsWith('/no-identity-provider')} />;
     return <main id="main"><PageTitle>Custos</PageTitle><ProblemView problem={session.result.problem} /></main>;
   }
   if (place.path === '/ui/signed-out') return <SignedOutPage returnTo="/" />;
