@@ -44,7 +44,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
             <h2 id="entries-heading" data-total={loaded.result.data.total} data-query={key}>{formatCount(loaded.result.data.total)} entries</h2>
             <table class="results">
               <caption class="visually-hidden">Audit entries, newest first</caption>
-              <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Records</th><th scope="col">From</th></tr></thead>
+              <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Records</th><th scope="col">From</th><th scope="col">Request</th></tr></thead>
               <tbody>
                 {loaded.result.data.items.map((e) => (
                   <tr key={e.seq} data-action={e.action}>
@@ -58,6 +58,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
                     <td class={e.outcome === 'success' ? '' : 'warn'}>{e.outcome} ({e.status})</td>
                     <td>{e.result_count === null ? '—' : formatCount(e.result_count)}</td>
                     <td>{e.ip}</td>
+                    <td><details><summary>Parameters</summary><pre class="json">{JSON.stringify(e.params, null, 2)}</pre><p class="muted">request <code>{e.request_id}</code>, hash <code title={e.hash}>{e.hash.slice(0, 12)}…</code></p></details></td>
                   </tr>
                 ))}
               </tbody>
