@@ -134,8 +134,12 @@ describe('web UI in chromium', () => {
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export']);
     await expect.poll(() => page.getByTestId('who').textContent()).toContain('Alice Officer');
 
-    await page.getByLabel('Words').fill('budget');
-    await page.getByRole('button', { name: 'Search' }).click();
+    // By keyboard: after the landing navigation focus is on the page's heading, Tab reaches the words, Enter searches.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.type('budget');
+    await page.keyboard.press('Enter');
     const expected = fixtureHits('budget');
     expect(expected.size).toBeGreaterThan(1);
     await expect.poll(() => page.locator('#results-heading').getAttribute('data-total')).toBe(String(expected.size));
