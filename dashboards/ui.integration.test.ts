@@ -211,6 +211,10 @@ describe('web UI in chromium', () => {
     const zip = await page.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get('content-type'), bytes: (await r.arrayBuffer()).byteLength }; }, href!);
     expect(zip).toMatchObject({ status: 200, type: 'application/zip' });
     expect(zip.bytes).toBeGreaterThan(0);
+    // The public key the package was signed with, to verify it offline.
+    const job = await runner.get(FIXTURE_TENANT, jobId);
+    await expect.poll(() => page.locator('[data-key-id]').getAttribute('data-key-id')).toBe(String(job.result?.signing_key_id));
+    expect(await page.locator('[data-key-id]').textContent()).toContain('BEGIN PUBLIC KEY');
     await shot(page, '03-export-done');
     await page.getByRole('link', { name: 'Jobs and exports' }).click();
     await expect.poll(() => page.locator(`tr[data-job="${jobId}"]`).textContent()).toContain('done');

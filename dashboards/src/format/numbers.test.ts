@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatRate, progressPercent } from './numbers.js';
+import { countOf, formatBytes, formatCount, formatDuration, formatRate, progressPercent } from './numbers.js';
 
 describe('numbers', () => {
   it('groups counts by locale', () => {
@@ -36,5 +36,11 @@ describe('numbers', () => {
     expect(formatRate(null)).toBe('—');
     expect(formatRate(1234.4, 'en-US')).toBe('1,234/s');
     expect(formatRate(2.25, 'en-US')).toBe('2.3/s');
+  });
+
+  it('says a count with its noun, singular for one', () => {
+    expect(countOf(1, 'job', 'jobs', 'en-US')).toBe('1 job');
+    expect(countOf(0, 'job', 'jobs', 'en-US')).toBe('0 jobs');
+    expect(countOf(1234, 'entry', 'entries', 'en-US')).toBe('1,234 entries');
   });
 });

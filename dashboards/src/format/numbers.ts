@@ -41,3 +41,8 @@ export function formatRate(perSecond: number | null | undefined, locale?: string
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return '—';
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: perSecond < 10 ? 1 : 0 }).format(perSecond)}/s`;
 }
+
+/** "1 job", "2 jobs", "1,234 messages". */
+export function countOf(n: number, one: string, many: string, locale?: string): string {
+  return `${formatCount(n, locale)} ${n === 1 ? one : many}`;
+}

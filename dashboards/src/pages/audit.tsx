@@ -5,7 +5,7 @@ import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
-import { formatCount } from '../format/numbers.js';
+import { countOf, formatCount } from '../format/numbers.js';
 import { navigate, queryOf } from '../router.js';
 import type { PageProps } from './page.js';
 import { AUDIT_FIELDS as FIELDS, OUTCOMES, auditQuery } from './audit-query.js';
@@ -41,7 +41,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
       <section aria-labelledby="entries-heading" aria-live="polite">
         {loaded.state === 'loading' ? <Loading what="audit entries" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
           <>
-            <h2 id="entries-heading" data-total={loaded.result.data.total} data-query={key}>{formatCount(loaded.result.data.total)} entries</h2>
+            <h2 id="entries-heading" data-total={loaded.result.data.total} data-query={key}>{countOf(loaded.result.data.total, 'entry', 'entries')}</h2>
             <table class="results">
               <caption class="visually-hidden">Audit entries, newest first</caption>
               <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Records</th><th scope="col">From</th><th scope="col">Request</th></tr></thead>

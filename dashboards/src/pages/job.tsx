@@ -11,6 +11,7 @@ import { useLoad } from '../components/use-load.js';
 import { usePoll } from '../components/use-poll.js';
 import { formatBytes } from '../format/numbers.js';
 import type { PageProps } from './page.js';
+import type { Api } from '../api/client.js';
 
 export function JobPage({ api, tenant, params, me }: PageProps) {
   const jobId = params.jobId!;
@@ -49,11 +50,26 @@ export function JobPage({ api, tenant, params, me }: PageProps) {
               ))}
             </ul>
           )}
+          {job.kind === 'export' && job.state === 'done' && me.scopes.includes('archive:read') ? <VerifyPackage api={api} tenant={tenant} keyId={String(job.result?.signing_key_id ?? '')} /> : null}
           <h2>Parameters</h2>
           <pre class="json">{JSON.stringify(job.params, null, 2)}</pre>
           {job.result ? <><h2>Result</h2><pre class="json">{JSON.stringify(job.result, null, 2)}</pre></> : null}
         </>
       )}
     </>
+  );
+}
+
+/** How anyone can check the package offline: the tenant's public key, and the commands (docs/packages.md). */
+function VerifyPackage({ api, tenant, keyId }: { api: Api; tenant: string; keyId: string }) {
+  const [keys] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/signing-keys', { params: { path: { tenant } } })), [tenant]);
+  const key = keys.state === 'done' && keys.result.ok ? keys.result.data.items.find((k) => k.key_id === keyId) : undefined;
+  return (
+    <section aria-labelledby="verify-heading">
+      <h2 id="verify-heading">Verify the package</h2>
+      <p>The package is a signed BagIt bag. Check it offline with <code>custos package verify &lt;file&gt;.zip</code>, or with any BagIt validator and this Ed25519 public key (key id <code>{keyId || '—'}</code>):</p>
+      {keys.state === 'done' && !keys.result.ok ? <ProblemView problem={keys.result.problem} wwwAuthenticate={keys.result.wwwAuthenticate} /> : null}
+      {key ? <pre class="json" data-key-id={key.key_id}>{key.public_key_pem}</pre> : keys.state === 'done' && keys.result.ok ? <p class="warn">The tenant's current key is not the one that signed this package.</p> : null}
+    </section>
   );
 }

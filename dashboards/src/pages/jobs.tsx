@@ -7,7 +7,7 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { usePoll } from '../components/use-poll.js';
-import { formatCount } from '../format/numbers.js';
+import { countOf } from '../format/numbers.js';
 import { queryOf } from '../router.js';
 import type { PageProps } from './page.js';
 
@@ -23,7 +23,7 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
       {me.scopes.includes('exports:create') ? <p><a href={`/ui/${t}/exports/new`} class="button">New export</a></p> : null}
       {loaded.state === 'loading' ? <Loading what="jobs" /> : loaded.state === 'done' && !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : loaded.state === 'done' && loaded.result.ok ? (
         <>
-          <p>{formatCount(loaded.result.data.total)} jobs</p>
+          <p>{countOf(loaded.result.data.total, 'job', 'jobs')}</p>
           <table class="results">
             <caption class="visually-hidden">Jobs, newest first</caption>
             <thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Queued</th><th scope="col">State and progress</th><th scope="col">Files</th></tr></thead>

@@ -11,7 +11,7 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { queryWords } from '../format/highlight.js';
-import { formatCount } from '../format/numbers.js';
+import { countOf } from '../format/numbers.js';
 import { buildPath } from '../route-match.js';
 import { navigate, queryOf } from '../router.js';
 import type { PageProps } from './page.js';
@@ -100,7 +100,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
         {loaded.state === 'loading' ? <Loading what="messages" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
           <>
             <h2 id="results-heading" data-total={loaded.result.data.total} data-query={key}>
-              {formatCount(loaded.result.data.total)} {loaded.result.data.total === 1 ? 'message' : 'messages'}
+              {countOf(loaded.result.data.total, 'message', 'messages')}
             </h2>
             {loaded.result.data.items.length === 0 ? <p>No message matches.</p> : (
               <table class="results">
