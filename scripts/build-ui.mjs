@@ -5,7 +5,7 @@
 // 2. type-check the UI against them (dashboards/tsconfig.json): an API change the UI does
 //    not follow stops the build here;
 // 3. bundle with esbuild into dist/ui/assets/ under content-hashed names, and write
-//    dist/ui/index.html naming them. Prints the bytes shipped (raw and gzip).
+//    dist/ui/index.html naming them, with a gzip copy of each asset. Prints the bytes shipped (raw and gzip).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -60,7 +60,10 @@ const html = readFileSync(join(ui, 'index.html'), 'utf8')
 if (html.includes('%')) fail('dashboards/index.html has a placeholder left');
 writeFileSync(join(out, 'index.html'), html);
 
+// A gzip copy of each asset, which the server sends to browsers that take gzip (api/routes/web-ui.ts).
 for (const file of [join(out, 'index.html'), script, style]) {
   const bytes = readFileSync(file);
-  process.stderr.write(`build-ui: ${file.slice(root.length + 1)} ${bytes.length} B, ${gzipSync(bytes, { level: 9 }).length} B gzip\n`);
+  const gz = gzipSync(bytes, { level: 9 });
+  if (file !== join(out, 'index.html')) writeFileSync(`${file}.gz`, gz);
+  process.stderr.write(`build-ui: ${file.slice(root.length + 1)} ${bytes.length} B, ${gz.length} B gzip\n`);
 }

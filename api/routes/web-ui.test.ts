@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_UI_CSP, webUiRouter } from './web-ui.js';
@@ -26,6 +27,8 @@ beforeAll(() => {
   mkdirSync(join(dir, 'built', 'assets'), { recursive: true });
   writeFileSync(join(dir, 'built', 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(join(dir, 'built', 'assets', 'app-ABC.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'built', 'assets', 'app-ABC.css.gz'), gzipSync('body{color:red}'));
+  writeFileSync(join(dir, 'built', 'assets', 'app-ABC.css'), 'body{color:red}');
 });
 afterAll(async () => {
   for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
@@ -51,6 +54,15 @@ describe('web UI serving', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(await (await fetch(`${base}/ui/assets/missing.js`)).json()).toEqual({ fell: 'through' });
+    // The gzip copy to a browser that takes gzip (fetch asks for it and inflates), the file itself otherwise.
+    const css = await fetch(`${base}/ui/assets/app-ABC.css`);
+    expect(css.headers.get('content-encoding')).toBe('gzip');
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(css.headers.get('cache-control')).toContain('immutable');
+    expect(await css.text()).toBe('body{color:red}');
+    const plain = await fetch(`${base}/ui/assets/app-ABC.css`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('body{color:red}');
     // An encoded "../" (fetch resolves "../" and "%2e%2e/" itself) does not leave the assets folder.
     expect(await (await fetch(`${base}/ui/assets/..%2findex.html`)).json()).toEqual({ fell: 'through' });
     expect((await fetch(`${base}/v1/anything`)).status).toBe(404);

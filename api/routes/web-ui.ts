@@ -7,7 +7,7 @@
  */
 import express, { Router, type Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { packageRoot } from '../../common/paths.js';
 import { problem, type ExtraOperation } from '../openapi.js';
 import { PROBLEM_BASE, sendProblem } from '../problem.js';
@@ -24,6 +24,8 @@ export const WEB_UI_CSP = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export const WEB_UI_OPERATIONS: ExtraOperation[] = [
   {
@@ -52,11 +54,19 @@ export function webUiRouter(dir = defaultWebUiDir()): Router {
     res.set('Content-Security-Policy', WEB_UI_CSP).type('text/html; charset=utf-8').send(index);
   };
   r.get('/', (_req, res) => page(res));
+  // The build writes a gzip copy of each asset (scripts/build-ui.mjs): sent as is to browsers that take gzip.
+  const assets = join(dir, 'assets');
+  r.get('/ui/assets/:file', (req, res, next) => {
+    const name = req.params.file;
+    if (!/^[A-Za-z0-9_-]+\.(?:js|css)$/.test(name) || !req.acceptsEncodings('gzip') || !existsSync(join(assets, `${name}.gz`))) return next();
+    res.set({ 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': IMMUTABLE }).type(extname(name));
+    res.sendFile(`${name}.gz`, { root: assets, dotfiles: 'deny' });
+  });
   r.use(
     '/ui/assets',
     express.static(join(dir, 'assets'), {
       index: false, dotfiles: 'deny', fallthrough: true, redirect: false,
-      setHeaders: (res) => res.set('Cache-Control', 'public, max-age=31536000, immutable'),
+      setHeaders: (res) => res.set('Cache-Control', IMMUTABLE),
     }),
   );
   // Missing assets are plain 404 problems; every other /ui path is a page of the UI.

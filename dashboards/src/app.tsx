@@ -4,8 +4,8 @@
  * navigation of the pages they may use and the page of the current path.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
-import { call, type Api } from './api/client.js';
+import { useEffect, useRef } from 'preact/hooks';
+import { call, type Api, type Result } from './api/client.js';
 import type { Me, SessionInfo } from './api/types.js';
 import { Loading } from './components/loading.js';
 import { PageTitle } from './components/page-title.js';
@@ -14,11 +14,20 @@ import { useLoad } from './components/use-load.js';
 import { canUse, landingPage, navPages } from './page-access.js';
 import { PAGES } from './pages/index.js';
 import { SignedOutPage } from './pages/signed-out.js';
-import { matchPath } from './route-match.js';
+import { decodeSegment, matchPath } from './route-match.js';
 import { navigate, usePlace, type Place } from './router.js';
 
 export function App({ api }: { api: Api }) {
   const place = usePlace();
+  // GET .../me once per tenant and page load, started beside /auth/me when the URL names the tenant (one round trip less).
+  const meCache = useRef(new Map<string, Promise<Result<Me>>>());
+  const meOf = (tenant: string) => {
+    let p = meCache.current.get(tenant);
+    if (!p) meCache.current.set(tenant, (p = call(api.GET('/v1/tenants/{tenant}/me', { params: { path: { tenant } } }))));
+    return p;
+  };
+  const urlTenant = decodeSegment(/^\/ui\/([^/]+)/.exec(place.path)?.[1] ?? '');
+  if (urlTenant && urlTenant !== 'signed-out') void meOf(urlTenant);
   const [session] = useLoad(() => call(api.GET('/auth/me')), []);
   const returnTo = place.path.startsWith('/ui/') && place.path !== '/ui/signed-out' ? place.path + (place.search.size ? `?${place.search}` : '') : '/';
   if (session.state === 'loading') return <main id="main"><Loading what="your session" /></main>;
@@ -29,9 +38,9 @@ export function App({ api }: { api: Api }) {
   if (place.path === '/ui/signed-out') return <SignedOutPage returnTo="/" />;
   const roles = session.result.data.roles;
   const tenants = Object.keys(roles).filter((t) => (roles[t] ?? []).length > 0).sort();
-  const tenant = /^\/ui\/([^/]+)/.exec(place.path)?.[1];
-  if (!tenant) return <ToTenant tenants={tenants} />;
-  return <TenantShell api={api} tenant={decodeURIComponent(tenant)} tenants={tenants} session={session.result.data} place={place} />;
+  if (!/^\/ui\/[^/]+/.test(place.path)) return <ToTenant tenants={tenants} />;
+  if (!urlTenant) return <main id="main"><PageTitle>Page not found</PageTitle><p>This address is not valid.</p></main>;
+  return <TenantShell api={api} meOf={meOf} tenant={urlTenant} tenants={tenants} session={session.result.data} place={place} />;
 }
 
 function ToTenant({ tenants }: { tenants: string[] }) {
@@ -43,8 +52,8 @@ function ToTenant({ tenants }: { tenants: string[] }) {
   return <main id="main"><PageTitle>No access yet</PageTitle><p>You are signed in, but you hold no role in any tenant. Ask an administrator for one.</p><p><a href="/auth/logout">Sign out</a></p></main>;
 }
 
-function TenantShell({ api, tenant, tenants, session, place }: { api: Api; tenant: string; tenants: string[]; session: SessionInfo; place: Place }) {
-  const [me] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/me', { params: { path: { tenant } } })), [tenant]);
+function TenantShell({ api, meOf, tenant, tenants, session, place }: { api: Api; meOf: (tenant: string) => Promise<Result<Me>>; tenant: string; tenants: string[]; session: SessionInfo; place: Place }) {
+  const [me] = useLoad(() => meOf(tenant), [tenant]);
   if (me.state === 'loading') return <main id="main"><Loading what="your pages" /></main>;
   if (!me.result.ok) return <main id="main"><PageTitle>Custos</PageTitle><ProblemView problem={me.result.problem} wwwAuthenticate={me.result.wwwAuthenticate} /></main>;
   return <Shell tenant={tenant} tenants={tenants} session={session} me={me.result.data} place={place}><Route api={api} tenant={tenant} me={me.result.data} place={place} /></Shell>;

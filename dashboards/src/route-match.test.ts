@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPath, matchPath } from './route-match.js';
+import { buildPath, decodeSegment, matchPath } from './route-match.js';
 
 describe('route matching', () => {
   it('matches whole segments and decodes them', () => {
@@ -9,6 +9,8 @@ describe('route matching', () => {
     expect(matchPath('/ui/:tenant/search', '/ui/acme/audit')).toBeUndefined();
     expect(matchPath('/ui/:tenant/search', '/ui/acme/search/more')).toBeUndefined();
     expect(matchPath('/ui/:tenant', '/ui/%E0%A4%A')).toBeUndefined();
+    expect(decodeSegment('%E0%A4%A')).toBeUndefined();
+    expect(decodeSegment('a%20b')).toBe('a b');
   });
 
   it('builds paths that match back to the same params', () => {

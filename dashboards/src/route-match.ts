@@ -5,6 +5,15 @@
  */
 export type Params = Record<string, string>;
 
+/** A percent-decoded path segment, or undefined when it is not valid percent-encoding (`%E0%A4%A`). */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 export function matchPath(pattern: string, path: string): Params | undefined {
   const want = pattern.split('/').filter(Boolean);
   const have = path.split('/').filter(Boolean);
@@ -12,12 +21,8 @@ export function matchPath(pattern: string, path: string): Params | undefined {
   const params: Params = {};
   for (let i = 0; i < want.length; i++) {
     const w = want[i]!;
-    let h: string;
-    try {
-      h = decodeURIComponent(have[i]!);
-    } catch {
-      return undefined;
-    }
+    const h = decodeSegment(have[i]!);
+    if (h === undefined) return undefined;
     if (w.startsWith(':')) params[w.slice(1)] = h;
     else if (w !== h) return undefined;
   }
