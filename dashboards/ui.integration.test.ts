@@ -219,6 +219,16 @@ describe('web UI in chromium', () => {
     await page.getByRole('link', { name: 'Jobs and exports' }).click();
     await expect.poll(() => page.locator(`tr[data-job="${jobId}"]`).textContent()).toContain('done');
     await shot(page, '03b-jobs');
+
+    // A second export, still queued (this test runs jobs by hand), cancelled from its page.
+    await page.getByRole('link', { name: 'New export' }).first().click();
+    await page.getByLabel('Words (all of them, in any version)').fill('planning');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.waitForURL((u) => /^\/ui\/acme\/jobs\/job_[a-z0-9]+$/.test(u.pathname) && !u.pathname.endsWith(jobId));
+    const second = page.url().split('/').pop()!;
+    await page.getByRole('button', { name: 'Cancel this job' }).click();
+    await expect.poll(() => page.locator('.job-progress .state').textContent()).toBe('cancelled');
+    expect((await runner.get(FIXTURE_TENANT, second)).state).toBe('cancelled');
     await context.close();
   });
 
