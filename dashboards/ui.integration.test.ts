@@ -147,6 +147,8 @@ describe('web UI in chromium', () => {
     await expect.poll(() => rows.count()).toBe(expected.size);
     expect((await page.locator('table.results mark').allTextContents()).every((t) => t.toLowerCase() === 'budget')).toBe(true);
     await shot(page, '01-search');
+    // An export can be defined from the search: the same words.
+    expect(await page.getByRole('link', { name: 'Export these messages…' }).getAttribute('href')).toBe(`/ui/${FIXTURE_TENANT}/exports/new?q=budget`);
 
     // Paging: two per page over every message holding "message", as the fixture has them.
     const many = fixtureHits('message');

@@ -35,7 +35,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
   // The page size is not in the form but stays while paging (`limit` in the URL).
   const filters = Object.fromEntries([...FIELDS, 'limit'].map((f) => [f, search.get(f) ?? undefined]));
   const pageLink = (cursor: string | undefined, prev: string[]) => base + queryOf({ ...filters, cursor, prev: prev.join(' ') || undefined });
-  const exportLink = `/ui/${encodeURIComponent(tenant)}/exports/new${queryOf({ q: filters.q, from: filters.from, to: filters.to, conversation: filters.conversation, author: filters.author })}`;
+  const exportLink = `/ui/${encodeURIComponent(tenant)}/exports/new${queryOf({ q: filters.q, from: filters.from, to: filters.to, conversation: filters.conversation, author: filters.author, conversation_types: filters.conversation_type, include_deleted: filters.include_deleted })}`;
 
   return (
     <>
