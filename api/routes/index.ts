@@ -18,6 +18,8 @@ import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
+import type { Authorizer } from '../../policies/authorize.js';
+import { meRoute } from './me.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -30,6 +32,8 @@ export interface ApiRouteDeps {
   tokens?: ApiTokenStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
+  /** The app's authorizer, for GET .../me (which scopes the caller holds); loaded from the policy files when absent. */
+  authorizer?: Authorizer;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -42,6 +46,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
+    meRoute(deps.authorizer),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
   ];
 }
