@@ -7,8 +7,9 @@
  * - Words match ANY stored version: a message whose edit removed a word is still
  *   found by it, and a message is found by a word an edit added. All words (or the
  *   phrase) must be in one version.
- * - Words use the text index (hasAllTokens / hasAnyTokens on lowercased tokens);
- *   a phrase additionally needs its tokens consecutively (RE2 on lowerUTF8(text)).
+ * - The text condition comes compiled from the query language (search-query/):
+ *   it holds in one version and uses the text index on the folded `text_norm`.
+ *   Filters compiled from its modifiers hold on the created version.
  *   The query runs as two branches so each can use an index: messages whose first
  *   version matches (text index), and messages with a matching edit (keys looked up
  *   first, then the message_id bloom filter; no text is read). A message in both is
@@ -18,15 +19,18 @@
  *   created version (edits change only the text).
  */
 import type { Store } from '../store/store.js';
-import { phrasePattern } from './tokens.js';
 import { toStoreTime } from '../events/time.js';
-
-export type WordMode = 'all' | 'any' | 'phrase';
 
 export interface MessageSearch {
   tenant: string;
-  words?: { mode: WordMode; tokens: string[] };
+  /** SQL condition on one message_versions row (search-query/compile.ts); its values are in `queryParams`. */
+  text?: string;
+  /** SQL conditions on the created version (the query's modifiers). */
+  filters?: string[];
+  queryParams?: Record<string, unknown>;
   author?: string;
+  /** Any of these authors (the query's `from:`); with `author` too, both must hold. */
+  authors?: string[];
   conversation?: string;
   conversationType?: string;
   /** Thread root id: the root itself and its replies. */
@@ -57,16 +61,13 @@ export interface SearchPage {
 
 const T = "DateTime64(3, 'UTC')";
 
-function wordCondition(words: NonNullable<MessageSearch['words']>): string {
-  if (words.mode === 'any') return 'hasAnyTokens(text, {tokens:Array(String)})';
-  if (words.mode === 'all') return 'hasAllTokens(text, {tokens:Array(String)})';
-  return '(hasAllTokens(text, {tokens:Array(String)}) AND match(lowerUTF8(text), {phrase:String}))';
-}
 
 /** Conditions on the created version; only fixed clauses, values are parameters. */
 function createdConditions(s: MessageSearch, withCursor: boolean, windowed = false): string[] {
   const c = ['tenant = {tenant:String}', "kind = 'created'"];
   if (s.author !== undefined) c.push('author_id = {author:String}');
+  if (s.authors !== undefined) c.push('author_id IN {authors:Array(String)}');
+  for (const f of s.filters ?? []) c.push(f);
   if (s.conversation !== undefined) c.push('conversation_id = {conversation:String}');
   if (s.conversationType !== undefined) c.push('conversation_type = {conversation_type:String}');
   if (s.thread !== undefined) c.push('(thread_id = {thread:String} OR message_id = {thread:String})');
@@ -107,8 +108,8 @@ interface Branches {
 
 function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: readonly string[] | undefined, windowed: boolean, cols: string): Branches {
   const base = createdConditions(s, withCursor, windowed).join(' AND ');
-  if (!s.words) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
-  const w = wordCondition(s.words);
+  if (s.text === undefined) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
+  const w = s.text;
   const first = `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}`;
   if (editKeys && editKeys.length === 0) return { first };
   const edited = editKeys
@@ -140,20 +141,17 @@ interface EditKeyRow { conversation_id: string; message_id: string }
 
 /** Keys of messages with an edit that matches the words, or undefined when there are too many to list. */
 async function matchingEditKeys(store: Store, s: MessageSearch, params: Record<string, unknown>): Promise<EditKeyRow[] | undefined> {
-  if (!s.words) return [];
+  if (s.text === undefined) return [];
   const rows = await store.query<EditKeyRow>('messages: matching edits', `
     SELECT DISTINCT conversation_id, message_id FROM message_versions
-    WHERE tenant = {tenant:String} AND kind = 'edited' AND ${wordCondition(s.words)} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
+    WHERE tenant = {tenant:String} AND kind = 'edited' AND ${s.text} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
   return rows.length > MAX_EDIT_KEYS ? undefined : rows;
 }
 
 export function searchParams(s: MessageSearch): Record<string, unknown> {
-  const p: Record<string, unknown> = { tenant: s.tenant, limit: s.limit + 1 };
-  if (s.words) {
-    p.tokens = s.words.tokens;
-    if (s.words.mode === 'phrase') p.phrase = phrasePattern(s.words.tokens);
-  }
+  const p: Record<string, unknown> = { ...s.queryParams, tenant: s.tenant, limit: s.limit + 1 };
   if (s.author !== undefined) p.author = s.author;
+  if (s.authors !== undefined) p.authors = s.authors;
   if (s.conversation !== undefined) p.conversation = s.conversation;
   if (s.conversationType !== undefined) p.conversation_type = s.conversationType;
   if (s.thread !== undefined) p.thread = s.thread;
@@ -174,12 +172,14 @@ export function searchParams(s: MessageSearch): Record<string, unknown> {
  * page and its total read only that author's rows.
  */
 export function isAuthorOnly(s: MessageSearch): boolean {
-  return s.author !== undefined && !s.words && s.conversation === undefined && s.conversationType === undefined && s.thread === undefined
+  return (s.author !== undefined || s.authors !== undefined) && s.text === undefined && (s.filters ?? []).length === 0 && s.conversation === undefined && s.conversationType === undefined && s.thread === undefined
     && s.hasMentions === undefined && s.mentions === undefined && s.hasAttachments === undefined && s.includeDeleted;
 }
 
 function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
-  const c = ['tenant = {tenant:String}', 'author_id = {author:String}'];
+  const c = ['tenant = {tenant:String}'];
+  if (s.author !== undefined) c.push('author_id = {author:String}');
+  if (s.authors !== undefined) c.push('author_id IN {authors:Array(String)}');
   if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
   if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
   if (withCursor && s.after) {
@@ -247,7 +247,7 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
       params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
     }
     pageSql = (withCursor) => matchingSql(s, withCursor, keys);
-    if (s.words) return wordSearchPage(store, s, params, keys);
+    if (s.text !== undefined) return wordSearchPage(store, s, params, keys);
   }
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
