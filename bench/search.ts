@@ -138,6 +138,13 @@ function queryMix(n: number, requests: number): Record<string, string[]> {
     'time range (1 day)': mk(() => { const d = Math.floor(r() * 364); return `from=${day(d)}&to=${day(d + 1)}`; }),
     'author + 30 days': mk(() => { const d = Math.floor(r() * 334); return `author=U${Math.floor(r() * 5000)}&from=${day(d)}&to=${day(d + 30)}`; }),
     'word + conversation': mk(() => `q=${encodeURIComponent(pick(HEAD))}&conversation=C${Math.floor(r() * 2000)}`),
+    // The query language (issue 14): folded words, prefixes, OR, quoted phrases, modifiers.
+    'word, accents folded': mk(() => `q=${encodeURIComponent(pick(['reunion', 'equipe', 'deploiement', 'facture', 'probleme', 'reponse']))}`),
+    'prefix (4 letters*)': mk(() => `q=${encodeURIComponent(`${pick(HEAD.filter((w) => w.length >= 6)).slice(0, 4)}*`)}`),
+    'two words, OR': mk(() => `q=${encodeURIComponent(`${pick(HEAD.slice(10))} OR ${vocab[200 + Math.floor(r() * 2000)]}`)}`),
+    'phrase (quoted, in q)': mk(() => `q=${encodeURIComponent(`"${pick(HEAD.slice(4, 20))} ${pick(HEAD.slice(4, 20))}"`)}`),
+    'from: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`from:U${Math.floor(r() * 5000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
+    'in: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`in:C${Math.floor(r() * 2000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
     _n: [String(n)],
   };
 }
