@@ -90,7 +90,7 @@ export async function fill(store: Store, n: number, shape: { conversations?: num
  */
 export async function settle(store: Store): Promise<void> {
   const t0 = performance.now();
-  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_deletions']) {
+  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_edit_texts', 'message_deletions']) {
     await store.command('bench: optimize', `OPTIMIZE TABLE ${t} FINAL`, {}, { alter_sync: '2' } as never);
   }
   console.log(`  merged (OPTIMIZE FINAL) in ${fmt((performance.now() - t0) / 1000, 1)} s`);
@@ -123,7 +123,7 @@ async function timed(api: Api, qs: string): Promise<{ ms: number; total: number 
 
 const rnd = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 
-function queryMix(n: number, requests: number): Record<string, string[]> {
+export function queryMix(n: number, requests: number): Record<string, string[]> {
   const r = rnd(42);
   const vocab = vocabulary();
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;

@@ -30,6 +30,8 @@ export interface ApiRouteDeps {
   tokens?: ApiTokenStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
+  /** Keep exact search totals while the archive is unchanged (default true; the bench turns it off to measure it). */
+  searchTotalsCache?: boolean;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -38,7 +40,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     archiveStatsRoute(deps.store),
     ...auditRoutes(deps),
     ...tokenRoutes(deps),
-    messageSearchRoute(deps.store, cursors),
+    messageSearchRoute(deps.store, cursors, { totalsCache: deps.searchTotalsCache ?? true }),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),

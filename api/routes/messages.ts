@@ -2,6 +2,7 @@
 import type { Store } from '../../common/store/store.js';
 import type { CursorCodec } from '../../common/queries/cursor.js';
 import { searchMessages, type MessageSearch } from '../../common/queries/message-search.js';
+import { createTotalsCache } from '../../common/queries/totals-cache.js';
 import { fetchMessageItemsWith } from '../../common/queries/message-state.js';
 import { orderVersions, type MessageItem, type VersionRow } from '../../common/queries/message-rows.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
@@ -84,7 +85,9 @@ function withHighlights(text: Node | undefined, exact: boolean) {
   };
 }
 
-export function messageSearchRoute(store: Store, cursors: CursorCodec): RouteSpec {
+export function messageSearchRoute(store: Store, cursors: CursorCodec, opts: { totalsCache?: boolean } = {}): RouteSpec {
+  // One per app: totals of searches repeated or paged while the archive is unchanged.
+  const totals = opts.totalsCache === false ? undefined : createTotalsCache(store);
   return defineRoute({
     method: 'get',
     path: '/v1/tenants/:tenant/messages',
@@ -101,7 +104,7 @@ export function messageSearchRoute(store: Store, cursors: CursorCodec): RouteSpe
       const pos = decodeCursorParam(cursors, query.cursor, filters);
       const after = pos && pos.k.length === 2 ? { time: pos.t, conversationId: pos.k[0]!, messageId: pos.k[1]! } : undefined;
       const prepared = await toMessageSearch(store, tenant, query, after);
-      const page = await searchMessages(store, prepared.search);
+      const page = await searchMessages(store, prepared.search, totals);
       const refs = page.hits.map((h) => ({ conversationId: h.conversation_id, messageId: h.message_id, time: h.time }));
       const items = await fetchMessageItemsWith(store, tenant, refs, withHighlights(prepared.text, prepared.exactAccents));
       const last = page.hits[page.hits.length - 1];

@@ -20,6 +20,7 @@
  */
 import type { Store } from '../store/store.js';
 import { toStoreTime } from '../events/time.js';
+import { totalKey, type TotalsCache } from './totals-cache.js';
 
 export interface MessageSearch {
   tenant: string;
@@ -115,7 +116,7 @@ function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: reado
   const edited = editKeys
     ? "message_id IN {edit_mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {edit_keys:Array(String)}"
     : `concat(conversation_id, '\\0', message_id) IN (
-        SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
+        SELECT concat(conversation_id, '\\0', message_id) FROM message_edit_texts WHERE tenant = {tenant:String} AND ${w})`;
   return { first, edited: `SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited} AND NOT ${w}` };
 }
 
@@ -130,11 +131,14 @@ export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: re
  * stores each event once), so the total is a sum of counts, which the text index
  * answers almost alone.
  */
-async function countWordMatches(store: Store, s: MessageSearch, editKeys: readonly string[] | undefined, params: Record<string, unknown>): Promise<number> {
+async function countWordMatches(store: Store, s: MessageSearch, editKeys: readonly string[] | undefined, params: Record<string, unknown>, cache?: TotalsCache): Promise<number> {
   const b = matchingBranches(s, false, editKeys, false, '1');
   const sql = b.edited ? `SELECT (SELECT count() FROM (${b.first})) + (SELECT count() FROM (${b.edited})) AS total` : `SELECT count() AS total FROM (${b.first})`;
-  const [row] = await store.query<{ total: string }>('messages: word search total', sql, params);
-  return Number(row?.total ?? 0);
+  const count = async () => {
+    const [row] = await store.query<{ total: string }>('messages: word search total', sql, params);
+    return Number(row?.total ?? 0);
+  };
+  return cache ? cache.total(totalKey(sql, params), count) : count();
 }
 
 interface EditKeyRow { conversation_id: string; message_id: string }
@@ -143,8 +147,8 @@ interface EditKeyRow { conversation_id: string; message_id: string }
 async function matchingEditKeys(store: Store, s: MessageSearch, params: Record<string, unknown>): Promise<EditKeyRow[] | undefined> {
   if (s.text === undefined) return [];
   const rows = await store.query<EditKeyRow>('messages: matching edits', `
-    SELECT DISTINCT conversation_id, message_id FROM message_versions
-    WHERE tenant = {tenant:String} AND kind = 'edited' AND ${s.text} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
+    SELECT DISTINCT conversation_id, message_id FROM message_edit_texts
+    WHERE tenant = {tenant:String} AND ${s.text} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
   return rows.length > MAX_EDIT_KEYS ? undefined : rows;
 }
 
@@ -188,14 +192,20 @@ function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
   return `SELECT time, conversation_id, message_id FROM message_author_keys WHERE ${c.join(' AND ')}`;
 }
 
-async function countMatches(store: Store, matching: string, params: Record<string, unknown>): Promise<number> {
-  const [row] = await store.query<{ total: string }>('messages: search total', `SELECT uniqExact(conversation_id, message_id) AS total FROM (${matching})`, params);
-  return Number(row?.total ?? 0);
+async function countMatches(store: Store, matching: string, params: Record<string, unknown>, cache?: TotalsCache): Promise<number> {
+  const sql = `SELECT uniqExact(conversation_id, message_id) AS total FROM (${matching})`;
+  const count = async () => {
+    const [row] = await store.query<{ total: string }>('messages: search total', sql, params);
+    return Number(row?.total ?? 0);
+  };
+  return cache ? cache.total(totalKey(sql, params), count) : count();
 }
 
 /** Newest-first windows of a word search: a month back from the upper bound, then four times wider each step, then all. */
 const FIRST_WINDOW_MS = 31 * 86_400_000;
 const MAX_WINDOWS = 5;
+/** Up to this many matches, the page is one query over all of them (no windows). */
+const DIRECT_PAGE_MAX = 1000;
 
 /** Epoch ms of a store time (`YYYY-MM-DD hh:mm:ss.sss`, UTC) or an RFC 3339 string. */
 function epochMs(t: string): number {
@@ -211,10 +221,20 @@ function epochMs(t: string): number {
  * newest page overall, because every row in it is newer than every row outside it.
  * The exact total is its own query, which reads only the keys of the matches.
  */
-async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, editKeys: readonly string[] | undefined): Promise<SearchPage> {
+async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, editKeys: readonly string[] | undefined, cache?: TotalsCache): Promise<SearchPage> {
   const matching = (withCursor: boolean, windowed: boolean) => matchingSql(s, withCursor, editKeys, windowed);
-  const total = await countWordMatches(store, s, editKeys, params);
+  const total = await countWordMatches(store, s, editKeys, params, cache);
   if (total === 0) return { hits: [], total: 0, more: false };
+  if (total <= DIRECT_PAGE_MAX) {
+    // Few matches: one query over all of them costs less than windows that each come back short.
+    const rows = await store.query<SearchHit>('messages: word search page', `
+      SELECT time, conversation_id, message_id FROM (${matching(true, false)})
+      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      LIMIT 1 BY conversation_id, message_id
+      LIMIT {limit:UInt32}`, params);
+    const more = rows.length > s.limit;
+    return { hits: more ? rows.slice(0, s.limit) : rows, total, more };
+  }
   const upperText = s.after?.time ?? s.toTime;
   const upper = upperText !== undefined ? epochMs(upperText) + 1 : Date.now() + 86_400_000;
   const lower = s.fromTime !== undefined ? epochMs(s.fromTime) : undefined;
@@ -234,7 +254,8 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
   return { hits: more ? rows.slice(0, s.limit) : rows, total, more };
 }
 
-export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
+/** `cache`: exact totals kept while the archive is unchanged (totals-cache.ts); without it every total is counted. */
+export async function searchMessages(store: Store, s: MessageSearch, cache?: TotalsCache): Promise<SearchPage> {
   const params = searchParams(s);
   let pageSql: (withCursor: boolean) => string;
   if (isAuthorOnly(s)) {
@@ -247,7 +268,7 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
       params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
     }
     pageSql = (withCursor) => matchingSql(s, withCursor, keys);
-    if (s.text !== undefined) return wordSearchPage(store, s, params, keys);
+    if (s.text !== undefined) return wordSearchPage(store, s, params, keys, cache);
   }
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
@@ -256,6 +277,6 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
     LIMIT {limit:UInt32}`, params);
   const more = hits.length > s.limit;
   // A first page that is not full holds every match: its length is the exact total.
-  const total = !s.after && !more ? hits.length : await countMatches(store, pageSql(false), params);
+  const total = !s.after && !more ? hits.length : await countMatches(store, pageSql(false), params, cache);
   return { hits: more ? hits.slice(0, s.limit) : hits, total, more };
 }

@@ -4,8 +4,9 @@
  *
  * Text conditions apply to one row of message_versions (any version): words through
  * the text index on `text_norm` (folded, see fold.ts), with hasAllTokens /
- * hasAnyTokens so AND and OR of plain words are one index lookup; a phrase adds a
- * substring check on text_norm (words there are separated by exactly one space); a
+ * hasAnyTokens so AND and OR of plain words are one index lookup; a phrase is the
+ * index on `text_pairs` (each pair of consecutive words, "a·b"), plus a substring
+ * check on text_norm when it has more than two words; a
  * prefix is the words of the index dictionary that start with it (resolved before,
  * see resolve.ts). With exact accents each atom adds an RE2 check on the lowercased
  * NFC text, so the index still selects the candidates.
@@ -57,8 +58,11 @@ export function compileText(n: Node, p: SqlParams, o: TextOptions): string {
       return o.exactAccents ? `(${c} AND ${exactCheck(p, [n.term.exact])})` : c;
     }
     case 'phrase': {
+      // Pairs of consecutive words are indexed (text_pairs): two words are exactly one pair; longer phrases also need their order checked.
       const f = folds(n.terms);
-      const c = `hasAllTokens(text_norm, ${p.add('Array(String)', [...new Set(f)])}) AND position(text_norm, ${p.add('String', ` ${f.join(' ')} `)}) > 0`;
+      const pairs = [...new Set(f.slice(1).map((w, i) => `${f[i]}·${w}`))];
+      const ordered = f.length > 2 ? ` AND position(text_norm, ${p.add('String', ` ${f.join(' ')} `)}) > 0` : '';
+      const c = `hasAllTokens(text_pairs, ${p.add('Array(String)', pairs)})${ordered}`;
       return o.exactAccents ? `(${c} AND ${exactCheck(p, n.terms.map((t) => t.exact))})` : `(${c})`;
     }
     case 'prefix': {

@@ -171,11 +171,14 @@ describe('compilation to SQL', () => {
     expect(JSON.stringify(params.values)).toContain('drop');
   });
 
-  it('plain words under one AND or OR are one token lookup; phrases add a substring check', () => {
+  it('plain words under one AND or OR are one token lookup; phrases are pairs of words, longer ones checked in order', () => {
     const params = new SqlParams();
     const sql = compileText(parseQuery('a b (c OR d) "e f"'), params, { exactAccents: false, prefixes: new Map() });
-    expect(sql).toBe('(hasAllTokens(text_norm, {q0:Array(String)}) AND hasAnyTokens(text_norm, {q1:Array(String)}) AND (hasAllTokens(text_norm, {q2:Array(String)}) AND position(text_norm, {q3:String}) > 0))');
-    expect(params.values).toEqual({ q0: ['a', 'b'], q1: ['c', 'd'], q2: ['e', 'f'], q3: ' e f ' });
+    expect(sql).toBe('(hasAllTokens(text_norm, {q0:Array(String)}) AND hasAnyTokens(text_norm, {q1:Array(String)}) AND (hasAllTokens(text_pairs, {q2:Array(String)})))');
+    expect(params.values).toEqual({ q0: ['a', 'b'], q1: ['c', 'd'], q2: ['e·f'] });
+    const long = new SqlParams();
+    expect(compileText(parseQuery('"a b c a b"'), long, { exactAccents: false, prefixes: new Map() })).toBe('(hasAllTokens(text_pairs, {q1:Array(String)}) AND position(text_norm, {q0:String}) > 0)');
+    expect(long.values).toEqual({ q0: ' a b c a b ', q1: ['a·b', 'b·c', 'c·a'] });
   });
 
   it('a prefix the dictionary does not know matches nothing', () => {
