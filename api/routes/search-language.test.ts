@@ -207,6 +207,25 @@ describe('the query language through HTTP', () => {
     expect((await search('from:U1')).items.every((i) => i.highlights.length === 0)).toBe(true);
   });
 
+  it('random queries from the grammar\'s pieces: a 200 or a 400 naming q with a position, never a 5xx', async () => {
+    const pieces = ['budget', 'réunion', 'OR', 'AND', 'NOT', '-', '(', ')', '"', 'budg*', 'b*', '*', 'from:', 'from:U1', 'in:"general-fr"', 'has:reaction', 'is:x', 'on:2026-10-02', 'before:2026-13',
+      "l'équipe", ':', 'x:y', '\\', "'", '{tenant:String}', '😀', 'é\u0301', 'ﬁn', 'AND(', '-"release plan"', 'with:@U3', 'to:', 'mentions:bob@example.org'];
+    let seed = 14;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 150; i++) {
+      const q = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => pieces[Math.floor(rnd() * pieces.length)]).join(rnd() < 0.8 ? ' ' : '');
+      const r = await get(`q=${encodeURIComponent(q)}`);
+      statuses.add(r.status);
+      expect([200, 400], q).toContain(r.status);
+      if (r.status === 400) {
+        expect(r.body.field, q).toBe('q');
+        if (r.body.type.endsWith('invalid-query')) expect(r.body.position, q).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect([...statuses].sort()).toEqual([200, 400]);
+  });
+
   it('a malformed query is a 400 problem+json that says where and what', async () => {
     const bad: Array<[string, number]> = [
       ['budget "release plan', 7], ['(budget', 0], ['budget)', 6], ['budget OR', 7], ['form:ada', 0], ['has:link', 0],
