@@ -4,7 +4,7 @@
  * given build (`dist/` of this checkout, or of the code before issue 14), serves the
  * API on loopback with auth and audit, times the named kinds of query, then 16
  * concurrent clients, and prints one JSON line.
- * Arguments: distRoot dataDir messages requestsPerKind loadSeconds kinds(comma) totalsCache(true|false)
+ * Arguments: distRoot dataDir messages requestsPerKind loadSeconds kinds(separated by |) totalsCache(true|false)
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +44,7 @@ const mix = queryMix(n, Number(requestsText));
 const out: Record<string, { ms: number[]; totals: number[] }> = {};
 // Warm-up: a few requests outside the timed sets (a time range, an author), so the first timed request does not pay for loading.
 for (let d = 0; d < 3; d++) await timed(`from=2025-12-0${d + 1}T00:00:00Z&to=2025-12-0${d + 2}T00:00:00Z`);
-for (const kind of kindsText.split(',')) {
+for (const kind of kindsText.split('|')) {
   if (kind === 'pages 2-4 of a common word') {
     // A compliance officer paging: the same filters, next pages by cursor.
     const r = { ms: [] as number[], totals: [] as number[] };
@@ -69,7 +69,7 @@ for (const kind of kindsText.split(',')) {
   out[kind] = r;
 }
 // 16 clients over the kinds given, for the seconds given.
-const all = kindsText.split(',').filter((k) => mix[k]).flatMap((k) => mix[k]!);
+const all = kindsText.split('|').filter((k) => mix[k]).flatMap((k) => mix[k]!);
 const end = Date.now() + Number(secondsText) * 1000;
 let done = 0;
 let i = 0;

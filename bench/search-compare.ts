@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { execSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../common/config.js';
@@ -36,13 +36,19 @@ export async function runSearchCompare(): Promise<void> {
   const after = fileURLToPath(new URL('..', import.meta.url));
   const child = fileURLToPath(new URL('./search-compare-child.js', import.meta.url));
   const dataDir = join(packageRoot(), '.bench', `search-compare-${n}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_REUSE=1 keeps an archive a failed run left behind (filling takes minutes on a busy machine).
+  const reuse = process.env.BENCH_REUSE === '1' && existsSync(dataDir);
+  if (!reuse) rmSync(dataDir, { recursive: true, force: true });
   const store = await createStore(loadConfig({ CUSTOS_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { command: 'bench search compare', queryTimeoutS: 600 });
   try {
     await migrate(store);
-    console.log(`search compare: ${fmt(n)} messages`);
-    await fill(store, n);
-    await settle(store);
+    console.log(`search compare: ${fmt(n)} messages${reuse ? ' (archive reused)' : ''}`);
+    if (!reuse) {
+      const t0 = performance.now();
+      await fill(store, n);
+      console.log(`  filled in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+      await settle(store);
+    }
   } finally {
     await store.close();
   }
@@ -56,7 +62,7 @@ export async function runSearchCompare(): Promise<void> {
     const order = r % 2 === 0 ? sides : [...sides].reverse();
     for (const [name, root, kinds, cache] of order) {
       const load = execSync('uptime').toString().trim().replace(/.*load average: /, '');
-      const res = spawnSync(process.execPath, [child, root, dataDir, String(n), requests, seconds, kinds.join(','), cache], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const res = spawnSync(process.execPath, [child, root, dataDir, String(n), requests, seconds, kinds.join('|'), cache], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (res.status !== 0) throw new Error(`${name}: exited ${res.status}: ${res.stderr.slice(-2000)}`);
       const line = res.stdout.trim().split('\n').at(-1)!;
       const parsed = JSON.parse(line) as SideResult;
@@ -80,5 +86,5 @@ export async function runSearchCompare(): Promise<void> {
   }
   const loads = sides.map(([name]) => (results.get(name) ?? []).map((x) => x.load.rps));
   console.log(`| 16 clients, requests/s per round | ${loads.map((l) => l.map((x) => fmt(x, 1)).join(', ')).join(' | ')} | |`);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
 }
