@@ -21,7 +21,7 @@ export const messageSearchQuery = queryObject({
   match: z.enum(['all', 'any', 'phrase']).default('all').meta({ description: 'all: adjacent words must all match (default); any: adjacent words are alternatives (modifiers still filter); phrase: the whole of q is one phrase, without operators' }),
   accents: z.enum(['fold', 'exact']).default('fold').meta({ description: 'fold (default): `reunion` finds "Réunion"; exact: accents must match as typed (case still ignored)' }),
   tz: z.string().regex(TIME_ZONE, 'must be an IANA time zone name such as Europe/Paris').refine(isTimeZone, 'is not a time zone this server knows')
-    .default('UTC').meta({ description: 'IANA time zone of the dates in q (before:, after:, on:, during:); default UTC' }),
+    .default('UTC').meta({ description: 'IANA time zone of the dates in q (before:, after:, on:, during:); default UTC', minLength: 1, maxLength: 64 }),
   author: platformId('Author (user id) of the message').optional(),
   conversation: platformId('Conversation id').optional(),
   conversation_type: z.enum(CONVERSATION_TYPES).optional(),
