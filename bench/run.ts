@@ -20,6 +20,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   },
   'event-ids': async () => (await import('./event-ids.js')).runEventIdsBench(),
   'package-zip': async () => (await import('./package-zip.js')).runPackageZipBench(),
+  // Issue 14: before/after of the search language on one archive (needs BENCH_BEFORE_DIST).
+  'search-compare': async () => (await import('./search-compare.js')).runSearchCompare(),
 };
 
 const args = process.argv.slice(2);

@@ -34,6 +34,8 @@ export interface ApiRouteDeps {
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
   /** The app's authorizer, for GET .../me (which scopes the caller holds); loaded from the policy files when absent. */
   authorizer?: Authorizer;
+  /** Keep exact search totals while the archive is unchanged (default true; the bench turns it off to measure it). */
+  searchTotalsCache?: boolean;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -42,7 +44,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     archiveStatsRoute(deps.store),
     ...auditRoutes(deps),
     ...tokenRoutes(deps),
-    messageSearchRoute(deps.store, cursors),
+    messageSearchRoute(deps.store, cursors, { totalsCache: deps.searchTotalsCache ?? true }),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
