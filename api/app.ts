@@ -17,8 +17,7 @@ import { loadAuthorizer, type Authorizer } from '../policies/authorize.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiRouter } from './routes/openapi-route.js';
-import { SYSTEM_OPERATIONS, allowedMethods } from './openapi.js';
-import { AUTH_OPERATIONS } from './auth/auth-operations.js';
+import { allowedMethods } from './openapi.js';
 import { STATUS_CODES } from 'node:http';
 import { PROBLEM_BASE, sendProblem } from './problem.js';
 import type { RouteSpec } from './route-spec.js';
@@ -35,6 +34,8 @@ import { stepUpAcrValues } from './auth/mfa.js';
 import { perPrincipalRateLimit } from './middleware/rate-limit.js';
 import { routeHandler } from './middleware/route-pipeline.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { webUiRouter } from './routes/web-ui.js';
+import { EXTRA_OPERATIONS } from './served-document.js';
 import { methodNotAllowed, queryEncoding, requireJsonBody } from './middleware/request-checks.js';
 
 export interface Security {
@@ -61,6 +62,8 @@ export interface ApiDeps extends HealthDeps {
   routes?: RouteSpec[];
   /** The job runner (reports/) and the tenant signing keys, for the job, export and signing-key routes. */
   jobs?: { service: JobService; signingKeys: SigningKeyLookup };
+  /** Where the built web UI is (default dist/ui of the package). */
+  webUiDir?: string;
 }
 
 export async function buildSecurity(opts: { config: Config; store: Store; publicUrl: string; audit?: boolean }): Promise<Security> {
@@ -84,7 +87,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, authorizer: s.authorizer, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -96,12 +99,13 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(securityHeaders({ https: s.publicUrl.startsWith('https:') }));
   app.use(queryEncoding());
   app.use(healthRoutes(deps));
-  const extra = [...SYSTEM_OPERATIONS, ...AUTH_OPERATIONS];
+  const extra = EXTRA_OPERATIONS;
   app.use(openApiRouter(routes, extra));
   const noRole = new NoRoleReporter(log, deps.registry);
   app.use(
     loginRoutes({ ...(s.idp ? { idp: s.idp } : {}), loginCookies: s.loginCookies, sessions: s.sessions, noRole, auth, publicUrl: s.publicUrl, secureCookies: !isLoopbackHttp(new URL(s.publicUrl)), log }),
   );
+  app.use(webUiRouter(deps.webUiDir));
   const authn = authenticate({ tokens: s.tokens, sessions: s.sessions, noRole, auth, ...(s.idp ? { idp: s.idp } : {}) });
   const limit = perPrincipalRateLimit(auth.rateLimitPerMin);
   const body = [requireJsonBody(), express.json({ limit: auth.maxBodyBytes, strict: true })];

@@ -18,6 +18,8 @@ import { packageRoot } from '../common/paths.js';
 import { validateEvent } from '../common/events/validate.js';
 import { toRow, type RoutedRow } from '../common/events/rows.js';
 import { searchMessages } from '../common/queries/message-search.js';
+import { parseQuery } from '../common/queries/search-query/parser.js';
+import { compileText, SqlParams } from '../common/queries/search-query/compile.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { migrate } from '../migrations/runner.js';
 import { fill, settle, vocabulary } from './search.js';
@@ -74,7 +76,9 @@ async function search(store: Store, queries: number): Promise<{ p50: number; p95
     // Alternating a frequent head word and a rare tail word, the same sequence for both stores.
     const word = WORDS[q % 2 === 0 ? q % 40 : 40 + ((q * 7919) % (WORDS.length - 40))]!;
     const t0 = performance.now();
-    await searchMessages(store, { tenant: 'bench', words: { mode: 'all', tokens: [word] }, includeDeleted: true, limit: 50 });
+    const p = new SqlParams();
+    const text = compileText(parseQuery(word), p, { exactAccents: false, prefixes: new Map() });
+    await searchMessages(store, { tenant: 'bench', text, queryParams: p.values, includeDeleted: true, limit: 50 });
     ms.push(performance.now() - t0);
   }
   const s = summarize(ms.sort((a, b) => a - b));

@@ -19,6 +19,9 @@ const benches: Record<string, () => Promise<unknown>> = {
     if (r.status !== 0) throw new Error(`export-formats exited ${r.status ?? r.signal}`);
   },
   'event-ids': async () => (await import('./event-ids.js')).runEventIdsBench(),
+  'package-zip': async () => (await import('./package-zip.js')).runPackageZipBench(),
+  // Issue 14: before/after of the search language on one archive (needs BENCH_BEFORE_DIST).
+  'search-compare': async () => (await import('./search-compare.js')).runSearchCompare(),
   encryption: async () => (await import('./encryption.js')).runEncryptionBench(),
 };
 

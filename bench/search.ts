@@ -90,7 +90,7 @@ export async function fill(store: Store, n: number, shape: { conversations?: num
  */
 export async function settle(store: Store): Promise<void> {
   const t0 = performance.now();
-  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_deletions']) {
+  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_edit_texts', 'message_deletions']) {
     await store.command('bench: optimize', `OPTIMIZE TABLE ${t} FINAL`, {}, { alter_sync: '2' } as never);
   }
   console.log(`  merged (OPTIMIZE FINAL) in ${fmt((performance.now() - t0) / 1000, 1)} s`);
@@ -123,7 +123,7 @@ async function timed(api: Api, qs: string): Promise<{ ms: number; total: number 
 
 const rnd = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 
-function queryMix(n: number, requests: number): Record<string, string[]> {
+export function queryMix(n: number, requests: number): Record<string, string[]> {
   const r = rnd(42);
   const vocab = vocabulary();
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
@@ -138,6 +138,13 @@ function queryMix(n: number, requests: number): Record<string, string[]> {
     'time range (1 day)': mk(() => { const d = Math.floor(r() * 364); return `from=${day(d)}&to=${day(d + 1)}`; }),
     'author + 30 days': mk(() => { const d = Math.floor(r() * 334); return `author=U${Math.floor(r() * 5000)}&from=${day(d)}&to=${day(d + 30)}`; }),
     'word + conversation': mk(() => `q=${encodeURIComponent(pick(HEAD))}&conversation=C${Math.floor(r() * 2000)}`),
+    // The query language (issue 14): folded words, prefixes, OR, quoted phrases, modifiers.
+    'word, accents folded': mk(() => `q=${encodeURIComponent(pick(['reunion', 'equipe', 'deploiement', 'facture', 'probleme', 'reponse']))}`),
+    'prefix (4 letters*)': mk(() => `q=${encodeURIComponent(`${pick(HEAD.filter((w) => w.length >= 6)).slice(0, 4)}*`)}`),
+    'two words, OR': mk(() => `q=${encodeURIComponent(`${pick(HEAD.slice(10))} OR ${vocab[200 + Math.floor(r() * 2000)]}`)}`),
+    'phrase (quoted, in q)': mk(() => `q=${encodeURIComponent(`"${pick(HEAD.slice(4, 20))} ${pick(HEAD.slice(4, 20))}"`)}`),
+    'from: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`from:U${Math.floor(r() * 5000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
+    'in: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`in:C${Math.floor(r() * 2000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
     _n: [String(n)],
   };
 }

@@ -16,9 +16,13 @@ const KEY_VALUE_ENGINE = /ENGINE\s*=\s*EmbeddedRocksDB(\s*\(\s*\))?/i;
 /** RocksDB's own table setting, which KeeperMap does not take. */
 const ROCKSDB_SETTING = /\s*SETTINGS\s+optimize_for_bulk_insert\s*=\s*\d+/i;
 
+/** Schema changes of an existing table (a column, an index and their backfill) run on every replica too. */
+const ALTER = /^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_.]*)/i;
+
 export class UnclusterableStatementError extends Error {}
 
 export function toClustered(statement: string, cluster: string): string {
+  if (ALTER.test(statement)) return statement.replace(ALTER, (m) => `${m} ON CLUSTER '${cluster}'`);
   const create = CREATE.exec(statement);
   if (!create) throw new UnclusterableStatementError(`not a CREATE statement: ${statement.slice(0, 60)}`);
   const name = create[3]!;

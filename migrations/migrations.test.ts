@@ -23,8 +23,8 @@ describe('migration files', () => {
     for (const f of files) {
       for (const s of f.statements) {
         const c = toClustered(s, 'main');
-        expect(c).toMatch(/^CREATE \w+( VIEW)? (IF NOT EXISTS )?\w+ ON CLUSTER 'main'/);
-        if (/MergeTree/.test(s)) {
+        expect(c).toMatch(/^(CREATE \w+( VIEW)? (IF NOT EXISTS )?\w+|ALTER TABLE \w+) ON CLUSTER 'main'/);
+        if (/MergeTree/.test(s) && !/^ALTER/.test(s)) {
           expect(c).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\w+', '\{replica\}'/);
           expect(c).not.toMatch(/ENGINE = (Replacing|Aggregating)?MergeTree/);
         }

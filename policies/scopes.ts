@@ -20,6 +20,7 @@ export const SCOPES = [
   'jobs:cancel', // cancel a queued or running job
   'holds:release', // release a legal hold (step-up)
   'erasure:approve', // approve an erasure request (step-up, four eyes)
+  'me:read', // your own name, roles and granted scopes in the tenant (what the web UI shows)
   'sessions:manage', // list and end people's browser sessions
 ] as const;
 

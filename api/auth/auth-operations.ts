@@ -70,7 +70,7 @@ export const AUTH_OPERATIONS: ExtraOperation[] = [
         },
         required: ['name', 'roles', 'method', 'mfa_at', 'session_id', 'expires_at', 'no_role'],
       }),
-      401: problem('`unauthenticated`: no valid session cookie'),
+      401: problem('`unauthenticated`: no valid session cookie; `no-identity-provider` when browser sign-in is not configured'),
     },
   },
 ];

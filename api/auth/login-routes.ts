@@ -167,7 +167,11 @@ export function loginRoutes(deps: LoginDeps): Router {
   /** Who the session says you are (no secrets): lets a browser UI show the name and roles. */
   r.get('/auth/me', async (req: Request, res: Response) => {
     const session = await deps.sessions.open(readCookie(req.headers.cookie, SESSION_COOKIE));
-    if (!session) return sendProblem(res, { status: 401, type: `${PROBLEM_BASE}unauthenticated`, title: 'Not signed in', detail: 'sign in at /auth/login' });
+    if (!session) {
+      // The web UI's signed-out page says so instead of offering a sign-in that cannot work.
+      if (!deps.idp) return sendProblem(res, { status: 401, type: `${PROBLEM_BASE}no-identity-provider`, title: 'Sign-in is not configured', detail: 'browser sign-in needs OIDC_ISSUER and OIDC_CLIENT_ID; API tokens work without it' });
+      return sendProblem(res, { status: 401, type: `${PROBLEM_BASE}unauthenticated`, title: 'Not signed in', detail: 'sign in at /auth/login' });
+    }
     const p = session.principal;
     const reason = session.noRoleReason as NoRoleReason | null;
     res.json({

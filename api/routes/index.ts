@@ -21,6 +21,8 @@ import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
+import type { Authorizer } from '../../policies/authorize.js';
+import { meRoute } from './me.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -35,6 +37,10 @@ export interface ApiRouteDeps {
   sessions?: SessionStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
+  /** The app's authorizer, for GET .../me (which scopes the caller holds); loaded from the policy files when absent. */
+  authorizer?: Authorizer;
+  /** Keep exact search totals while the archive is unchanged (default true; the bench turns it off to measure it). */
+  searchTotalsCache?: boolean;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -45,10 +51,11 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...tokenRoutes(deps),
     ...sessionRoutes(deps),
     auditCheckpointsRoute(deps.store),
-    messageSearchRoute(deps.store, cursors),
+    messageSearchRoute(deps.store, cursors, { totalsCache: deps.searchTotalsCache ?? true }),
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
+    meRoute(deps.authorizer),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
   ];
 }

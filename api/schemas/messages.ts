@@ -1,23 +1,27 @@
 /** Request and response schemas of the message routes. */
 import { z } from 'zod';
-import { MAX_QUERY_TOKENS } from '../../common/queries/tokens.js';
+import { isTimeZone } from '../../common/queries/search-query/dates.js';
 import { queryObject, booleanField, checkTimeRange, codePoints, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
-// Words as common/queries/tokens.ts splits them (ASCII non-alphanumerics separate,
-// non-ASCII characters belong to words), so the document can state the bounds as a
-// pattern: 1..32 words of 1..200 code points. The `u` flag counts code points, as JSON Schema does.
-const SEP = '[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]';
-const WORD = '[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]{1,200}';
-const QUERY_WORDS = new RegExp(`^${SEP}*${WORD}(?:${SEP}+${WORD}){0,${MAX_QUERY_TOKENS - 1}}${SEP}*$`, 'u');
+// `q` is the query language of docs/search.md; its grammar is checked by the parser
+// (common/queries/search-query/), which answers a 400 naming the position. What a
+// pattern can state is stated: at least one letter or digit (ASCII letters and
+// digits, or any non-ASCII character), 1..1000 code points (the `u` flag counts
+// code points, as JSON Schema does).
+const HAS_WORD_CHARACTER = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/u;
+const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
 export const messageSearchQuery = queryObject({
-  q: z.string().regex(QUERY_WORDS, `must have 1 to ${MAX_QUERY_TOKENS} words (letters or digits) of at most 200 characters each`)
+  q: z.string().regex(HAS_WORD_CHARACTER, 'must have at least one letter or digit')
     .refine((s) => codePoints(s) <= 1000, 'is longer than 1000 characters')
-    .meta({ description: 'Words to find (case-insensitive, split at ASCII punctuation and spaces like the index); see `match`', minLength: 1, maxLength: 1000 })
+    .meta({ description: 'Search query (docs/search.md): words (all must match), `OR`, `NOT` or `-word`, parentheses, "exact phrases", prefixes `budg*`, and modifiers `from:` `in:` `to:` `with:` `mentions:` `before:` `after:` `on:` `during:` `has:attachment|reaction|mention` `is:thread|edited|deleted`. Case- and accent-insensitive unless `accents=exact`. A malformed query is a 400 `invalid-query` with `position` and `end` (UTF-16 offsets in q)', minLength: 1, maxLength: 1000 })
     .optional(),
-  match: z.enum(['all', 'any', 'phrase']).default('all').meta({ description: 'all words in one version (default), any of them, or the words as a phrase' }),
+  match: z.enum(['all', 'any', 'phrase']).default('all').meta({ description: 'all: adjacent words must all match (default); any: adjacent words are alternatives (modifiers still filter); phrase: the whole of q is one phrase, without operators' }),
+  accents: z.enum(['fold', 'exact']).default('fold').meta({ description: 'fold (default): `reunion` finds "Réunion"; exact: accents must match as typed (case still ignored)' }),
+  tz: z.string().regex(TIME_ZONE, 'must be an IANA time zone name such as Europe/Paris').refine(isTimeZone, 'is not a time zone this server knows')
+    .default('UTC').meta({ description: 'IANA time zone of the dates in q (before:, after:, on:, during:); default UTC', minLength: 1, maxLength: 64 }),
   author: platformId('Author (user id) of the message').optional(),
   conversation: platformId('Conversation id').optional(),
   conversation_type: z.enum(CONVERSATION_TYPES).optional(),
@@ -61,7 +65,25 @@ export const messageItemSchema = z.object({
   deleted: z.object({ time, deleted_by: z.string() }).nullable(),
 });
 
-export const messageSearchResponse = pageOf(messageItemSchema);
+const rangeSchema = z.object({
+  start: z.number().int().meta({ description: 'Offset in UTF-16 code units of `text` (JavaScript string index), inclusive' }),
+  end: z.number().int().meta({ description: 'Offset in UTF-16 code units of `text`, exclusive: text.slice(start, end) is the match' }),
+});
+
+export const highlightSchema = z.object({
+  event_id: z.string(),
+  kind: z.enum(['created', 'edited']),
+  time: time,
+  current: z.boolean().meta({ description: 'This version is the current text (the item\'s `text`)' }),
+  text: z.string().meta({ description: 'The text of this version' }),
+  ranges: z.array(rangeSchema).meta({ description: 'Matched words and phrases, sorted, not overlapping' }),
+}).meta({ description: 'A version of the message that matches the words of q, and where' });
+
+export const messageHitSchema = messageItemSchema.extend({
+  highlights: z.array(highlightSchema).meta({ description: 'The versions that match the words of q, oldest first (empty when q has no words)' }),
+});
+
+export const messageSearchResponse = pageOf(messageHitSchema);
 
 export const messageDetailResponse = z.object({
   message: messageItemSchema,

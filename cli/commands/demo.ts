@@ -50,7 +50,8 @@ export function registerDemo(program: Command): void {
         return { total, inserted, token: token.secret };
       });
       const tryIt = `demo: API token (compliance_officer in ${opts.tenant}, shown once): ${result.token}\n` +
-        `demo: try  curl -H "Authorization: Bearer ${result.token}" http://127.0.0.1:${ctx.config.http.port}/v1/tenants/${opts.tenant}/messages?q=budget\n`;
+        `demo: try  curl -H "Authorization: Bearer ${result.token}" http://127.0.0.1:${ctx.config.http.port}/v1/tenants/${opts.tenant}/messages?q=budget\n` +
+        `demo: web UI at http://127.0.0.1:${ctx.config.http.port}/ once custos serve runs (browser sign-in needs OIDC_ISSUER and OIDC_CLIENT_ID: docs/web-ui.md)\n`;
       if (result.total === undefined) {
         process.stdout.write(`demo: tenant "${opts.tenant}" already holds data; nothing added (custos stats --tenant ${opts.tenant} shows it)\n` + tryIt);
         return;

@@ -48,6 +48,7 @@ export function registerServe(program: Command): void {
       life.add({ name: 'http', stop: () => new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); }) });
       log.info({ url: `http://${config.http.host}:${port}`, store: store.kind, kafka: ingest ? config.kafka!.brokers : 'off' }, 'custos serve ready');
       process.stderr.write(`custos serve: listening on http://${config.http.host}:${port} (store ${store.kind}${ingest ? `, ingest from ${config.kafka!.brokers.join(',')}` : ', no Kafka'})\n`);
+      process.stderr.write(`custos serve: web UI at ${security.publicUrl}/${config.oidc ? '' : ' (no OIDC_ISSUER: browser sign-in is off, see docs/web-ui.md)'}\n`);
       const signal = await life.untilSignal();
       process.stderr.write(`custos serve: stopped on ${signal}\n`);
     });

@@ -7,8 +7,9 @@
  * - Words match ANY stored version: a message whose edit removed a word is still
  *   found by it, and a message is found by a word an edit added. All words (or the
  *   phrase) must be in one version.
- * - Words use the text index (hasAllTokens / hasAnyTokens on lowercased tokens);
- *   a phrase additionally needs its tokens consecutively (RE2 on lowerUTF8(text)).
+ * - The text condition comes compiled from the query language (search-query/):
+ *   it holds in one version and uses the text index on the folded `text_norm`.
+ *   Filters compiled from its modifiers hold on the created version.
  *   The query runs as two branches so each can use an index: messages whose first
  *   version matches (text index), and messages with a matching edit (keys looked up
  *   first, then the message_id bloom filter; no text is read). A message in both is
@@ -18,15 +19,19 @@
  *   created version (edits change only the text).
  */
 import type { Store } from '../store/store.js';
-import { phrasePattern } from './tokens.js';
 import { toStoreTime } from '../events/time.js';
-
-export type WordMode = 'all' | 'any' | 'phrase';
+import { totalKey, type TotalsCache } from './totals-cache.js';
 
 export interface MessageSearch {
   tenant: string;
-  words?: { mode: WordMode; tokens: string[] };
+  /** SQL condition on one message_versions row (search-query/compile.ts); its values are in `queryParams`. */
+  text?: string;
+  /** SQL conditions on the created version (the query's modifiers). */
+  filters?: string[];
+  queryParams?: Record<string, unknown>;
   author?: string;
+  /** Any of these authors (the query's `from:`); with `author` too, both must hold. */
+  authors?: string[];
   conversation?: string;
   conversationType?: string;
   /** Thread root id: the root itself and its replies. */
@@ -57,16 +62,13 @@ export interface SearchPage {
 
 const T = "DateTime64(3, 'UTC')";
 
-function wordCondition(words: NonNullable<MessageSearch['words']>): string {
-  if (words.mode === 'any') return 'hasAnyTokens(text, {tokens:Array(String)})';
-  if (words.mode === 'all') return 'hasAllTokens(text, {tokens:Array(String)})';
-  return '(hasAllTokens(text, {tokens:Array(String)}) AND match(lowerUTF8(text), {phrase:String}))';
-}
 
 /** Conditions on the created version; only fixed clauses, values are parameters. */
 function createdConditions(s: MessageSearch, withCursor: boolean, windowed = false): string[] {
   const c = ['tenant = {tenant:String}', "kind = 'created'"];
   if (s.author !== undefined) c.push('author_id = {author:String}');
+  if (s.authors !== undefined) c.push('author_id IN {authors:Array(String)}');
+  for (const f of s.filters ?? []) c.push(f);
   if (s.conversation !== undefined) c.push('conversation_id = {conversation:String}');
   if (s.conversationType !== undefined) c.push('conversation_type = {conversation_type:String}');
   if (s.thread !== undefined) c.push('(thread_id = {thread:String} OR message_id = {thread:String})');
@@ -107,14 +109,14 @@ interface Branches {
 
 function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: readonly string[] | undefined, windowed: boolean, cols: string): Branches {
   const base = createdConditions(s, withCursor, windowed).join(' AND ');
-  if (!s.words) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
-  const w = wordCondition(s.words);
+  if (s.text === undefined) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
+  const w = s.text;
   const first = `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}`;
   if (editKeys && editKeys.length === 0) return { first };
   const edited = editKeys
     ? "message_id IN {edit_mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {edit_keys:Array(String)}"
     : `concat(conversation_id, '\\0', message_id) IN (
-        SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND kind = 'edited' AND ${w})`;
+        SELECT concat(conversation_id, '\\0', message_id) FROM message_edit_texts WHERE tenant = {tenant:String} AND ${w})`;
   return { first, edited: `SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited} AND NOT ${w}` };
 }
 
@@ -129,31 +131,31 @@ export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: re
  * stores each event once), so the total is a sum of counts, which the text index
  * answers almost alone.
  */
-async function countWordMatches(store: Store, s: MessageSearch, editKeys: readonly string[] | undefined, params: Record<string, unknown>): Promise<number> {
+async function countWordMatches(store: Store, s: MessageSearch, editKeys: readonly string[] | undefined, params: Record<string, unknown>, cache?: TotalsCache): Promise<number> {
   const b = matchingBranches(s, false, editKeys, false, '1');
   const sql = b.edited ? `SELECT (SELECT count() FROM (${b.first})) + (SELECT count() FROM (${b.edited})) AS total` : `SELECT count() AS total FROM (${b.first})`;
-  const [row] = await store.query<{ total: string }>('messages: word search total', sql, params);
-  return Number(row?.total ?? 0);
+  const count = async () => {
+    const [row] = await store.query<{ total: string }>('messages: word search total', sql, params);
+    return Number(row?.total ?? 0);
+  };
+  return cache ? cache.total(totalKey(sql, params), count) : count();
 }
 
 interface EditKeyRow { conversation_id: string; message_id: string }
 
 /** Keys of messages with an edit that matches the words, or undefined when there are too many to list. */
 async function matchingEditKeys(store: Store, s: MessageSearch, params: Record<string, unknown>): Promise<EditKeyRow[] | undefined> {
-  if (!s.words) return [];
+  if (s.text === undefined) return [];
   const rows = await store.query<EditKeyRow>('messages: matching edits', `
-    SELECT DISTINCT conversation_id, message_id FROM message_versions
-    WHERE tenant = {tenant:String} AND kind = 'edited' AND ${wordCondition(s.words)} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
+    SELECT DISTINCT conversation_id, message_id FROM message_edit_texts
+    WHERE tenant = {tenant:String} AND ${s.text} LIMIT {max_edits:UInt32}`, { ...params, max_edits: MAX_EDIT_KEYS + 1 });
   return rows.length > MAX_EDIT_KEYS ? undefined : rows;
 }
 
 export function searchParams(s: MessageSearch): Record<string, unknown> {
-  const p: Record<string, unknown> = { tenant: s.tenant, limit: s.limit + 1 };
-  if (s.words) {
-    p.tokens = s.words.tokens;
-    if (s.words.mode === 'phrase') p.phrase = phrasePattern(s.words.tokens);
-  }
+  const p: Record<string, unknown> = { ...s.queryParams, tenant: s.tenant, limit: s.limit + 1 };
   if (s.author !== undefined) p.author = s.author;
+  if (s.authors !== undefined) p.authors = s.authors;
   if (s.conversation !== undefined) p.conversation = s.conversation;
   if (s.conversationType !== undefined) p.conversation_type = s.conversationType;
   if (s.thread !== undefined) p.thread = s.thread;
@@ -174,12 +176,14 @@ export function searchParams(s: MessageSearch): Record<string, unknown> {
  * page and its total read only that author's rows.
  */
 export function isAuthorOnly(s: MessageSearch): boolean {
-  return s.author !== undefined && !s.words && s.conversation === undefined && s.conversationType === undefined && s.thread === undefined
+  return (s.author !== undefined || s.authors !== undefined) && s.text === undefined && (s.filters ?? []).length === 0 && s.conversation === undefined && s.conversationType === undefined && s.thread === undefined
     && s.hasMentions === undefined && s.mentions === undefined && s.hasAttachments === undefined && s.includeDeleted;
 }
 
 function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
-  const c = ['tenant = {tenant:String}', 'author_id = {author:String}'];
+  const c = ['tenant = {tenant:String}'];
+  if (s.author !== undefined) c.push('author_id = {author:String}');
+  if (s.authors !== undefined) c.push('author_id IN {authors:Array(String)}');
   if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
   if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
   if (withCursor && s.after) {
@@ -188,14 +192,20 @@ function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
   return `SELECT time, conversation_id, message_id FROM message_author_keys WHERE ${c.join(' AND ')}`;
 }
 
-async function countMatches(store: Store, matching: string, params: Record<string, unknown>): Promise<number> {
-  const [row] = await store.query<{ total: string }>('messages: search total', `SELECT uniqExact(conversation_id, message_id) AS total FROM (${matching})`, params);
-  return Number(row?.total ?? 0);
+async function countMatches(store: Store, matching: string, params: Record<string, unknown>, cache?: TotalsCache): Promise<number> {
+  const sql = `SELECT uniqExact(conversation_id, message_id) AS total FROM (${matching})`;
+  const count = async () => {
+    const [row] = await store.query<{ total: string }>('messages: search total', sql, params);
+    return Number(row?.total ?? 0);
+  };
+  return cache ? cache.total(totalKey(sql, params), count) : count();
 }
 
 /** Newest-first windows of a word search: a month back from the upper bound, then four times wider each step, then all. */
 const FIRST_WINDOW_MS = 31 * 86_400_000;
 const MAX_WINDOWS = 5;
+/** Up to this many matches, the page is one query over all of them (no windows). */
+const DIRECT_PAGE_MAX = 1000;
 
 /** Epoch ms of a store time (`YYYY-MM-DD hh:mm:ss.sss`, UTC) or an RFC 3339 string. */
 function epochMs(t: string): number {
@@ -211,10 +221,20 @@ function epochMs(t: string): number {
  * newest page overall, because every row in it is newer than every row outside it.
  * The exact total is its own query, which reads only the keys of the matches.
  */
-async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, editKeys: readonly string[] | undefined): Promise<SearchPage> {
+async function wordSearchPage(store: Store, s: MessageSearch, params: Record<string, unknown>, editKeys: readonly string[] | undefined, cache?: TotalsCache): Promise<SearchPage> {
   const matching = (withCursor: boolean, windowed: boolean) => matchingSql(s, withCursor, editKeys, windowed);
-  const total = await countWordMatches(store, s, editKeys, params);
+  const total = await countWordMatches(store, s, editKeys, params, cache);
   if (total === 0) return { hits: [], total: 0, more: false };
+  if (total <= DIRECT_PAGE_MAX) {
+    // Few matches: one query over all of them costs less than windows that each come back short.
+    const rows = await store.query<SearchHit>('messages: word search page', `
+      SELECT time, conversation_id, message_id FROM (${matching(true, false)})
+      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      LIMIT 1 BY conversation_id, message_id
+      LIMIT {limit:UInt32}`, params);
+    const more = rows.length > s.limit;
+    return { hits: more ? rows.slice(0, s.limit) : rows, total, more };
+  }
   const upperText = s.after?.time ?? s.toTime;
   const upper = upperText !== undefined ? epochMs(upperText) + 1 : Date.now() + 86_400_000;
   const lower = s.fromTime !== undefined ? epochMs(s.fromTime) : undefined;
@@ -234,7 +254,8 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
   return { hits: more ? rows.slice(0, s.limit) : rows, total, more };
 }
 
-export async function searchMessages(store: Store, s: MessageSearch): Promise<SearchPage> {
+/** `cache`: exact totals kept while the archive is unchanged (totals-cache.ts); without it every total is counted. */
+export async function searchMessages(store: Store, s: MessageSearch, cache?: TotalsCache): Promise<SearchPage> {
   const params = searchParams(s);
   let pageSql: (withCursor: boolean) => string;
   if (isAuthorOnly(s)) {
@@ -247,7 +268,7 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
       params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
     }
     pageSql = (withCursor) => matchingSql(s, withCursor, keys);
-    if (s.words) return wordSearchPage(store, s, params, keys);
+    if (s.text !== undefined) return wordSearchPage(store, s, params, keys, cache);
   }
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
@@ -256,6 +277,6 @@ export async function searchMessages(store: Store, s: MessageSearch): Promise<Se
     LIMIT {limit:UInt32}`, params);
   const more = hits.length > s.limit;
   // A first page that is not full holds every match: its length is the exact total.
-  const total = !s.after && !more ? hits.length : await countMatches(store, pageSql(false), params);
+  const total = !s.after && !more ? hits.length : await countMatches(store, pageSql(false), params, cache);
   return { hits: more ? hits.slice(0, s.limit) : hits, total, more };
 }

@@ -17,6 +17,11 @@ export interface MessageRef {
 export const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments';
 
 export async function fetchMessageItems(store: Store, tenant: string, refs: readonly MessageRef[]): Promise<MessageItem[]> {
+  return fetchMessageItemsWith(store, tenant, refs, (item) => item);
+}
+
+/** The same items, each passed with all its stored versions to `decorate` (search highlights read them). */
+export async function fetchMessageItemsWith<T>(store: Store, tenant: string, refs: readonly MessageRef[], decorate: (item: MessageItem, versions: readonly VersionRow[]) => T): Promise<T[]> {
   if (refs.length === 0) return [];
   const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
   const mids = [...new Set(refs.map((r) => r.messageId))];
@@ -46,10 +51,11 @@ export async function fetchMessageItems(store: Store, tenant: string, refs: read
     (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(v);
   }
   const deleted = firstDeletions(deletions);
-  const items: MessageItem[] = [];
+  const items: T[] = [];
   for (const k of keys) {
-    const item = toMessageItem(byKey.get(k) ?? [], deleted.get(k));
-    if (item) items.push(item);
+    const versions = byKey.get(k) ?? [];
+    const item = toMessageItem(versions, deleted.get(k));
+    if (item) items.push(decorate(item, versions));
   }
   return items;
 }

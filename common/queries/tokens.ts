@@ -4,6 +4,8 @@
  * is not a letter or a digit separates tokens, every non-ASCII character (é, ß, ...)
  * is part of a token. Tokens the index never produced can never match, so the
  * split must be the same on both sides.
+ * Message search (`q`) no longer uses this: it folds accents and splits at every
+ * non-letter (search-query/fold.ts, index on text_norm). Export sets still do.
  */
 
 const SEPARATOR = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/;

@@ -21,6 +21,8 @@ import { validateEvent } from '../events/validate.js';
 import { toRow, type RoutedRow } from '../events/rows.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 import { searchMessages } from '../queries/message-search.js';
+import { parseQuery } from '../queries/search-query/parser.js';
+import { compileText, SqlParams } from '../queries/search-query/compile.js';
 import { CONFIG_FILE, MARKER_FILE } from './encryption.js';
 
 const SEARCH_TOOL = '/work/shared/tools/store-files/search.py';
@@ -49,8 +51,12 @@ async function ingest(store: Store, texts: string[]): Promise<void> {
   await createEventWriter(store).write(rows);
 }
 
-// Tokens are lower-cased in the text index.
-const found = async (store: Store, word: string) => (await searchMessages(store, { tenant: 'acme', words: { mode: 'all', tokens: [word.toLowerCase()] }, includeDeleted: true, limit: 10 })).hits.length;
+/** Messages a one-word search finds, through the search query language as the API compiles it. */
+async function found(store: Store, word: string): Promise<number> {
+  const p = new SqlParams();
+  const text = compileText(parseQuery(word), p, { exactAccents: false, prefixes: new Map() });
+  return (await searchMessages(store, { tenant: 'acme', text, queryParams: p.values, includeDeleted: true, limit: 10 })).hits.length;
+}
 
 /** {string: [files]} for each string, over every file under `dir`, decompressed. */
 function filesHolding(dir: string, strings: string[]): Record<string, string[]> {

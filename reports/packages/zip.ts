@@ -1,18 +1,18 @@
 /**
- * A bag as one ZIP for download, streamed (yazl: ZIP64 when needed, memory flat).
+ * A bag as one ZIP for download, written file by file (zip-writer.ts: ZIP64 where a
+ * value overflows, memory flat however many files).
  * The bag sits in one top-level folder (RFC 8493 §4); entries come in a fixed order
  * (bagit.txt first, for tools that sniff it) with fixed times and modes, so the
  * same bag gives the same ZIP bytes.
  */
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
 import { walkFiles } from './bag-source.js';
 import { PackageBuildError } from './errors.js';
 import { SIGNATURE_FILE } from './custody.js';
 import { comparePaths } from './merkle.js';
 import { TAG_FILES, TAG_MANIFESTS } from './paths.js';
+import { ZipWriter } from './zip-writer.js';
 
 export interface ZipBagOptions {
   /** The top-level folder in the ZIP; RFC 8493 §4.2: the bag's base directory name (the default). */
@@ -38,17 +38,6 @@ function rank(name: string): number {
   return i === -1 ? (name.startsWith('data/') ? ORDER.length + 1 : ORDER.length) : i;
 }
 
-/**
- * ZIP entry times are DOS local wall-clock times, which yazl takes from the local
- * zone. The entry time is shifted so that the wall clock written is the UTC one,
- * whatever zone the server runs in; the zone-free extended timestamp is left out.
- */
-function utcWallClock(t: Date): Date {
-  let shifted = new Date(t.getTime() + t.getTimezoneOffset() * 60_000);
-  shifted = new Date(t.getTime() + shifted.getTimezoneOffset() * 60_000);
-  return shifted;
-}
-
 export async function zipBag(bagDir: string, zipPath: string, options: ZipBagOptions): Promise<{ bytes: number }> {
   const rootName = options.rootName ?? basename(resolve(bagDir));
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rootName)) {
@@ -57,21 +46,19 @@ export async function zipBag(bagDir: string, zipPath: string, options: ZipBagOpt
   const entries = walkFiles(bagDir).sort((a, b) => rank(a.name) - rank(b.name) || comparePaths(a.name, b.name));
   const stray = entries.find((e) => e.kind !== 'file');
   if (stray) throw new PackageBuildError(stray.name, 'is not a regular file; a package holds only regular files');
-  const zip = new yazl.ZipFile();
-  const mtime = utcWallClock(options.time);
-  for (const e of entries) {
-    zip.addFile(join(bagDir, e.name), `${rootName}/${e.name}`, { mtime, mode: 0o100644, compressionLevel: ALREADY_COMPRESSED.test(e.name) ? 0 : DEFLATE_LEVEL, forceDosTimestamp: true });
-  }
-  zip.end();
   const tmp = `${zipPath}.${process.pid}.tmp`;
+  // Entry times are DOS fields filled from the UTC wall clock of the package's time,
+  // whatever zone the server runs in (no zone-bearing extra fields).
+  const zip = new ZipWriter(tmp, { time: options.time, level: DEFLATE_LEVEL });
   try {
-    let bytes = 0;
-    const out = createWriteStream(tmp);
-    out.on('finish', () => (bytes = out.bytesWritten));
-    await pipeline(zip.outputStream, out);
+    for (const e of entries) {
+      await zip.addFile(join(bagDir, e.name), `${rootName}/${e.name}`, { compress: !ALREADY_COMPRESSED.test(e.name) });
+    }
+    const bytes = zip.finish();
     renameSync(tmp, zipPath);
     return { bytes };
   } catch (err) {
+    zip.close();
     rmSync(tmp, { force: true });
     throw err;
   }

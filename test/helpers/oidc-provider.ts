@@ -127,6 +127,18 @@ export async function signInAtIdp(jar: CookieJar, interactionUrl: string, userId
   return back.location;
 }
 
+/** The IdP's sign-in page for a real browser: a user name, and how long ago the sign-in should look (to test step-up). */
+function loginFormHtml(uid: string): string {
+  const action = `/interaction/${encodeURIComponent(uid)}/login`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in - test identity provider</title></head><body><main>
+<h1>Sign in</h1>
+<form method="post" action="${action}">
+<p><label for="login">User name</label> <input id="login" name="login" autocomplete="username" required></p>
+<p><label for="auth_age">Signed in this many seconds ago (test only)</label> <input id="auth_age" name="auth_age" value="0" inputmode="numeric"></p>
+<p><button type="submit">Sign in</button></p>
+</form></main></body></html>`;
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -212,6 +224,11 @@ export async function startOidcProvider(opts: { custosUrl: string; users?: TestU
       try {
         const details = await provider.interactionDetails(req, res);
         if (!m[2]) {
+          // A browser (the web UI tests) gets a sign-in form; the HTTP-only tests read the interaction as JSON.
+          if ((req.headers.accept ?? '').includes('text/html')) {
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'" }).end(loginFormHtml(details.uid));
+            return;
+          }
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ uid: details.uid, prompt: details.prompt.name, reasons: details.prompt.reasons, details: details.prompt.details, params: details.params }));
           return;
         }

@@ -1,0 +1,7 @@
+/** A time in the viewer's zone, with UTC on hover and in the machine-readable attribute. */
+import { formatLocal, formatUtc } from '../format/times.js';
+
+export function Time({ iso }: { iso: string | null | undefined }) {
+  if (!iso) return <span>—</span>;
+  return <time dateTime={iso} title={formatUtc(iso)}>{formatLocal(iso)}</time>;
+}

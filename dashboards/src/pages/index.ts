@@ -1,0 +1,23 @@
+/**
+ * The page registry: every page of the UI, the scopes its API calls need, and where
+ * it sits in the navigation. The shell (app.tsx) shows a person only the pages whose
+ * scopes GET .../me says they hold, and lands them on the highest `landing` one.
+ * Adding a page is one entry here (dashboards/README.md); the scope names are the
+ * API's own type, so a renamed scope fails the build.
+ */
+import { AuditPage } from './audit.js';
+import { ExportNewPage } from './export-new.js';
+import { JobPage } from './job.js';
+import { JobsPage } from './jobs.js';
+import { MessagePage } from './message.js';
+import type { PageDef } from './page.js';
+import { SearchPage } from './search.js';
+
+export const PAGES: readonly PageDef[] = [
+  { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'Search', landing: 100, component: SearchPage },
+  { id: 'message', pattern: '/messages/:conversationId/:messageId', scopes: ['messages:read'], component: MessagePage },
+  { id: 'audit', pattern: '/audit', scopes: ['audit:read'], nav: 'Audit log', landing: 90, component: AuditPage },
+  { id: 'jobs', pattern: '/jobs', scopes: ['jobs:read'], nav: 'Jobs and exports', landing: 10, component: JobsPage },
+  { id: 'job', pattern: '/jobs/:jobId', scopes: ['jobs:read'], component: JobPage },
+  { id: 'export-new', pattern: '/exports/new', scopes: ['exports:create'], nav: 'New export', component: ExportNewPage },
+];

@@ -1,0 +1,50 @@
+/** The tenant's jobs (exports and the rest), newest first, refreshed while any is queued or running. */
+import { call } from '../api/client.js';
+import { isActive, JobProgress } from '../components/job-progress.js';
+import { Loading } from '../components/loading.js';
+import { PageTitle } from '../components/page-title.js';
+import { ProblemView } from '../components/problem-view.js';
+import { Time } from '../components/time.js';
+import { useLoad } from '../components/use-load.js';
+import { usePoll } from '../components/use-poll.js';
+import { countOf } from '../format/numbers.js';
+import { queryOf } from '../router.js';
+import type { PageProps } from './page.js';
+
+export function JobsPage({ api, tenant, search, me }: PageProps) {
+  const cursor = search.get('cursor') ?? undefined;
+  const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/jobs', { params: { path: { tenant }, query: { limit: '25', ...(cursor ? { cursor } : {}) } } })), [tenant, cursor]);
+  const items = loaded.state === 'done' && loaded.result.ok ? loaded.result.data.items : [];
+  usePoll(items.some(isActive), 2000, reload);
+  const t = encodeURIComponent(tenant);
+  return (
+    <>
+      <PageTitle>Jobs and exports</PageTitle>
+      {me.scopes.includes('exports:create') ? <p><a href={`/ui/${t}/exports/new`} class="button">New export</a></p> : null}
+      {loaded.state === 'loading' ? <Loading what="jobs" /> : loaded.state === 'done' && !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : loaded.state === 'done' && loaded.result.ok ? (
+        <>
+          <p>{countOf(loaded.result.data.total, 'job', 'jobs')}</p>
+          <table class="results">
+            <caption class="visually-hidden">Jobs, newest first</caption>
+            <thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Queued</th><th scope="col">State and progress</th><th scope="col">Files</th></tr></thead>
+            <tbody>
+              {loaded.result.data.items.map((j) => (
+                <tr key={j.id} data-job={j.id}>
+                  <td><a href={`/ui/${t}/jobs/${encodeURIComponent(j.id)}`}>{j.id}</a></td>
+                  <td>{j.kind}</td>
+                  <td><Time iso={j.created_at} /></td>
+                  <td><JobProgress job={j} />{j.error ? <p class="warn">{j.error}</p> : null}</td>
+                  <td>{j.files.length === 0 ? '—' : j.files.map((f) => me.scopes.includes('exports:read') ? <a key={f.name} href={f.href} download={f.name}>{f.name}</a> : <span key={f.name}>{f.name}</span>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav class="pager" aria-label="Job pages">
+            {cursor ? <a href={`/ui/${t}/jobs`}>First page</a> : null}
+            {loaded.result.data.next_cursor ? <a href={`/ui/${t}/jobs${queryOf({ cursor: loaded.result.data.next_cursor })}`} rel="next">Next page</a> : null}
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * Compliance search: the words and filters of GET .../messages, kept in the URL (so
+ * a search can be shared, bookmarked and survives a sign-in), the exact total, and
+ * keyset paging with next_cursor (a stack of cursors gives "previous").
+ */
+import { call } from '../api/client.js';
+import { Highlight } from '../components/highlight.js';
+import { Loading } from '../components/loading.js';
+import { PageTitle } from '../components/page-title.js';
+import { ProblemView } from '../components/problem-view.js';
+import { Time } from '../components/time.js';
+import { useLoad } from '../components/use-load.js';
+import { queryWords } from '../format/highlight.js';
+import { countOf } from '../format/numbers.js';
+import { buildPath } from '../route-match.js';
+import { navigate, queryOf } from '../router.js';
+import type { PageProps } from './page.js';
+import { FIELDS, FIRST, fromStack, searchQuery } from './search-query.js';
+
+export function SearchPage({ api, tenant, search, me }: PageProps) {
+  const key = search.toString();
+  const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/messages', { params: { path: { tenant }, query: searchQuery(search) } })), [tenant, key]);
+  const words = queryWords(search.get('q') ?? '');
+  const base = `/ui/${encodeURIComponent(tenant)}/search`;
+  const cursors = (search.get('prev') ?? '').split(' ').filter(Boolean);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const fields: Record<string, string> = {};
+    for (const f of FIELDS) fields[f] = String(form.get(f) ?? '');
+    fields.include_deleted = form.get('include_deleted') ? '' : 'false';
+    navigate(base + queryOf(fields));
+  };
+  // The page size is not in the form but stays while paging (`limit` in the URL).
+  const filters = Object.fromEntries([...FIELDS, 'limit'].map((f) => [f, search.get(f) ?? undefined]));
+  const pageLink = (cursor: string | undefined, prev: string[]) => base + queryOf({ ...filters, cursor, prev: prev.join(' ') || undefined });
+  const exportLink = `/ui/${encodeURIComponent(tenant)}/exports/new${queryOf({ q: filters.q, from: filters.from, to: filters.to, conversation: filters.conversation, author: filters.author, conversation_types: filters.conversation_type, include_deleted: filters.include_deleted })}`;
+
+  return (
+    <>
+      <PageTitle>Search messages</PageTitle>
+      <form key={key} class="filters" onSubmit={submit} role="search" aria-label="Message search">
+        <div class="field wide">
+          <label for="q">Words</label>
+          <input id="q" name="q" type="search" defaultValue={search.get('q') ?? ''} placeholder="budget planning" />
+        </div>
+        <div class="field">
+          <label for="match">Match</label>
+          <select id="match" name="match" defaultValue={search.get('match') ?? 'all'}>
+            <option value="all">all words</option>
+            <option value="any">any word</option>
+            <option value="phrase">the phrase</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="author">Author (user id)</label>
+          <input id="author" name="author" defaultValue={search.get('author') ?? ''} />
+        </div>
+        <div class="field">
+          <label for="conversation">Conversation id</label>
+          <input id="conversation" name="conversation" defaultValue={search.get('conversation') ?? ''} />
+        </div>
+        <div class="field">
+          <label for="conversation_type">Conversation type</label>
+          <select id="conversation_type" name="conversation_type" defaultValue={search.get('conversation_type') ?? ''}>
+            <option value="">any</option>
+            <option value="channel">channel</option>
+            <option value="private">private channel</option>
+            <option value="dm">direct message</option>
+            <option value="group_dm">group direct message</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="from">From (UTC day)</label>
+          <input id="from" name="from" type="date" defaultValue={search.get('from') ?? ''} />
+        </div>
+        <div class="field">
+          <label for="to">To (UTC day, included)</label>
+          <input id="to" name="to" type="date" defaultValue={search.get('to') ?? ''} />
+        </div>
+        <div class="field">
+          <label for="has_attachments">Attachments</label>
+          <select id="has_attachments" name="has_attachments" defaultValue={search.get('has_attachments') ?? ''}>
+            <option value="">with or without</option>
+            <option value="true">with attachments</option>
+            <option value="false">without attachments</option>
+          </select>
+        </div>
+        <div class="field check">
+          <input id="include_deleted" name="include_deleted" type="checkbox" defaultChecked={search.get('include_deleted') !== 'false'} />
+          <label for="include_deleted">Include deleted messages</label>
+        </div>
+        <div class="actions">
+          <button type="submit">Search</button>
+          {me.scopes.includes('exports:create') ? <a href={exportLink}>Export these messages…</a> : null}
+        </div>
+      </form>
+      <section aria-labelledby="results-heading" aria-live="polite">
+        {loaded.state === 'loading' ? <Loading what="messages" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
+          <>
+            <h2 id="results-heading" data-total={loaded.result.data.total} data-query={key}>
+              {countOf(loaded.result.data.total, 'message', 'messages')}
+            </h2>
+            {loaded.result.data.items.length === 0 ? <p>No message matches.</p> : (
+              <table class="results">
+                <caption class="visually-hidden">Messages, newest first</caption>
+                <thead><tr><th scope="col">Posted</th><th scope="col">Conversation</th><th scope="col">Author</th><th scope="col">Message</th></tr></thead>
+                <tbody>
+                  {loaded.result.data.items.map((m) => (
+                    <tr key={`${m.conversation_id}/${m.message_id}`}>
+                      <td><Time iso={m.time} /></td>
+                      <td>{m.conversation_id} <span class="muted">({m.conversation_type})</span></td>
+                      <td>{m.author_id}</td>
+                      <td>
+                        <a href={buildPath('/ui/:tenant/messages/:conversationId/:messageId', { tenant, conversationId: m.conversation_id, messageId: m.message_id })}>
+                          <Highlight text={m.text} words={words} />
+                        </a>
+                        {m.edited ? <span class="tag">edited ({m.version_count} versions)</span> : null}
+                        {m.deleted ? <span class="tag warn">deleted</span> : null}
+                        {m.attachments.length > 0 ? <span class="tag">{m.attachments.length} attachment(s)</span> : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <nav class="pager" aria-label="Result pages">
+              {search.get('cursor') ? <a href={pageLink(fromStack(cursors[cursors.length - 1]), cursors.slice(0, -1))} rel="prev">Previous page</a> : null}
+              {loaded.result.data.next_cursor ? <a href={pageLink(loaded.result.data.next_cursor, [...cursors, search.get('cursor') ?? FIRST])} rel="next">Next page</a> : null}
+            </nav>
+          </>
+        )}
+      </section>
+    </>
+  );
+}

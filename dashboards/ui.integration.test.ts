@@ -1,0 +1,294 @@
+/**
+ * The web UI in a real browser (Debian chromium driven by playwright-core) against
+ * the real app: embedded chDB holding the search fixture, the real test OIDC
+ * provider and its sign-in form, the built bundle from dist/ui. A compliance officer
+ * signs in, searches, pages, opens a message and sees its versions, and exports
+ * after a step-up sign-in; an auditor lands on the audit log with the chain verified,
+ * is refused the search page, and the API call behind it answers 403. Every request
+ * of a Custos page goes to Custos' own origin. Expectations come from the fixture.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import axe from 'axe-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenize } from '../common/queries/tokens.js';
+import type { JobRunner } from '../reports/jobs/job-runner.js';
+import { startTestApi, type TestApi } from '../test/helpers/api.js';
+import { launchChromium } from '../test/helpers/browser.js';
+import { FIXTURE_EVENTS, FIXTURE_TENANT, loadFixture } from '../test/helpers/search-fixture.js';
+
+const UI_DIR = join(process.cwd(), 'dist', 'ui');
+const SHOTS = join(process.cwd(), '.test-runs', 'ui-screenshots');
+
+let api: TestApi;
+let browser: Browser;
+/** Everything the browser asked for, with the page it was on. */
+const requests: { url: string; type: string; from: string }[] = [];
+const pageErrors: string[] = [];
+
+/** Messages of the fixture tenant where some version holds every word of `q` (the API's match=all): [conversation, message] keys. */
+function fixtureHits(q: string): Set<string> {
+  const words = tokenize(q);
+  const hits = new Set<string>();
+  for (const e of FIXTURE_EVENTS) {
+    if ((e.tenant ?? FIXTURE_TENANT) !== FIXTURE_TENANT || !/^message\.(created|edited)$/.test(e.type)) continue;
+    const tokens = new Set(tokenize(String(e.data.text)));
+    if (words.every((w) => tokens.has(w))) hits.add(`${e.data.conversation_id}/${e.data.message_id}`);
+  }
+  return hits;
+}
+
+async function newSession(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  page.on('request', (r: Request) => requests.push({ url: r.url(), type: r.resourceType(), from: r.frame().url() }));
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer of fetch as an error line; those are checked by status in the tests.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+  });
+  return { context, page };
+}
+
+/** From the signed-out page through the IdP's form and back. */
+async function signIn(page: Page, user: string, authAgeS = 0): Promise<void> {
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.origin === api.idp!.issuer);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel(/seconds ago/).fill(String(authAgeS));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.origin === api.baseUrl && u.pathname.startsWith('/ui/'));
+}
+
+/** Waits until the results shown are those of the current URL (not the page before a client-side navigation). */
+async function resultsOfThisUrl(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('#results-heading')?.getAttribute('data-query') === window.location.search.slice(1));
+}
+
+/**
+ * A screenshot of the step, and axe-core's check of the page as it is: no serious or
+ * critical violation. axe is evaluated through the DevTools protocol, which the
+ * page's CSP (no inline script, no eval) does not govern, so the CSP stays on.
+ */
+async function resultsOfAudit(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('#entries-heading')?.getAttribute('data-query') === window.location.search.slice(1));
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate(axe.source);
+  const { passes, violations } = await page.evaluate(async () => {
+    type Rule = { id: string; impact?: string; help: string; nodes: { target: string[] }[] };
+    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ passes: Rule[]; violations: Rule[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    };
+  });
+  expect(passes, `axe-core ran its rules on ${name}`).toBeGreaterThan(5);
+  expect(violations, `axe-core on ${name}`).toEqual([]);
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(UI_DIR, 'index.html'))) throw new Error('dist/ui is not built: run `npm run build` (npm test does) before this test');
+  browser = await launchChromium();
+  api = await startTestApi('web-ui', { oidc: true, env: { CUSTOS_RATE_LIMIT_PER_MIN: '100000' } });
+  await loadFixture(api.store);
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+describe('web UI in chromium', () => {
+  it('serves the built page at / with a strict CSP, and its assets byte for byte', async () => {
+    const res = await fetch(`${api.baseUrl}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await res.text();
+    expect(html).toBe(readFileSync(join(UI_DIR, 'index.html'), 'utf8'));
+    const assets = [...html.matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css'))).toBe(true);
+    for (const a of assets) {
+      const asset = await fetch(`${api.baseUrl}${a}`);
+      expect(asset.status, a).toBe(200);
+      expect(Buffer.from(await asset.arrayBuffer()).equals(readFileSync(join(UI_DIR, a.slice('/ui/'.length))))).toBe(true);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+    }
+    expect((await fetch(`${api.baseUrl}/ui/assets/nothing.js`)).status).toBe(404);
+  });
+
+  it('signs a compliance officer in, searches with exact totals and paging, opens a message and its versions', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Custos');
+    await shot(page, '00-signed-out');
+    await signIn(page, 'alice');
+    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export']);
+    await expect.poll(() => page.getByTestId('who').textContent()).toContain('Alice Officer');
+
+    // By keyboard: after the landing navigation focus is on the page's heading, Tab reaches the words, Enter searches.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.type('budget');
+    await page.keyboard.press('Enter');
+    const expected = fixtureHits('budget');
+    expect(expected.size).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('#results-heading').getAttribute('data-total')).toBe(String(expected.size));
+    const rows = page.locator('table.results tbody tr');
+    await expect.poll(() => rows.count()).toBe(expected.size);
+    expect((await page.locator('table.results mark').allTextContents()).every((t) => t.toLowerCase() === 'budget')).toBe(true);
+    await shot(page, '01-search');
+    // An export can be defined from the search: the same words.
+    expect(await page.getByRole('link', { name: 'Export these messages…' }).getAttribute('href')).toBe(`/ui/${FIXTURE_TENANT}/exports/new?q=budget`);
+
+    // Paging: two per page over every message holding "message", as the fixture has them.
+    const many = fixtureHits('message');
+    expect(many.size).toBeGreaterThan(4);
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search?q=message&limit=2`);
+    await resultsOfThisUrl(page);
+    const seen = new Set<string>();
+    for (let pageNo = 0; ; pageNo++) {
+      await expect.poll(() => page.locator('#results-heading').getAttribute('data-total')).toBe(String(many.size));
+      for (const href of await page.locator('table.results tbody a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname))) {
+        const [, , , , conversation, message] = href.split('/').map(decodeURIComponent);
+        seen.add(`${conversation}/${message}`);
+      }
+      const next = page.getByRole('link', { name: 'Next page' });
+      if ((await next.count()) === 0) break;
+      expect(pageNo).toBeLessThan(many.size);
+      await next.click();
+      await resultsOfThisUrl(page);
+    }
+    expect([...seen].sort()).toEqual([...many].sort());
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await resultsOfThisUrl(page);
+    await expect.poll(() => page.locator('table.results tbody tr').count()).toBe(2);
+
+    // The edited message: every version, oldest first, as the fixture wrote them.
+    const versions = FIXTURE_EVENTS.filter((e) => (e.tenant ?? FIXTURE_TENANT) === FIXTURE_TENANT && e.data.conversation_id === 'C1' && e.data.message_id === 'm1' && /^message\.(created|edited)$/.test(e.type));
+    expect(versions.length).toBe(2);
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search?q=budget`);
+    await page.locator('table.results tbody a[href$="/messages/C1/m1"]').click();
+    await page.getByRole('heading', { name: `Versions (${versions.length})` }).waitFor({ state: 'visible' });
+    expect(await page.locator('ol.versions .message-text').allTextContents()).toEqual(versions.map((v) => v.data.text));
+    const reactions = FIXTURE_EVENTS.filter((e) => e.type.startsWith('reaction.') && e.data.message_id === 'm1' && e.data.conversation_id === 'C1');
+    await page.getByText(`History (${reactions.length} changes)`).click();
+    await expect.poll(() => page.locator('section[aria-labelledby="reactions-heading"] details li').count()).toBe(reactions.length);
+    await shot(page, '02-message');
+    await context.close();
+  });
+
+  it('sends an officer whose MFA is old through step-up before an export, then follows it to done and offers the download', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/exports/new`);
+    await signIn(page, 'alice', 24 * 3600);
+    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/exports/new`);
+    await page.getByLabel('Words (all of them, in any version)').fill('budget');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    // 401 insufficient_user_authentication: off to the IdP again, with the form in the return path.
+    await page.waitForURL((u) => u.origin === api.idp!.issuer);
+    await page.getByLabel('User name').fill('alice');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname === `/ui/${FIXTURE_TENANT}/exports/new` && u.searchParams.get('stepped_up') === '1');
+    await expect.poll(() => page.getByLabel('Words (all of them, in any version)').inputValue()).toBe('budget');
+    await shot(page, '03a-export-form');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.waitForURL((u) => /^\/ui\/acme\/jobs\/job_[a-z0-9]+$/.test(u.pathname));
+    const jobId = page.url().split('/').pop()!;
+    const runner = api.jobs.service as JobRunner;
+    await runner.run(await runner.get(FIXTURE_TENANT, jobId));
+    const download = page.getByRole('link', { name: /^Download / });
+    await download.waitFor({ state: 'visible', timeout: 15_000 });
+    const href = await download.getAttribute('href');
+    expect(href).toMatch(new RegExp(`^/v1/tenants/${FIXTURE_TENANT}/jobs/${jobId}/files/`));
+    const zip = await page.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get('content-type'), bytes: (await r.arrayBuffer()).byteLength }; }, href!);
+    expect(zip).toMatchObject({ status: 200, type: 'application/zip' });
+    expect(zip.bytes).toBeGreaterThan(0);
+    // The public key the package was signed with, to verify it offline.
+    const job = await runner.get(FIXTURE_TENANT, jobId);
+    await expect.poll(() => page.locator('[data-key-id]').getAttribute('data-key-id')).toBe(String(job.result?.signing_key_id));
+    expect(await page.locator('[data-key-id]').textContent()).toContain('BEGIN PUBLIC KEY');
+    await shot(page, '03-export-done');
+    await page.getByRole('link', { name: 'Jobs and exports' }).click();
+    await expect.poll(() => page.locator(`tr[data-job="${jobId}"]`).textContent()).toContain('done');
+    await shot(page, '03b-jobs');
+
+    // A second export, still queued (this test runs jobs by hand), cancelled from its page.
+    await page.getByRole('link', { name: 'New export' }).first().click();
+    await page.getByLabel('Words (all of them, in any version)').fill('planning');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.waitForURL((u) => /^\/ui\/acme\/jobs\/job_[a-z0-9]+$/.test(u.pathname) && !u.pathname.endsWith(jobId));
+    const second = page.url().split('/').pop()!;
+    await page.getByRole('button', { name: 'Cancel this job' }).click();
+    await expect.poll(() => page.locator('.job-progress .state').textContent()).toBe('cancelled');
+    expect((await runner.get(FIXTURE_TENANT, second)).state).toBe('cancelled');
+    await context.close();
+  });
+
+  it('lands an auditor on the audit log with the chain verified, hides and refuses search, and the API refuses it too', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/`);
+    await signIn(page, 'carol');
+    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/audit`);
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    const links = await nav.getByRole('link').allTextContents();
+    expect(links).toContain('Audit log');
+    expect(links).not.toContain('Search');
+    await expect.poll(() => page.locator('[data-chain]').getAttribute('data-chain')).toBe('ok');
+    const total = Number(await page.locator('#entries-heading').getAttribute('data-total'));
+    expect(total).toBeGreaterThan(0);
+    // The officer's searches of the test before are in the log.
+    await page.getByLabel('Action').fill('messages.search');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('tbody tr[data-action="messages.search"]').first().waitFor({ state: 'visible' });
+    await shot(page, '04-audit');
+
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search?q=budget`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not allowed');
+    await expect.poll(() => page.locator('table.results').count()).toBe(0);
+    const direct = await page.evaluate(async () => {
+      const r = await fetch('/v1/tenants/acme/messages?q=budget', { headers: { accept: 'application/json' } });
+      return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as { type?: string } };
+    });
+    expect(direct.status).toBe(403);
+    expect(direct.type).toMatch(/application\/problem\+json/);
+    expect(direct.body.type).toBe('https://custos.dev/problems/forbidden');
+    await shot(page, '05-refused');
+    // The UI is audited like any client: the refused call, and the shell's own me.get.
+    for (const [action, outcome] of [['messages.search', 'denied'], ['me.get', 'success']] as const) {
+      await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/audit?action=${action}&outcome=${outcome}`);
+      await resultsOfAudit(page);
+      expect(await page.locator(`tbody tr[data-action="${action}"]`).filter({ hasText: 'Carol Auditor' }).count(), `${action} ${outcome}`).toBeGreaterThan(0);
+    }
+    await context.close();
+  });
+
+  it('shows a problem+json answer with its detail when a page asks for something the archive lacks', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/messages/C1/no-such-message`);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Not found');
+    await expect.poll(() => alert.getAttribute('data-status')).toBe('404');
+    await shot(page, '06-not-found');
+    await context.close();
+  });
+
+  it('made no request to another origin from a Custos page, and no script error', () => {
+    const fromCustos = requests.filter((r) => r.from.startsWith(api.baseUrl));
+    expect(fromCustos.length).toBeGreaterThan(10);
+    const foreign = fromCustos.filter((r) => new URL(r.url).origin !== api.baseUrl && !(r.type === 'document' && new URL(r.url).origin === api.idp!.issuer));
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
