@@ -59,8 +59,10 @@ export function createPolicyStore(store: Store): PolicyStore {
     }]);
     return self.get(tenant, policyId, version);
   }
-  const latest = `SELECT tenant, policy_id, argMax(version, version) AS version, argMax(definition, version) AS definition, argMax(created_by, version) AS created_by, argMax(created_at, version) AS created_at
-    FROM supervision_policies`;
+  /** The newest version of each policy, filtered by `where` (aliases differ from the columns: ClickHouse would read `version` in argMax as the alias). */
+  const latest = (where: string) => `SELECT tenant, policy_id, v AS version, d AS definition, b AS created_by, a AS created_at FROM (
+      SELECT tenant, policy_id, max(version) AS v, argMax(definition, version) AS d, argMax(created_by, version) AS b, argMax(created_at, version) AS a
+      FROM supervision_policies FINAL ${where} GROUP BY tenant, policy_id)`;
   const self: PolicyStore = {
     create(tenant, definition, createdBy) {
       return insert(tenant, `pol_${randomBytes(10).toString('hex').slice(0, 16)}`, 1, definition, createdBy);
@@ -81,7 +83,7 @@ export function createPolicyStore(store: Store): PolicyStore {
       return toPolicyVersion(rows[0]!);
     },
     async list(tenant) {
-      const rows = await store.query<PolicyRow>('supervision: list policies', `${latest} WHERE tenant = {tenant:String} GROUP BY tenant, policy_id ORDER BY policy_id`, { tenant });
+      const rows = await store.query<PolicyRow>('supervision: list policies', `${latest('WHERE tenant = {tenant:String}')} ORDER BY policy_id`, { tenant });
       return rows.map(toPolicyVersion);
     },
     async versions(tenant, policyId) {
@@ -96,7 +98,7 @@ export function createPolicyStore(store: Store): PolicyStore {
     async enabled() {
       const rows = await store.query<PolicyRow & { enabled: number }>(
         'supervision: enabled policies',
-        `SELECT * FROM (${latest} GROUP BY tenant, policy_id) WHERE JSONExtractBool(definition, 'enabled') ORDER BY tenant, policy_id`,
+        `${latest('')} WHERE JSONExtractBool(definition, 'enabled') ORDER BY tenant, policy_id`,
       );
       return rows.map(toPolicyVersion);
     },
