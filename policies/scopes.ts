@@ -20,6 +20,9 @@ export const SCOPES = [
   'jobs:cancel', // cancel a queued or running job
   'holds:release', // release a legal hold (step-up)
   'erasure:approve', // approve an erasure request (step-up, four eyes)
+  'supervision:read', // supervision policies, the review queue (authors pseudonymized, no message text) and its history
+  'supervision:review', // open a review item (message, context, author revealed) and review it
+  'supervision:manage', // create and change supervision policies, run backtests
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -18,6 +18,8 @@ import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
+import { supervisionPolicyRoutes } from './supervision-policies.js';
+import { supervisionQueueRoutes } from './supervision-queue.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -43,5 +45,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
+    ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),
+    ...supervisionQueueRoutes(deps.store, cursors),
   ];
 }
