@@ -67,7 +67,7 @@ export function supervisionPolicyRoutes(deps: SupervisionPolicyRouteDeps): Route
       let input: Record<string, unknown> = fields;
       if (template !== undefined) {
         const base = typeof template === 'string' ? DEFAULT_POLICIES[template] : undefined;
-        if (!base) throw new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.template: must be one of ${DEFAULT_POLICY_TEMPLATES.join(', ')}`, field: 'body.template' });
+        if (!base) throw new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.template: must be one of ${DEFAULT_POLICY_TEMPLATES.join(', ')}`, field: 'template' });
         input = { ...base, ...fields };
       }
       const v = await mappedSupervision(async () => policies.create(tenant, parsePolicyDefinition(input), await actorOf(principal)));

@@ -68,7 +68,7 @@ export const reviewBody = z.strictObject({
 
 /** Supervision errors as problems naming the field. */
 export function supervisionProblem(err: unknown): unknown {
-  if (err instanceof InvalidPolicyError) return new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.${err.field}: ${err.problem}`, field: `body.${err.field}` });
+  if (err instanceof InvalidPolicyError) return new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.${err.field}: ${err.problem}`, field: err.field });
   if (err instanceof PolicyNotFoundError) return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Policy not found', detail: err.message, field: 'policyId' });
   if (err instanceof ReviewItemNotFoundError) return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Review item not found', detail: err.message, field: 'itemId' });
   return err;
