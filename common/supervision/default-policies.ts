@@ -21,12 +21,13 @@ export const DEFAULT_POLICIES: Readonly<Record<string, PolicyDefinitionInput>> =
     lexicon: {
       patterns: [
         { name: 'private-key', regex: '-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----' },
-        { name: 'aws-access-key', regex: '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b' },
+        { name: 'aws-access-key', regex: '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b', prefilter: ['akia', 'asia'] },
         { name: 'google-api-key', regex: '\\bAIza[0-9A-Za-z_-]{35}\\b' },
-        { name: 'github-token', regex: '\\bgh[pousr]_[A-Za-z0-9]{36,251}\\b' },
+        { name: 'github-token', regex: '\\bgh[pousr]_[A-Za-z0-9]{36,251}\\b', prefilter: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
         { name: 'slack-token', regex: '\\bxox[abprs]-[A-Za-z0-9-]{10,200}' },
         { name: 'jwt', regex: '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}' },
-        { name: 'password-line', regex: '\\b(?:password|passwd|pwd|passcode|mot de passe|mdp|api[_ -]?key|secret[_ -]?key|client[_ -]?secret)[^\\S\\n]*[:=][^\\S\\n]*\\S', case_insensitive: true },
+        { name: 'password-line', regex: '\\b(?:password|passwd|pwd|passcode|mot de passe|mdp|api[_ -]?key|secret[_ -]?key|client[_ -]?secret)[^\\S\\n]*[:=][^\\S\\n]*\\S', case_insensitive: true,
+          prefilter: ['pass', 'pwd', 'mot de passe', 'mdp', 'key', 'secret'] },
       ],
       // The key AWS's own documentation uses as an example.
       none_of: ['AKIAIOSFODNN7EXAMPLE'],

@@ -50,7 +50,7 @@ interface Atom {
 interface CompiledPolicy {
   terms: Array<{ atom: number; label: string }>;
   near: Array<{ a: number; b: number; within: number; label: string }>;
-  patterns: Array<{ regex: RegExp; label: string }>;
+  patterns: Array<{ regex: RegExp; label: string; prefilter: string[] | undefined }>;
 }
 
 interface Owner {
@@ -64,6 +64,21 @@ export interface Matcher {
   match(text: string): LexicalMatch[];
   /** Number of distinct atoms (terms after folding and stemming). */
   readonly atoms: number;
+}
+
+/**
+ * The literal a pattern starts with (after a leading \\b), lower-cased, when it is 3
+ * characters or more: a text without it cannot match. Undefined when the pattern
+ * starts otherwise (a class, a group, an alternation).
+ */
+export function leadingLiteral(regex: string): string[] | undefined {
+  const body = regex.startsWith('\\b') ? regex.slice(2) : regex;
+  const m = /^[A-Za-z0-9 _:=-]+/.exec(body);
+  if (!m) return undefined;
+  let literal = m[0];
+  // A quantifier after the literal applies to its last character only.
+  if (/^[?*{]/.test(body.slice(literal.length))) literal = literal.slice(0, -1);
+  return literal.length >= 3 ? [literal.toLowerCase()] : undefined;
 }
 
 export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
@@ -120,11 +135,55 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
       return { a, b, within: n.within, label: `${termLabel(n.a)} ~${n.within}~ ${termLabel(n.b)}` };
     });
     for (const t of lex.none_of) own(atomOf(t), 2, 0);
-    const patterns = lex.patterns.map((pt) => ({ regex: new RegExp(pt.regex, pt.case_insensitive ? 'giu' : 'gu'), label: `pattern:${pt.name}` }));
+    const patterns = lex.patterns.map((pt) => ({
+      regex: new RegExp(pt.regex, pt.case_insensitive ? 'giu' : 'gu'), label: `pattern:${pt.name}`,
+      prefilter: pt.prefilter?.map((x) => x.toLowerCase()) ?? leadingLiteral(pt.regex),
+    }));
     return { terms, near, patterns };
   });
   const withPatterns = policies.flatMap((p, i) => (p.patterns.length > 0 ? [i] : []));
+  const allPatterns = policies.flatMap((p) => p.patterns);
+  /** False when no pattern of any policy can match `text` (a pattern without a prefilter always may). */
+  function patternsMayMatch(text: string): boolean {
+    if (allPatterns.length === 0) return false;
+    let lower: string | undefined;
+    for (const pt of allPatterns) {
+      if (!pt.prefilter) return true;
+      lower ??= text.toLowerCase();
+      for (const x of pt.prefilter) if (lower.includes(x)) return true;
+    }
+    return false;
+  }
   const modes = [...byMode.keys()];
+
+  /**
+   * What a folded word can start, in every mode at once: the atoms whose first word
+   * it is (exactly or by its stems), and its stems for the words after it. Built
+   * once per distinct word and kept (dropped whole when full): a message then costs
+   * one map lookup a word, whatever the number of modes and terms.
+   */
+  interface WordEntry {
+    starts: ReadonlyArray<{ atom: number; mode: Mode }>;
+    stems: Partial<Record<StemLanguage, string>>;
+  }
+  const stemModes = modes.filter((m): m is StemLanguage => m !== '');
+  let entries = new Map<string, WordEntry>();
+  const ENTRY_LIMIT = 200_000;
+  function entryOf(word: string): WordEntry {
+    let e = entries.get(word);
+    if (e !== undefined) return e;
+    const stems: Partial<Record<StemLanguage, string>> = {};
+    const starts: Array<{ atom: number; mode: Mode }> = [];
+    for (const id of byMode.get('')?.get(word) ?? []) starts.push({ atom: id, mode: '' });
+    for (const mode of stemModes) {
+      const stem = (stems[mode] = stemmers.get(mode)!(word));
+      for (const id of byMode.get(mode)!.get(stem) ?? []) starts.push({ atom: id, mode });
+    }
+    e = { starts, stems };
+    if (entries.size >= ENTRY_LIMIT) entries = new Map();
+    entries.set(word, e);
+    return e;
+  }
 
   /** Occurrences of atoms as word ranges [first, last], flattened pairs. */
   function findAtoms(words: Words): Map<number, number[]> {
@@ -134,25 +193,22 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
       if (list) list.push(first, last);
       else found.set(atom, [first, last]);
     };
-    const n = words.folded.length;
-    for (const mode of modes) {
-      const index = byMode.get(mode)!;
-      const seq = mode === '' ? words.folded : words.folded.map(stemmers.get(mode)!);
-      for (let i = 0; i < n; i++) {
-        const candidates = index.get(seq[i]!);
-        if (candidates === undefined) continue;
-        for (const id of candidates) {
-          const w = atoms[id]!.words;
-          if (i + w.length > n) continue;
-          let k = 1;
-          while (k < w.length && seq[i + k] === w[k]) k++;
-          if (k === w.length) add(id, i, i + w.length - 1);
-        }
+    const folded = words.folded;
+    const n = folded.length;
+    for (let i = 0; i < n; i++) {
+      const { starts } = entryOf(folded[i]!);
+      for (let c = 0; c < starts.length; c++) {
+        const { atom, mode } = starts[c]!;
+        const w = atoms[atom]!.words;
+        if (i + w.length > n) continue;
+        let k = 1;
+        while (k < w.length && (mode === '' ? folded[i + k] : entryOf(folded[i + k]!).stems[mode]) === w[k]) k++;
+        if (k === w.length) add(atom, i, i + w.length - 1);
       }
     }
     for (const id of unspaced) {
       const s = atoms[id]!.substring!;
-      for (let i = 0; i < n; i++) if (words.folded[i]!.includes(s)) add(id, i, i);
+      for (let i = 0; i < n; i++) if (folded[i]!.includes(s)) add(id, i, i);
     }
     return found;
   }
@@ -168,7 +224,7 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
     return undefined;
   }
 
-  function policyHits(p: number, words: Words, found: Map<number, number[]>, text: string, termIndexes: number[] | undefined): Hit[] {
+  function policyHits(p: number, words: Words, found: Map<number, number[]>, text: string, lower: () => string, termIndexes: number[] | undefined): Hit[] {
     const policy = policies[p]!;
     const hits: Hit[] = [];
     for (const i of termIndexes ?? []) {
@@ -185,6 +241,10 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
       if (span) hits.push({ kind: 'near', label: r.label, start: span[0], end: span[1] });
     }
     for (const pt of policy.patterns) {
+      if (pt.prefilter) {
+        const l = lower();
+        if (!pt.prefilter.some((x) => l.includes(x))) continue;
+      }
       pt.regex.lastIndex = 0;
       for (let m = pt.regex.exec(text); m !== null && hits.length < MAX_HITS; m = pt.regex.exec(text)) {
         if (m[0].length === 0) {
@@ -202,6 +262,8 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
     match(text: string): LexicalMatch[] {
       const words = wordsOf(text);
       const found = findAtoms(words);
+      // The common case: no term found, and no pattern's prefilter passes.
+      if (found.size === 0 && !patternsMayMatch(text)) return [];
       // Which policies the atoms found concern, and in which role.
       const termsOf = new Map<number, number[]>();
       const excluded = new Set<number>();
@@ -220,9 +282,11 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
         }
       }
       const out: LexicalMatch[] = [];
+      let lowered: string | undefined;
+      const lower = () => (lowered ??= text.toLowerCase());
       for (const p of candidates) {
         if (excluded.has(p)) continue;
-        const hits = policyHits(p, words, found, text, termsOf.get(p)?.sort((a, b) => a - b));
+        const hits = policyHits(p, words, found, text, lower, termsOf.get(p)?.sort((a, b) => a - b));
         if (hits.length > 0) out.push({ policy: p, hits: hits.sort((a, b) => a.start - b.start || a.end - b.end) });
       }
       return out.sort((a, b) => a.policy - b.policy);

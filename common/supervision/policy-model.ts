@@ -53,6 +53,13 @@ export const patternSchema = z.strictObject({
       }
     }, 'must be a valid regular expression (JavaScript syntax, u flag)'),
   case_insensitive: z.boolean().default(false),
+  /**
+   * Strings of which at least one appears (compared in lower case) in every text the
+   * pattern matches: the pattern runs only on texts that hold one. A speed-up that
+   * must not change what matches; when absent, the pattern's leading literal (3
+   * characters or more) is used, if it has one.
+   */
+  prefilter: z.array(z.string().min(2).max(100)).min(1).max(50).optional(),
 });
 
 export const lexiconSchema = z.strictObject({
