@@ -67,10 +67,12 @@ function benchMatcher(): void {
     const compileMs = performance.now() - c0;
     for (let i = 0; i < 20_000; i++) m.match(texts[i]!); // warm the stem caches and the JIT
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let hits = 0;
     for (const t of texts) hits += m.match(t).length;
     const us = ((performance.now() - t0) * 1000) / n;
-    console.log(`  ${label}: ${fmt(m.atoms)} atoms compiled in ${fmt(compileMs, 1)} ms; ${fmt(us, 2)} µs a message over ${fmt(n)} messages (${fmt(hits)} policy matches; ${load()})`);
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`  ${label}: ${fmt(m.atoms)} atoms compiled in ${fmt(compileMs, 1)} ms; ${fmt(us, 2)} µs a message wall, ${fmt((cpu.user + cpu.system) / n, 2)} µs CPU, over ${fmt(n)} messages (${fmt(hits)} policy matches; ${load()})`);
     return us;
   };
   console.log('supervision bench: matcher (pure, one thread)');
