@@ -143,7 +143,7 @@ describe('supervision over the API', () => {
     const queue = await call('compliance_officer', 'GET', `/supervision/items?policy=${policyId}&limit=1`);
     expect(queue.body.total).toBe(expected.total);
 
-    const queued = await call('compliance_officer', 'POST', `/supervision/policies/${policyId}/backtests`, { sample: 5 });
+    const queued = await call('compliance_officer', 'POST', `/supervision/policies/${policyId}/backtests`, { sample: 5, page: 100 });
     expect(queued.status).toBe(202);
     const runner = api.jobs.service as JobRunner;
     const done = await runner.run(await runner.get(T, queued.body.job_id));

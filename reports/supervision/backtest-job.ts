@@ -32,7 +32,7 @@ export const backtestParams = z.strictObject({
   /** Matches kept in backtest.json. */
   sample: z.number().int().min(0).max(1000).default(50),
   /** Message versions read per page. */
-  page: z.number().int().min(1000).max(200_000).default(50_000),
+  page: z.number().int().min(100).max(200_000).default(50_000),
 }).refine((p) => !p.from || !p.to || p.from < p.to, { message: 'must be after from', path: ['to'] });
 
 export type BacktestParams = z.output<typeof backtestParams>;
@@ -133,16 +133,21 @@ export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
       const cp: Checkpoint = ctx.checkpoint ?? { version: policy.version, counts: emptyCounts(), sample: [] };
       const t0 = performance.now();
       ctx.progress(cp.counts.scanned, Number(total?.n ?? 0));
-      for (;;) {
+      // The next page is read while this one is evaluated: the engine works on its own threads.
+      let next: Promise<VersionRow[]> | undefined = readPage(ctx.store, tenant, range, cp.after, p.page);
+      while (next) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        const rows = await readPage(ctx.store, tenant, range, cp.after, p.page);
+        const rows: VersionRow[] = await next;
         if (rows.length === 0) break;
+        const last = rows[rows.length - 1]!;
+        const after = { time: last.time, eventId: last.event_id };
+        next = rows.length < p.page ? undefined : readPage(ctx.store, tenant, range, after, p.page);
         const messages: SupervisedMessage[] = rows.map((r) => ({
           eventId: r.event_id, messageId: r.message_id, conversationId: r.conversation_id, conversationType: r.conversation_type, threadId: r.thread_id,
           authorId: r.author_id, time: r.time, kind: r.kind, text: r.text, hasAttachments: Number(r.has_attachments) === 1,
         }));
         const flags = await flagMessages(set, messages, context);
-        const texts = new Map(rows.map((r) => [r.event_id, r.text]));
+        const texts = flags.length > 0 ? new Map(messages.map((m) => [m.eventId, m.text])) : new Map<string, string>();
         for (const f of flags) add(cp.counts, f);
         // The sample: the matches with the smallest item ids (hashes, so an even spread over the archive, the same on every run).
         cp.sample = [...cp.sample, ...flags.map((f): SampleEntry => ({
@@ -150,11 +155,9 @@ export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
           time: fromStoreTime(f.messageTime), version_kind: f.versionKind, sampled: f.sampled, matches: f.hits, excerpt: excerpt(texts.get(f.eventId) ?? '', f.hits),
         }))].sort((a, b) => (a.item_id < b.item_id ? -1 : 1)).slice(0, p.sample);
         cp.counts.scanned += rows.length;
-        const last = rows[rows.length - 1]!;
-        cp.after = { time: last.time, eventId: last.event_id };
+        cp.after = after;
         await ctx.saveCheckpoint(cp);
         ctx.progress(cp.counts.scanned, Math.max(Number(total?.n ?? 0), cp.counts.scanned));
-        if (rows.length < p.page) break;
       }
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
       const file = writeWholeFile(join(ctx.workDir, 'backtest.json'), [JSON.stringify({ policy: { id: policy.policyId, version: policy.version, name: policy.definition.name }, params: p, counts: cp.counts, sample: cp.sample }, null, 2)]);
