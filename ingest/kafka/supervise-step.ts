@@ -17,8 +17,8 @@
 import { StoreError, errorMessage } from '../../common/errors.js';
 import { TABLE_COLUMNS, type RoutedRow } from '../../common/events/rows.js';
 import { flagMessages, type ContextSource, type Flag, type PolicySet, type SupervisedMessage } from '../../common/supervision/flagging.js';
-import type { ReviewQueue } from '../../common/supervision/review-queue.js';
 import type { PolicyCache } from '../supervision/policy-cache.js';
+import { createItemCoalescer, type ItemWriter } from '../supervision/item-coalescer.js';
 import { StoppedError, describeRetry, retryUntilDone } from '../retry.js';
 import type { DecodedBatch, Rejected } from './decode-batch.js';
 import type { BatchRef, StepContext } from './step-context.js';
@@ -28,7 +28,8 @@ export type SuperviseStep = (batch: BatchRef, decoded: DecodedBatch, refused: re
 
 export interface SuperviseDeps {
   policies: PolicyCache;
-  queue: ReviewQueue;
+  /** The review queue (its `write`); the step coalesces the writes of concurrent batches. */
+  queue: ItemWriter;
   context: ContextSource;
 }
 
@@ -48,6 +49,7 @@ function toMessage(r: RoutedRow): SupervisedMessage {
 }
 
 export function createSuperviseStep(ctx: StepContext, deps: SuperviseDeps): SuperviseStep {
+  const items = createItemCoalescer(deps.queue);
   const retry = <T>(batch: BatchRef, operation: string, work: () => Promise<T>) =>
     retryUntilDone(work, {
       operation, maxDelayMs: ctx.retryMaxMs, stopped: ctx.stopped,
@@ -106,7 +108,7 @@ export function createSuperviseStep(ctx: StepContext, deps: SuperviseDeps): Supe
       const set = deps.policies.setFor(tenant);
       if (!set) continue;
       const flags = await evaluate(batch, set, messages);
-      const written = await retry(batch, 'supervision: write review items', () => deps.queue.write(flags));
+      const written = await retry(batch, 'supervision: write review items', () => items.write(flags));
       if (written === 0) continue;
       for (const f of flags) if (f.sampled) ctx.metrics.supervisionFlags.inc({ severity: f.severity });
     }
