@@ -35,10 +35,13 @@ export interface SuperviseDeps {
 
 const COLUMN = Object.fromEntries(TABLE_COLUMNS.message_versions.map((c, i) => [c, i])) as Record<string, number>;
 
+/** The line's text without copying its bytes (they are a slice of the decode worker's buffer). */
+const lineText = (b: Uint8Array): string => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('utf8');
+
 /** A message_versions row as the step reads it: the row object (in-thread decode) or its insert line (decode worker). */
 function toMessage(r: RoutedRow): SupervisedMessage {
   const get: (c: string) => unknown = r.lineBytes || r.line
-    ? ((cells) => (c: string) => cells[COLUMN[c]!])(JSON.parse(r.line ?? Buffer.from(r.lineBytes!).toString('utf8')) as unknown[])
+    ? ((cells) => (c: string) => cells[COLUMN[c]!])(JSON.parse(r.line ?? lineText(r.lineBytes!)) as unknown[])
     : (c: string) => r.row[c];
   return {
     eventId: get('event_id') as string, messageId: get('message_id') as string, conversationId: get('conversation_id') as string,
