@@ -94,7 +94,7 @@ export function supervisionPolicyRoutes(deps: SupervisionPolicyRouteDeps): Route
       summary: 'Queue a backtest: run a policy version over the archive (or a time range) without flagging; the job\'s result counts matches by conversation type and week, with a sample', tags: ['supervision'],
       scope: 'supervision:manage', action: 'supervision.backtests.create', params: onePolicy,
       body: z.record(z.string(), z.unknown()).meta({ description: 'Backtest parameters: version (default the newest), from, to (RFC 3339), sample (matches kept, default 50)' }),
-      response: z.object({ job_id: z.string(), state: z.string(), href: z.string() }),
+      response: z.object({ job_id: z.string(), state: z.string(), href: z.string() }), successStatus: 202,
       handler: async ({ tenant, params, body, principal }) => {
         await mappedSupervision(() => policies.get(tenant, params.policyId));
         let job;
