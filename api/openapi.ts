@@ -139,7 +139,7 @@ function routeOperation(r: RouteSpec): Json {
     parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
     responses: responses({
-      [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : 'OK', jsonSchema(r.response, 'output')),
+      [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : r.successStatus === 202 ? 'Accepted' : 'OK', jsonSchema(r.response, 'output')),
       ...ROUTE_ERRORS,
       ...(r.body ? BODY_ERRORS : {}),
     }),

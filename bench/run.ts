@@ -23,6 +23,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   // Issue 14: before/after of the search language on one archive (needs BENCH_BEFORE_DIST).
   'search-compare': async () => (await import('./search-compare.js')).runSearchCompare(),
   encryption: async () => (await import('./encryption.js')).runEncryptionBench(),
+  supervision: async () => (await import('./supervision.js')).runSupervisionBench(),
 };
 
 const args = process.argv.slice(2);

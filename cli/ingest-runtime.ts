@@ -6,6 +6,10 @@ import type { Store } from '../common/store/store.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
+import { createPolicyCache } from '../ingest/supervision/policy-cache.js';
+import { createPolicyStore } from '../common/supervision/policy-store.js';
+import { createReviewQueue } from '../common/supervision/review-queue.js';
+import { storeContextSource } from '../common/supervision/message-context.js';
 
 export { superviseIngest } from '../ingest/kafka/supervisor.js';
 
@@ -13,6 +17,9 @@ export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics,
   if (!config.kafka) return undefined;
   return createKafkaIngest(
     { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs, stallMs: config.ingest.stallMs },
-    { writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }) },
+    {
+      writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }),
+      supervision: { policies: createPolicyCache(createPolicyStore(store), log.child({ part: 'supervision' })), queue: createReviewQueue(store), context: storeContextSource(store) },
+    },
   );
 }

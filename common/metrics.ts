@@ -14,6 +14,10 @@ export interface IngestMetrics {
   paused: Gauge;
   crashes: Counter;
   restarts: Counter;
+  /** Review items the supervision step wrote, by severity (docs/supervision.md). */
+  supervisionFlags: Counter<'severity'>;
+  /** Message versions the supervision step could not evaluate (a bug their input found; logged with the event id). */
+  supervisionFailures: Counter;
   /** Where the ingest state gauges read from at scrape time (set by the consumer). */
   reportHealth(source: () => IngestHealthSample): void;
 }
@@ -73,6 +77,8 @@ export function createMetrics(): Metrics {
       paused: new Gauge({ name: 'custos_ingest_paused', help: '1 while ingest waits for the store or the DLQ to come back', registers }),
       crashes: new Counter({ name: 'custos_ingest_crashes_total', help: 'Ingest runs that ended by themselves (consumer crash, a batch no step could isolate, a failed start)', registers }),
       restarts: new Counter({ name: 'custos_ingest_restarts_total', help: 'Restarts of ingest after a crash or a failed start', registers }),
+      supervisionFlags: new Counter({ name: 'custos_supervision_flags_total', help: 'Review items written by the supervision step of ingest, by severity', labelNames: ['severity'], registers }),
+      supervisionFailures: new Counter({ name: 'custos_supervision_failures_total', help: 'Message versions the supervision step could not evaluate (logged with the event id)', registers }),
       reportHealth(source) {
         // Registered with the first consumer, so a process without Kafka shows no ingest state.
         if (!health) ingestStateGauges(registers, () => health?.());

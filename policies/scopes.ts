@@ -22,6 +22,9 @@ export const SCOPES = [
   'erasure:approve', // approve an erasure request (step-up, four eyes)
   'me:read', // your own name, roles and granted scopes in the tenant (what the web UI shows)
   'sessions:manage', // list and end people's browser sessions
+  'supervision:read', // supervision policies, the review queue (authors pseudonymized, no message text) and its history
+  'supervision:review', // open a review item (message, context, author revealed) and review it
+  'supervision:manage', // create and change supervision policies, run backtests
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -23,6 +23,8 @@ import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
 import type { Authorizer } from '../../policies/authorize.js';
 import { meRoute } from './me.js';
+import { supervisionPolicyRoutes } from './supervision-policies.js';
+import { supervisionQueueRoutes } from './supervision-queue.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -57,5 +59,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     adminEventsRoute(deps.store, cursors),
     meRoute(deps.authorizer),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
+    ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),
+    ...supervisionQueueRoutes(deps.store, cursors),
   ];
 }

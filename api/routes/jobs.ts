@@ -70,7 +70,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   const list = defineRoute({
     method: 'get', path: '/v1/tenants/:tenant/jobs', operationId: 'listJobs', summary: "The tenant's jobs, newest first", tags: ['jobs'],
     scope: 'jobs:read', action: 'jobs.list', params: tenantOnly,
-    query: queryObject({ kind: z.string().regex(/^[a-z_]{1,32}$/, 'must be a job kind').meta({ description: 'Only jobs of this kind (export, ...)', minLength: 1, maxLength: 32 }).optional(), state: z.enum(JOB_STATES).optional(), limit: limitField(), cursor: cursorField.optional() }),
+    query: queryObject({ kind: z.string().regex(/^[a-z_-]{1,32}$/, 'must be a job kind').meta({ description: 'Only jobs of this kind (export, supervision-backtest, ...)', minLength: 1, maxLength: 32 }).optional(), state: z.enum(JOB_STATES).optional(), limit: limitField(), cursor: cursorField.optional() }),
     response: pageOf(jobView),
     handler: async ({ tenant, query }) => {
       const filters = cursorFilters('jobs.list', tenant, query);

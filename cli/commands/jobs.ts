@@ -37,6 +37,14 @@ function exportParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
   }).filter(([, v]) => v !== undefined));
 }
 
+/** Options of `jobs run supervision-backtest` as the job's parameters. */
+function backtestParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
+  const int = (v: unknown) => (v === undefined ? undefined : /^\d+$/.test(String(v)) ? Number(v) : String(v));
+  return Object.fromEntries(Object.entries({ policy: o.policy, version: int(o.policyVersion), from: o.from, to: o.to, sample: int(o.sample) }).filter(([, v]) => v !== undefined));
+}
+
+const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string, unknown>> = { export: exportParamsFrom, 'supervision-backtest': backtestParamsFrom };
+
 function summaryLine(job: Job, runner: JobRunner): string {
   const outcome = { summary: job.result ?? {}, files: job.files };
   const p = progressOf(job);
@@ -94,10 +102,13 @@ export function registerJobs(program: Command): void {
     .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
     .option('--recipient <age1...>', 'export: also write the package encrypted with age for this recipient (repeatable)', many)
+    .option('--policy <id>', 'supervision-backtest: the policy to run over the archive (with --from/--to for a range)')
+    .option('--policy-version <n>', 'supervision-backtest: this version of the policy (default: the newest)')
+    .option('--sample <n>', 'supervision-backtest: matches kept in backtest.json (default 50)')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
-      const job = await runner.submit(o.tenant, kind, kind === 'export' ? exportParamsFrom(o) : {}, by);
+      const job = await runner.submit(o.tenant, kind, PARAMS_FROM[kind]?.(o) ?? {}, by);
       process.stderr.write(`custos jobs: ${kind} job ${job.id} queued\n`);
       return job;
     } catch (err) {

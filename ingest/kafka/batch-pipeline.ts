@@ -1,6 +1,6 @@
 /**
  * The per-batch pipeline: decode -> DLQ the rejects -> store the rows -> DLQ what
- * the store refused -> commit. kafkajs fetches the next batches only when eachBatch
+ * the store refused -> supervise (when policies are on) -> commit. kafkajs fetches the next batches only when eachBatch
  * returns, so a batch is handed to the pipeline and eachBatch returns at once: the
  * store works on batch N while Kafka fetches and decodes batch N+1.
  *
@@ -22,11 +22,14 @@ import type { DlqStep } from './dlq-step.js';
 import type { IngestHealthTracker } from './ingest-health.js';
 import type { BatchRef } from './step-context.js';
 import type { StoreStep } from './store-step.js';
+import type { SuperviseStep } from './supervise-step.js';
 
 export interface PipelineParts {
   decode: DecodeStep;
   dlq: DlqStep;
   store: StoreStep;
+  /** Review-queue flags of the stored message versions (absent: no supervision). */
+  supervise?: SuperviseStep;
   commit: CommitStep;
   health: IngestHealthTracker;
   metrics: IngestMetrics;
@@ -54,6 +57,7 @@ export function createBatchPipeline(p: PipelineParts): BatchPipeline {
       await p.dlq(ref, decoded.rejected);
       const refused = await p.store(ref, decoded);
       await p.dlq(ref, refused);
+      await p.supervise?.(ref, decoded, refused);
       p.metrics.paused.set(0);
       return true;
     } catch (err) {

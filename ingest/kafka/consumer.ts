@@ -22,6 +22,7 @@ import { createDlqStep } from './dlq-step.js';
 import { IngestHealthTracker, type IngestHealth } from './ingest-health.js';
 import { createKafkaClients, createReachabilityProbe, ensureTopics, type KafkaClients, type KafkaConnection } from './kafka-clients.js';
 import { createStoreStep } from './store-step.js';
+import { createSuperviseStep, type SuperviseDeps } from './supervise-step.js';
 
 export interface KafkaIngestOptions extends KafkaConnection {
   topics: { messages: string; admin: string; dlq: string };
@@ -54,6 +55,8 @@ export interface KafkaIngestDeps {
   writer: EventWriter;
   metrics: IngestMetrics;
   log: Logger;
+  /** Supervision policies and the review queue (docs/supervision.md); without them no message is evaluated. */
+  supervision?: SuperviseDeps;
 }
 
 interface Run {
@@ -99,6 +102,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       decode,
       dlq: createDlqStep(ctx, clients.producer, o.topics.dlq),
       store: createStoreStep(ctx, writer),
+      ...(deps.supervision ? { supervise: createSuperviseStep(ctx, deps.supervision) } : {}),
       commit: createCommitStep(clients.consumer, log),
       health, metrics, log,
       maxInFlight: (o.concurrency ?? 4) * 2,
@@ -124,6 +128,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       const r = (run = newRun());
       const { admin, producer, consumer } = r.clients;
       try {
+        await deps.supervision?.policies.start();
         await admin.connect();
         await ensureTopics(admin, [o.topics.messages, o.topics.admin, o.topics.dlq], log);
         await producer.connect();
@@ -141,6 +146,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       const r = run;
       run = undefined;
       if (r) await closeRun(r);
+      deps.supervision?.policies.stop();
       health.stopped();
       metrics.paused.set(0);
     },

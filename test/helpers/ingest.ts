@@ -10,7 +10,7 @@ import { superviseIngest } from '../../ingest/kafka/supervisor.js';
 import { waitFor } from './events.js';
 
 export async function startSupervisedIngest(ingest: KafkaIngest): Promise<Stoppable> {
-  const supervisor = superviseIngest(ingest, pino({ level: 'silent' }), { initialDelayMs: 250, maxDelayMs: 2000 });
+  const supervisor = superviseIngest(ingest, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { initialDelayMs: 250, maxDelayMs: 2000 });
   await waitFor('ingest to consume', async () => ingest.health().consuming, 90_000);
   return supervisor;
 }
