@@ -57,6 +57,8 @@ const schema = z.object({
   CUSTOS_MFA_ACR: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma list of acr values').optional(),
   CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
   CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
+  CUSTOS_MIN_GROUP_SIZE: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number)
+    .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people').default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -79,6 +81,8 @@ export interface Config {
   queryTimeoutS: number;
   logLevel: string;
   auth: AuthConfig;
+  /** k of the privacy floor: analytics show no figure about fewer than k people (never below 5). */
+  analytics: { minGroupSize: number };
 }
 
 /** One IdP group granting one Custos role in one tenant. */
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingest: { maxEventBytes: e.CUSTOS_MAX_EVENT_BYTES, batchRows: e.CUSTOS_INGEST_BATCH_ROWS, retryMaxMs: e.CUSTOS_INGEST_RETRY_MAX_MS, stallMs: e.CUSTOS_INGEST_STALL_S * 1000 },
     queryTimeoutS: e.CUSTOS_QUERY_TIMEOUT_S,
     logLevel: e.LOG_LEVEL,
+    analytics: { minGroupSize: e.CUSTOS_MIN_GROUP_SIZE },
     auth: {
       ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
       scopes: e.OIDC_SCOPES,

@@ -173,7 +173,7 @@ AS SELECT
     toUInt32(m.thread_id != '' AND m.thread_id != m.message_id) AS thread_replies,
     toUInt32(length(m.mentions)) AS mentions,
     toUInt32(
-        bitTest(if(z.tenant = '', 96, z.weekend_mask), toDayOfWeek(m.time + toIntervalSecond(z.offset_s)))
+        bitTest(if(z.tenant = '', 192, z.weekend_mask), toDayOfWeek(m.time + toIntervalSecond(z.offset_s)))
         OR (toHour(m.time + toIntervalSecond(z.offset_s)) * 60 + toMinute(m.time + toIntervalSecond(z.offset_s))) NOT BETWEEN if(z.tenant = '', 540, z.work_start_min) AND if(z.tenant = '', 1080, z.work_end_min) - 1
     ) AS after_hours_messages,
     toUInt32(0) AS reactions,

@@ -20,6 +20,7 @@ export const SCOPES = [
   'jobs:cancel', // cancel a queued or running job
   'holds:release', // release a legal hold (step-up)
   'erasure:approve', // approve an erasure request (step-up, four eyes)
+  'analytics:configure', // set the tenant's analytics settings (time zone, working hours, weekend)
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

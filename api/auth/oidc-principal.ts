@@ -13,6 +13,7 @@ export function principalFromClaims(claims: Record<string, unknown>, auth: AuthC
   const sub = String(claims.sub ?? '');
   const name = [claims.name, claims.preferred_username, claims.email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? sub;
   const mfaAt = mfaTime(claims, auth);
+  const email = typeof claims.email === 'string' && claims.email.length > 0 && claims.email_verified !== false ? claims.email : undefined;
   return {
     subject: oidcSubject(iss, sub),
     name,
@@ -20,5 +21,6 @@ export function principalFromClaims(claims: Record<string, unknown>, auth: AuthC
     roles: rolesFromGroups(groupsClaim(claims, auth.roleClaim), auth.roleMapping),
     method,
     ...(mfaAt !== undefined ? { mfaAt } : {}),
+    ...(email ? { email } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { directoryRoutes } from './directory.js';
 import { adminEventsRoute } from './admin-events.js';
 import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
+import { analyticsRoutes } from './analytics.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
 
@@ -30,6 +31,8 @@ export interface ApiRouteDeps {
   tokens?: ApiTokenStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
+  /** k of the analytics privacy floor (CUSTOS_MIN_GROUP_SIZE); 5 when not given. */
+  minGroupSize?: number;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -42,6 +45,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     messageDetailRoute(deps.store),
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
+    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
   ];
 }
