@@ -29,7 +29,7 @@ const personDays = (column: string, description: string): MetricDef => ({
   sources: { none: 'person_days', department: 'person_days' },
   value: `sum(${column})`, covers: `${column} > 0`,
 });
-const quantile = (q: number, expr: string) => `round(quantileExactInclusive(${q})(${expr}) / 1000, 3)`;
+const quantile = (q: number, expr: string) => `quantileExactInclusive(${q})(${expr}) / 1000`;
 const callSet = 'groupUniqArray((call_id, duration_s))';
 
 const LIST: MetricDef[] = [

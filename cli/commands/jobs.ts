@@ -6,7 +6,7 @@
  * (use the API then).
  */
 import type { Command } from 'commander';
-import { cpSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AuditWriter } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
@@ -35,6 +35,13 @@ function exportParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
     include_edits: o.edits === false ? false : undefined, as_of: o.asOf, formats: typeof o.formats === 'string' ? o.formats.split(',').map((f) => f.trim()) : undefined,
   }).filter(([, v]) => v !== undefined));
 }
+
+/** Options of `jobs run metrics` as the job's parameters (dates YYYY-MM-DD, local to the tenant). */
+function metricsParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries({ from: o.from, to: o.to, format: o.format, period: o.period, group_by: o.groupBy }).filter(([, v]) => v !== undefined));
+}
+
+const paramsFrom: Record<string, (o: Record<string, unknown>) => Record<string, unknown>> = { export: exportParamsFrom, metrics: metricsParamsFrom };
 
 function summaryLine(job: Job, runner: JobRunner): string {
   const outcome = { summary: job.result ?? {}, files: job.files };
@@ -69,6 +76,9 @@ async function runToEnd(runner: JobRunner, job: Job, by: Requester, view: JobPro
     rmSync(target, { recursive: true, force: true });
     cpSync(ended.result.bag, target, { recursive: true });
     process.stderr.write(`custos jobs: package written to ${target}\n`);
+  } else if (ended.state === 'done' && out && typeof ended.result?.file === 'string') {
+    copyFileSync(ended.result.file, resolve(out));
+    process.stderr.write(`custos jobs: report written to ${resolve(out)}\n`);
   }
   if (json) print(ended, true);
   process.stderr.write(summaryLine(ended, runner) + '\n');
@@ -92,10 +102,13 @@ export function registerJobs(program: Command): void {
     .option('--no-edits', 'export: only the current version of each message')
     .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
+    .option('--format <format>', 'metrics: csv | json (default json); --from and --to are local dates YYYY-MM-DD')
+    .option('--period <period>', 'metrics: day | week | month (default week)')
+    .option('--group-by <group>', 'metrics: none | department (default department)')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
-      const job = await runner.submit(o.tenant, kind, kind === 'export' ? exportParamsFrom(o) : {}, by);
+      const job = await runner.submit(o.tenant, kind, paramsFrom[kind]?.(o) ?? {}, by);
       process.stderr.write(`custos jobs: ${kind} job ${job.id} queued\n`);
       return job;
     } catch (err) {
@@ -104,7 +117,7 @@ export function registerJobs(program: Command): void {
     }
   };
   withExportOptions(jobs.command('run <kind>').description('queue a job and run it to the end in the foreground (export: an eDiscovery package)'))
-    .option('--out <dir>', 'export: also copy the finished package (a BagIt folder) here')
+    .option('--out <path>', 'export: also copy the finished package (a BagIt folder) to this folder; metrics: the report to this file')
     .action(async (kind: string, o: Common & Record<string, unknown>) => {
       checkTenant(o.tenant);
       await withRunner(`custos jobs run ${kind}`, async (runner, by, view) => {

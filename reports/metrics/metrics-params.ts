@@ -1,0 +1,17 @@
+/** Parameters of the `metrics` report job: a range of local dates, a period, a grouping, a format. */
+import { z } from 'zod';
+
+const localDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a date that exists');
+
+export const metricsParams = z.strictObject({
+  from: localDate,
+  to: localDate,
+  format: z.enum(['csv', 'json']).default('json'),
+  period: z.enum(['day', 'week', 'month']).default('week'),
+  group_by: z.enum(['none', 'department']).default('department'),
+}).refine((p) => p.from <= p.to, { message: 'must not be before from', path: ['to'] });
+
+export type MetricsParams = z.output<typeof metricsParams>;
+
+export const metricsBackfillParams = z.strictObject({});
