@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { validateEvent } from '../common/events/validate.js';
 import { toRow } from '../common/events/rows.js';
 import { createEventWriter } from '../ingest/event-writer.js';
@@ -199,6 +200,61 @@ function expectations(scope?: string[]): Array<{ query: Record<string, string>; 
   return out;
 }
 
+/** The summary's figures over the whole range, from the events, before the floor (people beside each). */
+function expectedSummary(): Record<string, number | null> {
+  const inRange = (r: Row) => r.day >= FIRST_DAY && r.day <= LAST_DAY;
+  const persons = personRows().filter(inRange);
+  const threads = threadRows().filter(inRange);
+  const dms = dmRows().filter(inRange);
+  const calls = callRows().filter(inRange);
+  const apps = appRows().filter(inRange);
+  const messages = sum(persons, 'messages');
+  const conversations = facts.filter((f) => f.kind === 'message' && f.day >= FIRST_DAY && f.day <= LAST_DAY);
+  const mau = new Set(persons.map((r) => `${r.day.slice(0, 7)}|${r.user}`)).size / 2;
+  const dau = persons.length / days.length;
+  const byType = (t: string) => conversations.filter((f) => f.conversationType === t).length / messages;
+  return {
+    active_people: distinct(persons), messages, thread_replies: sum(persons, 'replies'), reactions: sum(persons, 'reactions'), mentions: sum(persons, 'mentions'),
+    after_hours_share: sum(persons, 'after') / messages,
+    active_conversations: new Set(conversations.map((f) => f.conversation)).size,
+    thread_reply_p50: q(threads, 0.5), thread_reply_p90: q(threads, 0.9), dm_reply_p50: q(dms, 0.5), dm_reply_p90: q(dms, 0.9),
+    calls: new Set(calls.map((r) => r.call)).size, call_seconds: callSet(calls).reduce((a, b) => a + b, 0), call_duration_p50: percentileInc(callSet(calls), 0.5),
+    call_participants: distinct(calls), app_invocations: apps.length, app_users: distinct(apps),
+    dau, wau: new Set(persons.map((r) => `${periodsOf([r.day], 'week')[0]}|${r.user}`)).size / 2, mau, stickiness: dau / mau,
+    // group DMs have 3 people: hidden, and so is the smallest other type (private: 6 people), or it would give them away.
+    channel_share: byType('channel'), private_share: null, dm_share: byType('dm'), group_dm_share: null,
+  };
+}
+
+async function answers(token = admin): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const { query } of expectations()) out.push(await engagement(query, token));
+  out.push((await get(`/analytics/engagement/summary?from=${FIRST_DAY}&to=${LAST_DAY}`, token)).body);
+  return out;
+}
+
+const TABLE_DUMPS: Record<string, string> = {
+  analytics_person_days: 'SELECT * FROM analytics_person_days FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_conversation_days: 'SELECT * FROM analytics_conversation_days FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_threads: 'SELECT * FROM analytics_threads FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_calls: 'SELECT * EXCEPT participants, arraySort(participants) AS people FROM analytics_calls FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_app_days: 'SELECT * FROM analytics_app_days FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_departments: 'SELECT * FROM analytics_departments FINAL WHERE tenant = {t:String} ORDER BY ALL',
+  analytics_thread_roots: 'SELECT * FROM analytics_thread_roots WHERE startsWith(key, concat({t:String}, \':\')) ORDER BY key',
+};
+
+async function dumpTables(): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, sql] of Object.entries(TABLE_DUMPS)) out[table] = await api.store.query(`test: dump ${table}`, sql, { t: TENANT });
+  return out;
+}
+
+async function runJob(kind: string, params: Record<string, unknown>) {
+  const runner = api.jobs.service as JobRunner;
+  const job = await runner.submit(TENANT, kind, params, { subjectRef: 'system', kind: 'system' });
+  return runner.run(job);
+}
+
 beforeAll(async () => {
   api = await startTestApi('analytics');
   admin = await api.createToken(TENANT, 'admin');
@@ -237,4 +293,104 @@ describe('engagement analytics on a generated company (Europe/Paris, DST switch)
       }
     }
   }, 120_000);
+
+  it('answers the summary exactly as computed from the events, each figure under the floor', async () => {
+    const r = await get(`/analytics/engagement/summary?from=${FIRST_DAY}&to=${LAST_DAY}`);
+    expect(r.status).toBe(200);
+    expect(r.body.figures).toEqual(expectedSummary());
+    expect(r.body.suppressed).toEqual(expect.arrayContaining([{ figure: 'group_dm_share', reason: 'fewer_than_k_people' }, { figure: 'private_share', reason: 'difference_with_shown_groups' }]));
+    expect(r.body.departments).toBe('all');
+  });
+
+  it('never shows a cell of fewer than k people, nor names a conversation of fewer than k members', async () => {
+    const byDept = await engagement({ metric: 'active_people', period: 'day', group_by: 'department' });
+    for (const small of ['Legal', 'Board']) expect(byDept.series.find((x: { group: string }) => x.group === small).values.every((v: unknown) => v === null)).toBe(true);
+    const byConversation = await engagement({ metric: 'messages', period: 'week', group_by: 'conversation' });
+    const named = byConversation.series.map((x: { group: string }) => x.group);
+    expect(named).toEqual(['C-all', 'C-eng', 'P-sales']);
+    expect(JSON.stringify(byConversation)).not.toMatch(/G-legal|D-\d/);
+    expect(byConversation.suppressed).toContainEqual({ period: '2026-03-23', group: null, reason: 'conversation_under_k_members', count: 7 });
+  });
+
+  it('blocks the difference attack: what the hidden groups hold always covers k people or none', async () => {
+    const total = await engagement({ metric: 'messages', period: 'day' });
+    const byDept = await engagement({ metric: 'messages', period: 'day', group_by: 'department' });
+    const persons = personRows();
+    let blocked = 0;
+    byDept.periods.forEach((day: string, i: number) => {
+      const shown = byDept.series.filter((x: { values: unknown[] }) => x.values[i] !== null).map((x: { group: string }) => x.group);
+      // Everyone who posted that day in a group not shown: what total minus the shown groups is about.
+      const rest = new Set(persons.filter((r) => r.day === day && (r.messages as number) > 0 && !shown.includes(r.group)).map((r) => r.user));
+      expect(rest.size === 0 || rest.size >= K, `${day}: ${rest.size} people behind total minus shown`).toBe(true);
+      const shownSum = byDept.series.reduce((s: number, x: { values: (number | null)[] }) => s + (x.values[i] ?? 0), 0);
+      if (rest.size > 0) expect(total.series[0].values[i]).toBeGreaterThan(shownSum);
+      if (byDept.suppressed.some((x: { period: string; reason: string }) => x.period === day && x.reason === 'difference_with_shown_groups')) blocked += 1;
+    });
+    expect(blocked, 'days on which a shown department was hidden to protect Legal and Board').toBeGreaterThan(0);
+  });
+
+  it('lets a manager see only the departments of the people who report to them, never a person or text', async () => {
+    const cases: Array<[string, string[]]> = [
+      ['sales.lead@paris.test', ['Sales']],
+      ['eng.lead@paris.test', ['Engineering']],
+      ['ceo@paris.test', ['Engineering', 'Legal', 'Sales']],
+      ['nobody@paris.test', []],
+    ];
+    for (const [email, departments] of cases) {
+      const token = await api.createToken(TENANT, 'manager', email);
+      for (const { query, expected } of expectations(departments)) {
+        const answer = await engagement(query, token);
+        expect(answer.departments, email).toEqual(departments);
+        try {
+          same(answer, expected);
+        } catch (err) {
+          throw new Error(`${email} ${JSON.stringify(query)}: ${String(err)}`);
+        }
+        const text = JSON.stringify(answer);
+        expect(text).not.toMatch(/\bU\d\d\b|@|text /);
+      }
+    }
+    for (const role of ['auditor', 'dpo']) {
+      expect((await get(`/analytics/engagement?metric=messages&from=${FIRST_DAY}&to=${LAST_DAY}`, await api.createToken(TENANT, role))).status).toBe(403);
+    }
+  }, 180_000);
+
+  it('names the field of a bad request in a problem+json answer', async () => {
+    for (const [query, field] of [
+      [`metric=nope&from=${FIRST_DAY}&to=${LAST_DAY}`, 'metric'],
+      [`metric=messages&from=2026-02-30&to=${LAST_DAY}`, 'from'],
+      [`metric=messages&from=${LAST_DAY}&to=${FIRST_DAY}`, 'to'],
+      [`metric=calls&group_by=conversation_type&from=${FIRST_DAY}&to=${LAST_DAY}`, 'group_by'],
+    ] as const) {
+      const res = await fetch(`${api.baseUrl}/v1/tenants/${TENANT}/analytics/engagement?${query}`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect((await res.json()).field, query).toBe(field);
+    }
+  });
+
+  it('writes the same figures to a JSON and a CSV report (metrics job)', async () => {
+    const json = await runJob('metrics', { from: FIRST_DAY, to: LAST_DAY, format: 'json', period: 'week', group_by: 'department' });
+    expect(json.state, json.error).toBe('done');
+    const report = JSON.parse(readFileSync(String(json.result!.file), 'utf8'));
+    expect(report.summary.figures).toEqual(expectedSummary());
+    const messages = report.metrics.find((m: { metric: string }) => m.metric === 'messages');
+    expect(messages.series).toEqual((await engagement({ metric: 'messages', period: 'week', group_by: 'department' })).series);
+    const csv = await runJob('metrics', { from: FIRST_DAY, to: LAST_DAY, format: 'csv' });
+    const lines = readFileSync(String(csv.result!.file), 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('metric,period,group,value,suppressed');
+    expect(lines).toContain(`messages,summary,,${expectedSummary().messages},`);
+    expect(lines).toContain('active_people,2026-03-23,Legal,,fewer_than_k_people');
+  });
+
+  it('rebuilds the tables from the archive with the same rows and the same answers (metrics-backfill)', async () => {
+    const liveAnswers = await answers();
+    const liveTables = await dumpTables();
+    expect(liveTables.analytics_person_days!.length).toBeGreaterThan(100);
+    const job = await runJob('metrics-backfill', {});
+    expect(job.state, job.error).toBe('done');
+    expect(await dumpTables()).toEqual(liveTables);
+    expect(await answers()).toEqual(liveAnswers);
+    for (const { query, expected } of expectations()) same(await engagement(query), expected);
+  }, 180_000);
 });
