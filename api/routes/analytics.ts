@@ -18,12 +18,22 @@ import { queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
 const localDate = (what: string) => z.string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')
   .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a date that exists')
-  .meta({ description: `${what} (a local date in the tenant's time zone, inclusive)` });
+  .meta({ description: `${what} (a local date in the tenant's time zone, inclusive)`, minLength: 10, maxLength: 10 });
 
-const rangeQuery = { from: localDate('First day'), to: localDate('Last day') };
+const DAY = 86_400_000;
+const today = () => new Date().toISOString().slice(0, 10);
+/** Without a range: the 28 days ending today (UTC date), four whole weeks of a dashboard. */
+const rangeQuery = {
+  from: localDate('First day (default: 27 days before `to`)').optional(),
+  to: localDate('Last day (default: today)').optional(),
+};
+function range(q: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+  const to = q.to ?? (q.from && q.from > today() ? q.from : today());
+  return { from: q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 27 * DAY).toISOString().slice(0, 10), to };
+}
 
 export const engagementQuery = queryObject({
-  metric: z.enum(METRIC_NAMES).meta({ description: 'The metric (docs/analytics.md lists them)' }),
+  metric: z.enum(METRIC_NAMES).optional().transform((v) => v ?? 'active_people').meta({ description: 'The metric (docs/analytics.md lists them; default active_people)' }),
   period: z.enum(['day', 'week', 'month']).optional().transform((v) => v ?? 'week').meta({ description: 'Local day, ISO week (Monday first) or month (default week)' }),
   group_by: z.enum(GROUP_BYS).optional().transform((v) => v ?? 'none').meta({ description: 'One series per group (default none: one series for everyone in scope)' }),
   ...rangeQuery,
@@ -83,7 +93,7 @@ export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
     response: engagementResponse,
     handler: async ({ tenant, query, principal }) => {
       const scope = await scopeFor(store, tenant, principal);
-      const answer = await readEngagement(store, { tenant, metric: query.metric, period: query.period, from: query.from, to: query.to, groupBy: query.group_by, k, scope }).catch(inputProblem);
+      const answer = await readEngagement(store, { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k, scope }).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length } };
     },
@@ -101,7 +111,7 @@ export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
     response: summaryResponse,
     handler: async ({ tenant, query, principal }) => {
       const scope = await scopeFor(store, tenant, principal);
-      const answer = await readSummary(store, { tenant, from: query.from, to: query.to, k, scope }).catch(inputProblem);
+      const answer = await readSummary(store, { tenant, ...range(query), k, scope }).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length } };
     },
