@@ -42,7 +42,14 @@ async function store(events: CloudEvent[], batch = 400): Promise<void> {
 }
 
 async function get(path: string, token = admin): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${api.baseUrl}/v1/tenants/${TENANT}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const url = `${api.baseUrl}/v1/tenants/${TENANT}${path}`;
+  const headers = { authorization: `Bearer ${token}` };
+  // A kept-alive socket the server closes (5 s idle) just as a request goes out resets it: on a loaded
+  // machine a token creation between requests takes that long. A GET is safe to send again.
+  const res = await fetch(url, { headers }).catch((err: { cause?: { code?: string } }) => {
+    if (err.cause?.code !== 'ECONNRESET') throw err;
+    return fetch(url, { headers });
+  });
   return { status: res.status, body: await res.json() };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../common/store/store.js';
 import { GROUP_COLUMN, METRICS, type GroupBy, type MetricDef } from './catalogue.js';
-import { applyPrivacyFloor, type Cell, type Suppressed } from './privacy-floor.js';
+import { applyPrivacyFloor, fewPeopleSql, type Cell, type Suppressed } from './privacy-floor.js';
 import { periodStarts, type Period } from './periods.js';
 import type { AnalyticsScope } from './scope.js';
 import { SOURCES, withDepartment } from './sources.js';
@@ -71,7 +71,7 @@ export function cellSql(metric: MetricDef, groupBy: GroupBy, period: Period | 'r
   return `
     SELECT toString(${periodExpr}) AS period, toString(${GROUP_COLUMN[groupBy]}) AS grp,
       ${metric.value} AS value, uniqExactIf(user_id, ${metric.covers}) AS people,
-      if(people < {k:UInt32}, arrayMap(h -> toString(h), groupUniqArrayIf(sipHash64(user_id), ${metric.covers})), []) AS few
+      if(people < {k:UInt32}, ${fewPeopleSql(metric.covers)}, []) AS few
     FROM (${metricRows(metric, groupBy, scope)})
     GROUP BY period, grp
     ORDER BY period, grp`;

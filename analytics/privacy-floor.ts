@@ -16,6 +16,14 @@
  */
 
 export const MIN_K = 5;
+/**
+ * The most k may be. The queries collect the hashed people of a cell only up to this
+ * many (a fixed clause, `groupUniqArrayIf(1000)`), which is every one of them in any
+ * cell under k.
+ */
+export const MAX_K = 1000;
+/** SQL: up to MAX_K hashed people of the rows where `cond` holds (what `few` is built from). */
+export const fewPeopleSql = (cond: string) => `arrayMap(h -> toString(h), groupUniqArrayIf(1000)(sipHash64(user_id), ${cond}))`;
 
 export type SuppressionReason = 'fewer_than_k_people' | 'difference_with_shown_groups' | 'conversation_under_k_members';
 
@@ -46,7 +54,7 @@ export interface FloorResult {
 export class PrivacyFloorError extends Error {}
 
 export function checkK(k: number): void {
-  if (!Number.isInteger(k) || k < MIN_K) throw new PrivacyFloorError(`k must be a whole number of at least ${MIN_K}, got ${k}`);
+  if (!Number.isInteger(k) || k < MIN_K || k > MAX_K) throw new PrivacyFloorError(`k must be a whole number of at least ${MIN_K} (and at most ${MAX_K}), got ${k}`);
 }
 
 /**

@@ -1,37 +1,33 @@
 /**
- * The rows each figure is computed from: one SELECT per analytics table, merged to
- * one row per key (the tables are Summing/AggregatingMergeTree, merged lazily), each
+ * The rows each figure is computed from: one SELECT per analytics table, each
  * with `day` (local) and `user_id` (the person the row counts for), so the
  * department join and the privacy floor work the same on all of them. Parameters:
- * {tenant:String}, {from:Date}, {to:Date}. Never a text column.
+ * {tenant:String}, {from:Date}, {to:Date}. Never a text column. The tables are
+ * Summing/AggregatingMergeTree, merged lazily: a source whose figures are sums, minima
+ * or distinct counts reads rows as stored (a person-day may be several rows until the
+ * parts merge, and every figure over it is the same); one that pairs values of a key
+ * (threads, direct-message days, calls) merges its rows first.
  */
 
 export type SourceName = 'person_days' | 'person_types' | 'conversations' | 'threads' | 'dm_replies' | 'calls' | 'apps';
 
 export const SOURCES: Record<SourceName, string> = {
+  // Summing rows are read as stored: sums and distinct counts do not need the parts merged first.
   person_days: `
-    SELECT day, user_id, sum(events) AS events, sum(messages) AS messages, sum(thread_replies) AS thread_replies,
-      sum(mentions) AS mentions, sum(after_hours_messages) AS after_hours_messages, sum(reactions) AS reactions,
-      sum(calls) AS calls, sum(app_invocations) AS app_invocations,
-      sum(channel_messages) AS channel_messages, sum(private_messages) AS private_messages,
-      sum(dm_messages) AS dm_messages, sum(group_dm_messages) AS group_dm_messages
+    SELECT day, user_id, events, messages, thread_replies, mentions, after_hours_messages, reactions, calls, app_invocations,
+      channel_messages, private_messages, dm_messages, group_dm_messages
     FROM analytics_person_days
-    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-    GROUP BY day, user_id`,
+    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
   // A person's messages per conversation type (the person_days columns, unpivoted).
   person_types: `
-    SELECT day, user_id, conversation_type, messages FROM (
-      SELECT day, user_id, sum(channel_messages) AS c, sum(private_messages) AS p, sum(dm_messages) AS d, sum(group_dm_messages) AS g
-      FROM analytics_person_days
-      WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-      GROUP BY day, user_id)
-    ARRAY JOIN ['channel', 'private', 'dm', 'group_dm'] AS conversation_type, [c, p, d, g] AS messages
-    WHERE messages > 0`,
+    SELECT day, user_id, conversation_type, n AS messages
+    FROM analytics_person_days
+    ARRAY JOIN ['channel', 'private', 'dm', 'group_dm'] AS conversation_type, [channel_messages, private_messages, dm_messages, group_dm_messages] AS n
+    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date} AND n > 0`,
   conversations: `
-    SELECT day, conversation_type, conversation_id, user_id, sum(messages) AS messages, min(first_time) AS first_time
+    SELECT day, conversation_type, conversation_id, user_id, messages, first_time
     FROM analytics_conversation_days
-    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-    GROUP BY day, conversation_type, conversation_id, user_id`,
+    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
   // One row per thread answered by someone other than its author, for the author.
   threads: `
     SELECT day, conversation_type, conversation_id, thread_id, any(root_author) AS user_id,
@@ -61,10 +57,9 @@ export const SOURCES: Record<SourceName, string> = {
       HAVING length(people) > 0)
     ARRAY JOIN people AS user_id`,
   apps: `
-    SELECT day, app_id, user_id, sum(invocations) AS invocations
+    SELECT day, app_id, user_id, invocations
     FROM analytics_app_days
-    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-    GROUP BY day, app_id, user_id`,
+    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
 };
 
 /**

@@ -7,9 +7,9 @@
  */
 import type { Store } from '../common/store/store.js';
 import { METRICS, type MetricDef } from './catalogue.js';
-import { checkRange, metricRows, scopeParams } from './engagement.js';
+import { checkRange, scopeParams } from './engagement.js';
 import { periodStarts } from './periods.js';
-import { applyPrivacyFloor, type Cell, type SuppressionReason } from './privacy-floor.js';
+import { applyPrivacyFloor, fewPeopleSql, type Cell, type SuppressionReason } from './privacy-floor.js';
 import type { AnalyticsScope } from './scope.js';
 import { SOURCES, withDepartment } from './sources.js';
 
@@ -35,7 +35,7 @@ const TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
 function figureColumns(name: string, m: MetricDef): string {
   return `${m.value} AS ${name}_value, uniqExactIf(user_id, ${m.covers}) AS ${name}_people,
-    if(${name}_people < {k:UInt32}, arrayMap(h -> toString(h), groupUniqArrayIf(sipHash64(user_id), ${m.covers})), []) AS ${name}_few`;
+    if(${name}_people < {k:UInt32}, ${fewPeopleSql(m.covers)}, []) AS ${name}_few`;
 }
 
 function rowsOf(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
@@ -51,7 +51,7 @@ export function summarySql(scope: AnalyticsScope): string {
     const source = m.sources.none!;
     bySource.set(source, [...(bySource.get(source) ?? []), figureColumns(name, m)]);
   }
-  const activity = `count() / {days:UInt32} AS dau_value, uniqExact((toMonday(day), user_id)) / {weeks:UInt32} AS wau_value,
+  const activity = `uniqExact((day, user_id)) / {days:UInt32} AS dau_value, uniqExact((toMonday(day), user_id)) / {weeks:UInt32} AS wau_value,
     uniqExact((toStartOfMonth(day), user_id)) / {months:UInt32} AS mau_value`;
   const parts = [...bySource].map(([source, cols], i) => {
     const extra = source === 'person_days' ? `, ${activity}` : '';
@@ -59,7 +59,7 @@ export function summarySql(scope: AnalyticsScope): string {
   });
   const types = `(SELECT groupArray(conversation_type) AS type_names, groupArray(type_messages) AS type_values, groupArray(type_people) AS type_people, groupArray(type_few) AS type_few FROM (
     SELECT conversation_type, sum(messages) AS type_messages, uniqExact(user_id) AS type_people,
-      if(type_people < {k:UInt32}, arrayMap(h -> toString(h), groupUniqArray(sipHash64(user_id))), []) AS type_few
+      if(type_people < {k:UInt32}, ${fewPeopleSql('1')}, []) AS type_few
     FROM (${rowsOf('person_types', scope)}) GROUP BY conversation_type)) AS types`;
   return `SELECT * FROM ${[...parts, types].join('\nCROSS JOIN ')}`;
 }

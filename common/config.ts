@@ -58,7 +58,8 @@ const schema = z.object({
   CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
   CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
   CUSTOS_MIN_GROUP_SIZE: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number)
-    .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people').default(5),
+    .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people')
+    .refine((n) => n <= 1000, 'must be at most 1000').default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

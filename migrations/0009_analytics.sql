@@ -151,9 +151,7 @@ CREATE TABLE IF NOT EXISTS analytics_departments
 ENGINE = ReplacingMergeTree
 ORDER BY (tenant, user_id, time, event_id);
 
--- The views. Each joins the tenant's local time at the event's time; the root view
--- is created before the thread view so a root and its reply in one insert block are
--- seen in that order.
+-- The views. Each joins the tenant's local time at the event's time.
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics_thread_roots_mv TO analytics_thread_roots
 AS SELECT concat(tenant, ':', conversation_id, ':', message_id) AS key, time, author_id
 FROM message_versions
@@ -196,21 +194,44 @@ FROM message_versions AS m
 ASOF LEFT JOIN analytics_local_time AS z ON z.tenant = m.tenant AND m.time >= z.from_time
 WHERE m.kind = 'created';
 
+-- Threads of the rows at hand, each with its replies: the root is in the same rows or
+-- was stored before (analytics_thread_roots, looked up by key), so the order in which
+-- the views of one insert run does not matter. A reply by the root's author is not an
+-- answer; the first reply by anyone else is.
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics_threads_mv TO analytics_threads
 AS SELECT
-    m.tenant AS tenant,
-    toDate(r.time + toIntervalSecond(z.offset_s)) AS day,
-    m.conversation_type AS conversation_type,
-    m.conversation_id AS conversation_id,
-    m.thread_id AS thread_id,
-    r.author_id AS root_author,
-    r.time AS root_time,
-    m.time AS first_reply
-FROM message_versions AS m
-INNER JOIN analytics_thread_roots AS r ON r.key = concat(m.tenant, ':', m.conversation_id, ':', m.thread_id)
-ASOF LEFT JOIN analytics_local_time AS z ON z.tenant = m.tenant AND r.time >= z.from_time
-WHERE m.kind = 'created' AND m.thread_id != '' AND m.thread_id != m.message_id AND m.author_id != r.author_id
-SETTINGS join_algorithm = 'direct,hash';
+    t.tenant AS tenant,
+    toDate(t.root_time + toIntervalSecond(z.offset_s)) AS day,
+    t.conversation_type AS conversation_type,
+    t.conversation_id AS conversation_id,
+    t.thread_id AS thread_id,
+    t.root_author AS root_author,
+    t.root_time AS root_time,
+    t.first_reply AS first_reply
+FROM (
+    SELECT b.tenant AS tenant, b.conversation_type AS conversation_type, b.conversation_id AS conversation_id, b.tid AS thread_id,
+        if(b.has_root, b.own_root_time, r.time) AS root_time,
+        if(b.has_root, b.own_root_author, r.author_id) AS root_author,
+        arrayMin(arrayMap(x -> x.2, arrayFilter(x -> x.1 != root_author, b.replies))) AS first_reply,
+        b.has_root OR r.key != '' AS known,
+        arrayExists(x -> x.1 != root_author, b.replies) AS answered
+    FROM (
+        SELECT tenant, conversation_id, any(conversation_type) AS conversation_type,
+            if(thread_id = '' OR thread_id = message_id, message_id, thread_id) AS tid,
+            countIf(thread_id = '' OR thread_id = message_id) > 0 AS has_root,
+            minIf(time, thread_id = '' OR thread_id = message_id) AS own_root_time,
+            argMinIf(author_id, time, thread_id = '' OR thread_id = message_id) AS own_root_author,
+            groupArrayIf((author_id, time), thread_id != '' AND thread_id != message_id) AS replies
+        FROM message_versions
+        WHERE kind = 'created'
+        GROUP BY tenant, conversation_id, tid
+        HAVING length(replies) > 0
+    ) AS b
+    LEFT JOIN analytics_thread_roots AS r ON r.key = concat(b.tenant, ':', b.conversation_id, ':', b.tid)
+    SETTINGS join_algorithm = 'direct,hash'
+) AS t
+ASOF LEFT JOIN analytics_local_time AS z ON z.tenant = t.tenant AND t.root_time >= z.from_time
+WHERE t.known AND t.answered;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics_reactions_mv TO analytics_person_days
 AS SELECT

@@ -1,7 +1,7 @@
 /** Parameters of the `metrics` report job: a range of local dates, a period, a grouping, a format. */
 import { z } from 'zod';
 
-const localDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')
+const localDate = z.string().regex(/^(19[7-9]\d|20\d\d|21[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD between 1970 and 2149')
   .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a date that exists');
 
 export const metricsParams = z.strictObject({
