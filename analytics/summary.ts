@@ -33,9 +33,9 @@ export interface SummaryAnswer {
 
 const TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
+/** A figure over the whole range is one cell with nothing beside it: the floor needs only its people count. */
 function figureColumns(name: string, m: MetricDef): string {
-  return `${m.value} AS ${name}_value, uniqExactIf(user_id, ${m.covers}) AS ${name}_people,
-    if(${name}_people < {k:UInt32}, ${fewPeopleSql(m.covers)}, []) AS ${name}_few`;
+  return `${m.value} AS ${name}_value, uniqExactIf(user_id, ${m.covers}) AS ${name}_people`;
 }
 
 function rowsOf(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
