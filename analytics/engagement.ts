@@ -8,7 +8,7 @@ import { GROUP_COLUMN, METRICS, type GroupBy, type MetricDef } from './catalogue
 import { applyPrivacyFloor, fewPeopleSql, type Cell, type Suppressed } from './privacy-floor.js';
 import { periodStarts, type Period } from './periods.js';
 import type { AnalyticsScope } from './scope.js';
-import { SOURCES, withDepartment } from './sources.js';
+import { SOURCES, scopedRows } from './sources.js';
 
 export interface EngagementQuery {
   tenant: string;
@@ -61,9 +61,8 @@ interface CellRow {
 export function metricRows(metric: MetricDef, groupBy: GroupBy, scope: AnalyticsScope): string {
   const source = metric.sources[groupBy];
   if (!source) throw new AnalyticsInputError('group_by', `metric ${metric.name} cannot be grouped by ${groupBy} (it can by ${Object.keys(metric.sources).join(', ')})`);
-  const scoped = scope.kind === 'departments';
-  const rows = scoped || groupBy === 'department' ? withDepartment(SOURCES[source]) : SOURCES[source];
-  return scoped ? `SELECT * FROM (${rows}) WHERE department IN {departments:Array(String)}` : rows;
+  if (scope.kind === 'departments') return scopedRows(SOURCES[source], 'in-scope');
+  return groupBy === 'department' ? scopedRows(SOURCES[source], 'all') : SOURCES[source];
 }
 
 export function cellSql(metric: MetricDef, groupBy: GroupBy, period: Period | 'range', scope: AnalyticsScope): string {

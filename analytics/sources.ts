@@ -85,3 +85,16 @@ export function withDepartment(source: string): string {
   ASOF LEFT JOIN (SELECT user_id, time, department FROM analytics_departments WHERE tenant = {tenant:String}) AS dep
   ON dep.user_id = p.user_id AND p.day_end > dep.time`;
 }
+
+/**
+ * The rows of `source` a reader scoped to some departments may see: each row with its
+ * person's department at the end of the day, kept when that department is in scope.
+ * People who never had one of those departments in the directory are left out before
+ * the join (most rows, for a manager of a few departments); the join decides the rest.
+ */
+export function scopedRows(source: string, departments: 'all' | 'in-scope'): string {
+  if (departments === 'all') return withDepartment(source);
+  const candidates = `SELECT * FROM (${source}) WHERE user_id IN (
+    SELECT user_id FROM analytics_departments WHERE tenant = {tenant:String} AND department IN {departments:Array(String)})`;
+  return `SELECT * FROM (${withDepartment(candidates)}) WHERE department IN {departments:Array(String)}`;
+}

@@ -11,7 +11,7 @@ import { checkRange, scopeParams } from './engagement.js';
 import { periodStarts } from './periods.js';
 import { applyPrivacyFloor, fewPeopleSql, type Cell, type SuppressionReason } from './privacy-floor.js';
 import type { AnalyticsScope } from './scope.js';
-import { SOURCES, withDepartment } from './sources.js';
+import { SOURCES, scopedRows } from './sources.js';
 
 /** The figures of the summary that are catalogue metrics over the whole range, read from their source in one pass per source. */
 const RANGE_METRICS = [
@@ -39,9 +39,7 @@ function figureColumns(name: string, m: MetricDef): string {
 }
 
 function rowsOf(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
-  // metricRows wants a metric; the rows of a source do not depend on which one.
-  const rows = scope.kind === 'departments' ? withDepartment(SOURCES[source]) : SOURCES[source];
-  return scope.kind === 'departments' ? `SELECT * FROM (${rows}) WHERE department IN {departments:Array(String)}` : rows;
+  return scope.kind === 'departments' ? scopedRows(SOURCES[source], 'in-scope') : SOURCES[source];
 }
 
 export function summarySql(scope: AnalyticsScope): string {
