@@ -27,10 +27,3 @@ export function periodStarts(from: string, to: string, period: Period): string[]
   }
   return out;
 }
-
-/** The days from `from` to `to`. */
-export function daysOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let ms = dateMs(from); ms <= dateMs(to); ms += DAY) out.push(dateOf(ms));
-  return out;
-}

@@ -9,6 +9,7 @@
  */
 import type { Store } from '../common/store/store.js';
 
+/** The same shape as analytics/scope.ts' AnalyticsScope (the two contexts may not import each other; the API passes one as the other). */
 export type DepartmentScope = { kind: 'all' } | { kind: 'departments'; departments: string[] };
 
 const SEE_ALL_ROLES = new Set(['admin', 'compliance_officer', 'service']);
