@@ -49,17 +49,16 @@ export function summarySql(scope: AnalyticsScope): string {
     const source = m.sources.none!;
     bySource.set(source, [...(bySource.get(source) ?? []), figureColumns(name, m)]);
   }
+  // The same pass over the person-day rows gives the activity averages and each conversation type's cell.
   const activity = `uniqExact((day, user_id)) / {days:UInt32} AS dau_value, uniqExact((toMonday(day), user_id)) / {weeks:UInt32} AS wau_value,
-    uniqExact((toStartOfMonth(day), user_id)) / {months:UInt32} AS mau_value`;
+    uniqExact((toStartOfMonth(day), user_id)) / {months:UInt32} AS mau_value,
+    ${TYPES.map((t) => `sum(${t}_messages) AS type_${t}_value, uniqExactIf(user_id, ${t}_messages > 0) AS type_${t}_people,
+    if(type_${t}_people < {k:UInt32}, ${fewPeopleSql(`${t}_messages > 0`)}, []) AS type_${t}_few`).join(',\n')}`;
   const parts = [...bySource].map(([source, cols], i) => {
     const extra = source === 'person_days' ? `, ${activity}` : '';
     return `(SELECT ${cols.join(',\n')}${extra} FROM (${rowsOf(source as keyof typeof SOURCES, scope)})) AS s${i}`;
   });
-  const types = `(SELECT groupArray(conversation_type) AS type_names, groupArray(type_messages) AS type_values, groupArray(type_people) AS type_people, groupArray(type_few) AS type_few FROM (
-    SELECT conversation_type, sum(messages) AS type_messages, uniqExact(user_id) AS type_people,
-      if(type_people < {k:UInt32}, ${fewPeopleSql('1')}, []) AS type_few
-    FROM (${rowsOf('person_types', scope)}) GROUP BY conversation_type)) AS types`;
-  return `SELECT * FROM ${[...parts, types].join('\nCROSS JOIN ')}`;
+  return `SELECT * FROM ${parts.join('\nCROSS JOIN ')}`;
 }
 
 type Row = Record<string, unknown>;
@@ -93,9 +92,9 @@ export async function readSummary(store: Store, q: { tenant: string; from: strin
 
 /** Share of messages per conversation type, the types being cells of one period under the floor. */
 function sharesOf(row: Row, k: number, figures: SummaryAnswer['figures'], suppressed: SummaryAnswer['suppressed']): void {
-  const names = (row.type_names as string[] | undefined) ?? [];
-  const cells: Cell[] = names.map((t, i) => ({
-    period: 'range', group: t, value: Number((row.type_values as unknown[])[i]), people: Number((row.type_people as unknown[])[i]), few: (row.type_few as string[][])[i]!,
+  // A type nobody posted in is no cell (its share is 0), not a hidden one.
+  const cells: Cell[] = TYPES.filter((t) => Number(row[`type_${t}_people`] ?? 0) > 0).map((t) => ({
+    period: 'range', group: t, value: Number(row[`type_${t}_value`]), people: Number(row[`type_${t}_people`]), few: row[`type_${t}_few`] as string[],
   }));
   const total = cells.reduce((s, c) => s + (c.value ?? 0), 0);
   const floor = applyPrivacyFloor(cells, k);
