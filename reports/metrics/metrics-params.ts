@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 const localDate = z.string().regex(/^(19[7-9]\d|20\d\d|21[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD between 1970 and 2149')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a date that exists');
+  .refine((d) => { const ms = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d); }, 'must be a date that exists');
 
 export const metricsParams = z.strictObject({
   from: localDate,
