@@ -23,6 +23,11 @@ export interface Principal {
   method: 'oidc_session' | 'oidc_bearer' | 'api_token';
   /** Epoch seconds of the last MFA sign-in, when the IdP said so (amr/acr). */
   mfaAt?: number;
+  /**
+   * The sign-in's email (an IdP's `email` claim unless `email_verified` is false, or an
+   * API token whose name is an email): how a manager is found in the directory.
+   */
+  email?: string;
 }
 
 export interface HandlerContext<P, Q, B> {

@@ -24,6 +24,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'search-compare': async () => (await import('./search-compare.js')).runSearchCompare(),
   encryption: async () => (await import('./encryption.js')).runEncryptionBench(),
   supervision: async () => (await import('./supervision.js')).runSupervisionBench(),
+  analytics: async () => (await import('./analytics.js')).runAnalyticsBench(),
 };
 
 const args = process.argv.slice(2);

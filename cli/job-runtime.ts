@@ -22,7 +22,7 @@ export function jobsDir(config: Config): string {
 export function buildJobRunner(config: Config, store: Store, audit: AuditWriter, log: Logger, onProgress?: (job: Job) => void): JobRunner {
   return new JobRunner({
     store, log: log.child({ part: 'jobs' }), audit: createJobAuditor(audit), jobsDir: jobsDir(config),
-    kinds: jobKinds({ dataDir: config.dataDir }), ...(onProgress ? { onProgress } : {}),
+    kinds: jobKinds({ dataDir: config.dataDir, minGroupSize: config.analytics.minGroupSize }), ...(onProgress ? { onProgress } : {}),
   });
 }
 

@@ -19,6 +19,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps the privacy floor at 5 people unless raised (CUSTOS_MIN_GROUP_SIZE)', () => {
+    expect(loadConfig({}).analytics.minGroupSize).toBe(5);
+    expect(loadConfig({ CUSTOS_MIN_GROUP_SIZE: '12' }).analytics.minGroupSize).toBe(12);
+  });
+
   it('uses a ClickHouse server when CLICKHOUSE_URL is set', () => {
     const c = loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_PASSWORD: 's3cret', CLICKHOUSE_CLUSTER: 'main' });
     expect(c.clickhouse).toMatchObject({ mode: 'server', url: 'http://ch:8123', cluster: 'main' });
@@ -36,6 +41,10 @@ describe('loadConfig', () => {
     [{ OIDC_ISSUER: 'https://idp.example' }, 'OIDC_CLIENT_ID'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CUSTOS_MAX_EVENT_BYTES: '10' }, 'CUSTOS_MAX_EVENT_BYTES'],
+    [{ CUSTOS_MIN_GROUP_SIZE: '4' }, 'CUSTOS_MIN_GROUP_SIZE'],
+    [{ CUSTOS_MIN_GROUP_SIZE: '0' }, 'CUSTOS_MIN_GROUP_SIZE'],
+    [{ CUSTOS_MIN_GROUP_SIZE: '-5' }, 'CUSTOS_MIN_GROUP_SIZE'],
+    [{ CUSTOS_MIN_GROUP_SIZE: '5.5' }, 'CUSTOS_MIN_GROUP_SIZE'],
   ])('stops on %o naming %s', (env, variable) => {
     let err: unknown;
     try {

@@ -65,6 +65,9 @@ const schema = z.object({
   CUSTOS_STORE_KEYS: z.string().min(1).optional(),
   CUSTOS_STORE_KEYS_FILE: z.string().min(1).optional(),
   CUSTOS_STORE_KEY_ID: intIn(0, 999_999).optional(),
+  CUSTOS_MIN_GROUP_SIZE: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number)
+    .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people')
+    .refine((n) => n <= 1000, 'must be at most 1000').default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +92,8 @@ export interface Config {
   auth: AuthConfig;
   /** Signed checkpoints of the audit chain heads (common/audit/checkpoint-publisher.ts). */
   auditCheckpoints: { intervalS: number; dir?: string; topic?: string };
+  /** k of the privacy floor: analytics show no figure about fewer than k people (never below 5). */
+  analytics: { minGroupSize: number };
 }
 
 /** One IdP group granting one Custos role in one tenant. */
@@ -237,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.CUSTOS_AUDIT_CHECKPOINT_DIR ? { dir: e.CUSTOS_AUDIT_CHECKPOINT_DIR } : {}),
       ...(e.CUSTOS_AUDIT_CHECKPOINT_TOPIC ? { topic: e.CUSTOS_AUDIT_CHECKPOINT_TOPIC } : {}),
     },
+    analytics: { minGroupSize: e.CUSTOS_MIN_GROUP_SIZE },
     auth: {
       ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
       scopes: e.OIDC_SCOPES,

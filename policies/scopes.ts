@@ -25,6 +25,7 @@ export const SCOPES = [
   'supervision:read', // supervision policies, the review queue (authors pseudonymized, no message text) and its history
   'supervision:review', // open a review item (message, context, author revealed) and review it
   'supervision:manage', // create and change supervision policies, run backtests
+  'analytics:configure', // set the tenant's analytics settings (time zone, working hours, weekend)
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

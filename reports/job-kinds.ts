@@ -10,15 +10,19 @@ import { exportJobKind } from './exports/export-job.js';
 import { createExportPackager } from './exports/export-packager.js';
 import { FORMAT_WRITERS } from './exports/formats/index.js';
 import { backtestJobKind } from './supervision/backtest-job.js';
+import { metricsBackfillJobKind, metricsJobKind } from './metrics/metrics-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function jobKinds(o: { dataDir: string }): AnyJobKind[] {
+/** `minGroupSize`: k of the analytics privacy floor (config CUSTOS_MIN_GROUP_SIZE, 5 when not given). */
+export function jobKinds(o: { dataDir: string; minGroupSize?: number }): AnyJobKind[] {
   const version = custosVersion();
   return [
     exportJobKind({ formats: FORMAT_WRITERS, packager: createExportPackager({ dataDir: o.dataDir, version }), generator: `custos ${version}` }),
     backtestJobKind(),
+    metricsJobKind({ minGroupSize: o.minGroupSize ?? 5 }),
+    metricsBackfillJobKind(),
   ];
 }

@@ -15,8 +15,9 @@ const ALLOWED: Record<string, string[]> = {
   migrations: ['common'],
   policies: ['common'],
   ingest: ['common'],
-  api: ['common', 'policies'],
-  reports: ['common', 'policies'],
+  analytics: ['common'],
+  api: ['common', 'policies', 'analytics'],
+  reports: ['common', 'policies', 'analytics'],
   dashboards: ['common'],
 };
 

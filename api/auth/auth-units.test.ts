@@ -84,3 +84,18 @@ describe('small guards', () => {
     }
   });
 });
+
+describe('the sign-in email (how a manager is found in the directory)', () => {
+  const auth = loadConfig({}).auth;
+  it('comes from the IdP email claim unless it is said to be unverified', async () => {
+    const { principalFromClaims } = await import('./oidc-principal.js');
+    expect(principalFromClaims({ iss: 'https://idp', sub: 's1', email: 'lead@acme.test' }, auth, 'oidc_bearer').email).toBe('lead@acme.test');
+    expect(principalFromClaims({ iss: 'https://idp', sub: 's1', email: 'lead@acme.test', email_verified: false }, auth, 'oidc_bearer').email).toBeUndefined();
+    expect(principalFromClaims({ iss: 'https://idp', sub: 's1' }, auth, 'oidc_bearer').email).toBeUndefined();
+  });
+  it('comes from an API token only when its name is an email', async () => {
+    const { apiTokenPrincipal } = await import('./authenticate.js');
+    expect(apiTokenPrincipal({ id: 't', tenant: 'acme', role: 'manager', name: 'lead@acme.test' }).email).toBe('lead@acme.test');
+    expect(apiTokenPrincipal({ id: 't', tenant: 'acme', role: 'manager', name: 'dashboard token' }).email).toBeUndefined();
+  });
+});

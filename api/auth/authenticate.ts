@@ -31,7 +31,9 @@ function unauthorized(detail: string, error?: 'invalid_token' | 'invalid_request
 }
 
 export function apiTokenPrincipal(t: { id: string; tenant: string; role: string; name: string }): Principal {
-  return { subject: `token:${t.id}`, name: t.name, kind: 'api_token', roles: { [t.tenant]: [t.role] }, method: 'api_token' };
+  // A token named after a person's email acts for that person where the directory matters (a manager's analytics scope).
+  const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t.name) ? t.name : undefined;
+  return { subject: `token:${t.id}`, name: t.name, kind: 'api_token', roles: { [t.tenant]: [t.role] }, method: 'api_token', ...(email ? { email } : {}) };
 }
 
 export async function principalOf(deps: AuthenticateDeps, authorization: string | undefined, cookieHeader: string | undefined): Promise<Principal> {

@@ -20,6 +20,8 @@ export function identityFromClaims(claims: Record<string, unknown>, auth: AuthCo
   const name = [claims.name, claims.preferred_username, claims.email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? sub;
   const mfaAt = mfaTime(claims, auth);
   const groups = readGroups(claims, auth.roleClaims);
+  // The directory is matched by e-mail (a manager's departments, policies/analytics-scope.ts): only a verified one.
+  const email = typeof claims.email === 'string' && claims.email.length > 0 && claims.email_verified !== false ? claims.email : undefined;
   return {
     principal: {
       subject: oidcSubject(iss, sub),
@@ -28,6 +30,7 @@ export function identityFromClaims(claims: Record<string, unknown>, auth: AuthCo
       roles: rolesFromGroups(groups.groups, auth.roleMapping),
       method,
       ...(mfaAt !== undefined ? { mfaAt } : {}),
+      ...(email ? { email } : {}),
     },
     groups,
   };

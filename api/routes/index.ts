@@ -19,6 +19,7 @@ import { directoryRoutes } from './directory.js';
 import { adminEventsRoute } from './admin-events.js';
 import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
+import { analyticsRoutes } from './analytics.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
 import type { Authorizer } from '../../policies/authorize.js';
@@ -43,6 +44,8 @@ export interface ApiRouteDeps {
   authorizer?: Authorizer;
   /** Keep exact search totals while the archive is unchanged (default true; the bench turns it off to measure it). */
   searchTotalsCache?: boolean;
+  /** k of the analytics privacy floor (CUSTOS_MIN_GROUP_SIZE); 5 when not given. */
+  minGroupSize?: number;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -58,6 +61,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
     meRoute(deps.authorizer),
+    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
     ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),
     ...supervisionQueueRoutes(deps.store, cursors),

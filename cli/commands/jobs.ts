@@ -6,7 +6,7 @@
  * (use the API then).
  */
 import type { Command } from 'commander';
-import { cpSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AuditWriter } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
@@ -37,13 +37,23 @@ function exportParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
   }).filter(([, v]) => v !== undefined));
 }
 
+/** Options of `jobs run metrics` as the job's parameters (dates YYYY-MM-DD, local to the tenant). */
+function metricsParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries({ from: o.from, to: o.to, format: o.format, period: o.period, group_by: o.groupBy }).filter(([, v]) => v !== undefined));
+}
+
 /** Options of `jobs run supervision-backtest` as the job's parameters. */
 function backtestParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
   const int = (v: unknown) => (v === undefined ? undefined : /^\d+$/.test(String(v)) ? Number(v) : String(v));
   return Object.fromEntries(Object.entries({ policy: o.policy, version: int(o.policyVersion), from: o.from, to: o.to, sample: int(o.sample) }).filter(([, v]) => v !== undefined));
 }
 
-const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string, unknown>> = { export: exportParamsFrom, 'supervision-backtest': backtestParamsFrom };
+/** Each kind's CLI options as its job parameters; a kind without an entry takes none. */
+const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string, unknown>> = {
+  export: exportParamsFrom,
+  metrics: metricsParamsFrom,
+  'supervision-backtest': backtestParamsFrom,
+};
 
 function summaryLine(job: Job, runner: JobRunner): string {
   const outcome = { summary: job.result ?? {}, files: job.files };
@@ -78,6 +88,9 @@ async function runToEnd(runner: JobRunner, job: Job, by: Requester, view: JobPro
     rmSync(target, { recursive: true, force: true });
     cpSync(ended.result.bag, target, { recursive: true });
     process.stderr.write(`custos jobs: package written to ${target}\n`);
+  } else if (ended.state === 'done' && out && typeof ended.result?.file === 'string') {
+    copyFileSync(ended.result.file, resolve(out));
+    process.stderr.write(`custos jobs: report written to ${resolve(out)}\n`);
   }
   if (json) print(ended, true);
   process.stderr.write(summaryLine(ended, runner) + '\n');
@@ -105,6 +118,9 @@ export function registerJobs(program: Command): void {
     .option('--policy <id>', 'supervision-backtest: the policy to run over the archive (with --from/--to for a range)')
     .option('--policy-version <n>', 'supervision-backtest: this version of the policy (default: the newest)')
     .option('--sample <n>', 'supervision-backtest: matches kept in backtest.json (default 50)')
+    .option('--format <format>', 'metrics: csv | json (default json); --from and --to are local dates YYYY-MM-DD')
+    .option('--period <period>', 'metrics: day | week | month (default week)')
+    .option('--group-by <group>', 'metrics: none | department (default department)')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
@@ -117,7 +133,7 @@ export function registerJobs(program: Command): void {
     }
   };
   withExportOptions(jobs.command('run <kind>').description('queue a job and run it to the end in the foreground (export: an eDiscovery package)'))
-    .option('--out <dir>', 'export: also copy the finished package (a BagIt folder) here')
+    .option('--out <path>', 'export: also copy the finished package (a BagIt folder) to this folder; metrics: the report to this file')
     .action(async (kind: string, o: Common & Record<string, unknown>) => {
       checkTenant(o.tenant);
       await withRunner(`custos jobs run ${kind}`, async (runner, by, view) => {

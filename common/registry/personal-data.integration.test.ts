@@ -24,7 +24,8 @@ describe('registry of personal data', () => {
     expect(missing, 'tables the registry does not name (add them to common/registry/personal-data.ts)').toEqual([]);
     const existing = new Set(tables.map((t) => t.name));
     expect(PERSONAL_DATA_REGISTRY.map((t) => t.name).filter((n) => !existing.has(n)), 'registered tables that do not exist').toEqual([]);
-    const views = PERSONAL_DATA_REGISTRY.filter((t) => t.kind === 'materialized-view');
+    // A view with TO writes into a registered table and has no inner table of its own.
+    const views = PERSONAL_DATA_REGISTRY.filter((t) => t.kind === 'materialized-view' && t.holds !== 'none');
     expect(inner.length, 'inner tables of materialized views').toBe(views.length);
   });
 

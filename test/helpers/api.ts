@@ -68,7 +68,7 @@ export async function startTestApi(label: string, options: TestApiOptions = {}):
   const security = await buildSecurity({ config, store: ts.store, publicUrl: baseUrl, audit: options.audit ?? true });
   const log = options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // The real runner and signing keys, so the job, export and key routes are served (and walked by the matrix and the fuzzer).
-  const runner = new JobRunner({ store: ts.store, log, audit: createJobAuditor(security.audit), jobsDir: join(ts.dataDir, 'jobs'), kinds: jobKinds({ dataDir: ts.dataDir }) });
+  const runner = new JobRunner({ store: ts.store, log, audit: createJobAuditor(security.audit), jobsDir: join(ts.dataDir, 'jobs'), kinds: jobKinds({ dataDir: ts.dataDir, minGroupSize: config.analytics.minGroupSize }) });
   const signingKeys = (tenant: string) => {
     const key = loadOrCreateSigningKey(ts.dataDir, tenant);
     return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };

@@ -1,0 +1,147 @@
+/**
+ * Engagement analytics for managers: series a chart draws directly, a dashboard's
+ * summary, and the tenant's analytics settings. Every answer is aggregated and went
+ * through the privacy floor (analytics/privacy-floor.ts); the departments a reader
+ * may see are decided by the authorization layer (policies/analytics-scope.ts).
+ */
+import { z } from 'zod';
+import type { Store } from '../../common/store/store.js';
+import { GROUP_BYS, METRIC_NAMES } from '../../analytics/catalogue.js';
+import { AnalyticsInputError, readEngagement } from '../../analytics/engagement.js';
+import { readSummary, SUMMARY_FIGURES } from '../../analytics/summary.js';
+import { analyticsSettingsSchema, readAnalyticsSettings, writeAnalyticsSettings } from '../../analytics/settings.js';
+import { analyticsScopeOf } from '../../policies/analytics-scope.js';
+import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
+import { problems } from '../middleware/problems.js';
+import { queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
+
+const localDate = (what: string) => z.string()
+  .regex(/^(19[7-9]\d|20\d\d|21[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD between 1970 and 2149')
+  .refine((d) => { const ms = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d); }, 'must be a date that exists')
+  .meta({ description: `${what} (a local date in the tenant's time zone, inclusive)`, minLength: 10, maxLength: 10 });
+
+const DAY = 86_400_000;
+const today = () => new Date().toISOString().slice(0, 10);
+/** Without a range: the 28 days ending today (UTC date), four whole weeks of a dashboard. */
+const rangeQuery = {
+  from: localDate('First day (default: 27 days before `to`)').optional(),
+  to: localDate('Last day (default: today)').optional(),
+};
+function range(q: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+  const to = q.to ?? (q.from && q.from > today() ? q.from : today());
+  return { from: q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 27 * DAY).toISOString().slice(0, 10), to };
+}
+
+export const engagementQuery = queryObject({
+  metric: z.enum(METRIC_NAMES).optional().transform((v) => v ?? 'active_people').meta({ description: 'The metric (docs/analytics.md lists them; default active_people)' }),
+  period: z.enum(['day', 'week', 'month']).optional().transform((v) => v ?? 'week').meta({ description: 'Local day, ISO week (Monday first) or month (default week)' }),
+  group_by: z.enum(GROUP_BYS).optional().transform((v) => v ?? 'none').meta({ description: 'One series per group (default none: one series for everyone in scope)' }),
+  ...rangeQuery,
+});
+
+const reason = z.enum(['fewer_than_k_people', 'difference_with_shown_groups', 'conversation_under_k_members']);
+
+export const engagementResponse = z.object({
+  metric: z.string(),
+  unit: z.string(),
+  period: z.enum(['day', 'week', 'month']),
+  from: z.string(),
+  to: z.string(),
+  group_by: z.enum(GROUP_BYS),
+  k: z.number().int(),
+  periods: z.array(z.string()),
+  series: z.array(z.object({ group: z.string().nullable(), values: z.array(z.number().nullable()) })),
+  suppressed: z.array(z.object({ period: z.string(), group: z.string().nullable(), reason, count: z.number().int().optional() })),
+  departments: z.union([z.literal('all'), z.array(z.string())]),
+});
+
+export const summaryResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  k: z.number().int(),
+  figures: z.record(z.enum(SUMMARY_FIGURES), z.number().nullable()),
+  suppressed: z.array(z.object({ figure: z.enum(SUMMARY_FIGURES), reason })),
+  departments: z.union([z.literal('all'), z.array(z.string())]),
+});
+
+const settingsResponse = z.object({ time_zone: z.string(), work_start: z.string(), work_end: z.string(), weekend: z.array(z.number().int()) });
+
+function rolesIn(principal: Principal, tenant: string): string[] {
+  return Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [];
+}
+
+async function scopeFor(store: Store, tenant: string, principal: Principal) {
+  return analyticsScopeOf(store, tenant, { roles: rolesIn(principal, tenant), ...(principal.email ? { email: principal.email } : {}) });
+}
+
+function inputProblem(err: unknown): never {
+  if (err instanceof AnalyticsInputError) throw problems.invalid(err.field, `query parameter ${err.field}: ${err.message}`);
+  throw err;
+}
+
+export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
+  const engagement = defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/analytics/engagement',
+    operationId: 'getEngagement',
+    summary: 'One engagement metric per period and group, under the privacy floor (no figure about fewer than k people)',
+    tags: ['analytics'],
+    scope: 'metrics:read',
+    action: 'analytics.engagement',
+    params: tenantOnlyParams,
+    query: engagementQuery,
+    response: engagementResponse,
+    handler: async ({ tenant, query, principal }) => {
+      const scope = await scopeFor(store, tenant, principal);
+      const answer = await readEngagement(store, { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k, scope }).catch(inputProblem);
+      const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
+      return { body: { ...answer, departments }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length } };
+    },
+  });
+  const summary = defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/analytics/engagement/summary',
+    operationId: 'getEngagementSummary',
+    summary: 'A dashboard\'s headline engagement figures for a range, under the privacy floor',
+    tags: ['analytics'],
+    scope: 'metrics:read',
+    action: 'analytics.summary',
+    params: tenantOnlyParams,
+    query: queryObject(rangeQuery),
+    response: summaryResponse,
+    handler: async ({ tenant, query, principal }) => {
+      const scope = await scopeFor(store, tenant, principal);
+      const answer = await readSummary(store, { tenant, ...range(query), k, scope }).catch(inputProblem);
+      const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
+      return { body: { ...answer, departments }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length } };
+    },
+  });
+  const getSettings = defineRoute({
+    method: 'get',
+    path: '/v1/tenants/:tenant/analytics/settings',
+    operationId: 'getAnalyticsSettings',
+    summary: 'The tenant\'s analytics settings: time zone, working hours, weekend',
+    tags: ['analytics'],
+    scope: 'metrics:read',
+    action: 'analytics.settings.get',
+    params: tenantOnlyParams,
+    query: queryObject({}),
+    response: settingsResponse,
+    handler: async ({ tenant }) => ({ body: await readAnalyticsSettings(store, tenant), resultCount: 1 }),
+  });
+  const putSettings = defineRoute({
+    method: 'put',
+    path: '/v1/tenants/:tenant/analytics/settings',
+    operationId: 'putAnalyticsSettings',
+    summary: 'Sets the analytics settings; rows arriving after apply them, metrics-backfill recomputes the rest',
+    tags: ['analytics'],
+    scope: 'analytics:configure',
+    action: 'analytics.settings.put',
+    params: tenantOnlyParams,
+    query: queryObject({}),
+    body: analyticsSettingsSchema,
+    response: settingsResponse,
+    handler: async ({ tenant, body }) => ({ body: await writeAnalyticsSettings(store, tenant, body), resultCount: 1, audit: { settings: body } }),
+  });
+  return [engagement, summary, getSettings, putSettings] as unknown as RouteSpec[];
+}

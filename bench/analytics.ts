@@ -1,0 +1,275 @@
+/**
+ * Engagement analytics (issue 11), on one fresh embedded store and the project's
+ * Kafka broker:
+ *  1. ingest throughput with the analytics views against without them, in the same
+ *     run: rounds of the same shape alternate (views attached / detached), each
+ *     round pre-filled in its own topic and ingested by the real Kafka ingest;
+ *  2. `metrics-backfill` of the whole tenant (so every round is in the tables);
+ *  3. the dashboard's queries through HTTP with API-token auth, Casbin and audit:
+ *     p50/p95 per kind, as an admin and as a manager (department scope).
+ * A company of 2,000 people in 20 departments (Europe/Paris), 400 conversations, 90
+ * days; 15% thread replies, 10% reactions, a call every 200 messages, an app every 50.
+ * Environment: BENCH_ANALYTICS_MESSAGES (default 1,000,000), BENCH_ANALYTICS_ROUNDS
+ * (default 4, even), BENCH_ANALYTICS_REQUESTS (per kind, default 40), KAFKA_BROKERS.
+ */
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { buildSecurity, createApp } from '../api/app.js';
+import { apiRoutes } from '../api/routes/index.js';
+import { backfillAnalytics, ANALYTICS_VIEWS } from '../analytics/backfill.js';
+import { writeAnalyticsSettings } from '../analytics/settings.js';
+import { loadConfig } from '../common/config.js';
+import { toRow } from '../common/events/rows.js';
+import { validateEvent } from '../common/events/validate.js';
+import { createLogger } from '../common/logger.js';
+import { createMetrics } from '../common/metrics.js';
+import { packageRoot } from '../common/paths.js';
+import { createStore, type Store } from '../common/store/store.js';
+import { createEventWriter } from '../ingest/event-writer.js';
+import { createKafkaIngest } from '../ingest/kafka/consumer.js';
+import { createWriteCoalescer } from '../ingest/write-coalescer.js';
+import { migrate } from '../migrations/runner.js';
+import { startBroker } from './lib/kafka-broker.js';
+import { fmt, summarize, until } from './lib/stats.js';
+
+const TENANT = 'bench';
+const PEOPLE = 2000;
+const DEPARTMENTS = 20;
+const CHANNELS = 300;
+const PRIVATE = 20;
+const DMS = 80;
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 8, 2);
+const SPAN = 90 * DAY;
+const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
+const rnd = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const person = (dept: number, k: number) => `U${dept * (PEOPLE / DEPARTMENTS) + k}`;
+
+function directory(): unknown[] {
+  const events: unknown[] = [];
+  const per = PEOPLE / DEPARTMENTS;
+  for (let d = 0; d < DEPARTMENTS; d++) {
+    for (let k = 0; k < per; k++) {
+      const manager = k === 0 ? 'CEO' : person(d, 0);
+      events.push({ type: 'user.created', data: { user_id: person(d, k), email: `${person(d, k).toLowerCase()}@bench.test`, display_name: person(d, k), department: `D${d}`, manager_id: manager } });
+    }
+  }
+  events.push({ type: 'user.created', data: { user_id: 'CEO', email: 'ceo@bench.test', display_name: 'CEO', department: 'Board' } });
+  return events;
+}
+
+/** One round's events as Kafka messages, in time order (so each conversation's order holds). */
+function roundEvents(round: number, rounds: number, messages: number): Array<{ key: string; value: string }> {
+  const r = rnd(1000 + round);
+  const out: Array<{ key: string; value: string }> = [];
+  const from = START + (round * SPAN) / rounds;
+  const step = SPAN / rounds / messages;
+  const lastRoot = new Map<string, string>();
+  let n = 0;
+  const push = (type: string, ms: number, key: string, data: Record<string, unknown>) => {
+    out.push({ key, value: JSON.stringify({ specversion: '1.0', id: `r${round}-${n++}`, source: 'slack://TBENCH', type, time: new Date(ms).toISOString(), tenant: TENANT, data }) });
+  };
+  const per = PEOPLE / DEPARTMENTS;
+  for (let i = 0; i < messages; i++) {
+    const ms = Math.floor(from + i * step);
+    const c = Math.floor(r() * (CHANNELS + PRIVATE + DMS));
+    let conversation: string;
+    let type: string;
+    let author: string;
+    if (c < CHANNELS + PRIVATE) {
+      const dept = c % DEPARTMENTS;
+      conversation = c < CHANNELS ? `C${c}` : `P${c}`;
+      type = c < CHANNELS ? 'channel' : 'private';
+      author = person(dept, Math.floor(r() * per));
+    } else {
+      conversation = `D${c}`;
+      type = 'dm';
+      author = r() < 0.5 ? person(c % DEPARTMENTS, c % per) : person((c + 7) % DEPARTMENTS, (c * 3) % per);
+    }
+    const id = `r${round}m${i}`;
+    const root = lastRoot.get(conversation);
+    const reply = type !== 'dm' && root && r() < 0.15 ? root : undefined;
+    if (!reply && type !== 'dm') lastRoot.set(conversation, id);
+    push('message.created', ms, conversation, { message_id: id, conversation_id: conversation, conversation_type: type, ...(reply ? { thread_id: reply } : {}), author_id: author, text: `message ${i} about the release plan`, ...(r() < 0.2 ? { mentions: [person(Math.floor(r() * DEPARTMENTS), 1)] } : {}) });
+    if (r() < 0.1) push('reaction.added', ms + 1, conversation, { message_id: id, conversation_id: conversation, user_id: person(Math.floor(r() * DEPARTMENTS), Math.floor(r() * per)), emoji: 'thumbsup' });
+    if (i % 200 === 0 && type !== 'dm') {
+      const call = `K${round}-${i}`;
+      const duration = 60 + Math.floor(r() * 3600);
+      const dept = c % DEPARTMENTS;
+      const participants = [...new Set(Array.from({ length: 2 + Math.floor(r() * 7) }, () => person(dept, Math.floor(r() * per))))];
+      push('call.started', ms, conversation, { call_id: call, conversation_id: conversation, initiator_id: participants[0], kind: ['audio', 'video', 'screen_share'][i % 3] });
+      push('call.ended', ms + duration * 1000, conversation, { call_id: call, conversation_id: conversation, participants, duration_s: duration });
+    }
+    if (i % 50 === 0) push('app.invoked', ms, conversation, { app_id: ['asana', 'github', 'zapier', 'salesforce', 'gitlab', 'hubspot'][i % 6], user_id: author, conversation_id: conversation, command: '/run' });
+  }
+  return out;
+}
+
+async function produce(producer: Producer, topic: string, events: Array<{ key: string; value: string }>): Promise<void> {
+  for (let i = 0; i < events.length; i += 10_000) await producer.send({ topic, acks: 1, messages: events.slice(i, i + 10_000) });
+}
+
+async function storedEvents(store: Store): Promise<number> {
+  const [r] = await store.query<{ n: string }>('bench: count', `SELECT
+    (SELECT count() FROM message_versions WHERE tenant = {t:String}) + (SELECT count() FROM reactions WHERE tenant = {t:String})
+    + (SELECT count() FROM calls WHERE tenant = {t:String}) + (SELECT count() FROM app_invocations WHERE tenant = {t:String}) AS n`, { t: TENANT });
+  return Number(r!.n);
+}
+
+/** Attaches or detaches every analytics view (a detached view no longer runs at insert). */
+async function setViews(store: Store, on: boolean): Promise<void> {
+  const attached = await store.query<{ name: string }>('bench: views', 'SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}', { names: [...ANALYTICS_VIEWS] });
+  if ((attached.length > 0) === on) return;
+  for (const v of ANALYTICS_VIEWS) await store.command('bench: views', `${on ? 'ATTACH' : 'DETACH'} TABLE ${v}`);
+}
+
+interface Round { views: boolean; events: number; seconds: number; cpu: number }
+
+async function ingestRound(brokers: string[], store: Store, topic: string, target: number, views: boolean, events: number): Promise<Round> {
+  const metrics = createMetrics();
+  const ingest = createKafkaIngest(
+    { brokers, clientId: 'bench', groupId: `bench-${randomUUID()}`, topics: { messages: topic, admin: `${topic}.admin`, dlq: `${topic}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
+    { writer: createWriteCoalescer(createEventWriter(store)), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
+  );
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await ingest.start();
+  await until('ingest to store the round', async () => (await storedEvents(store)) >= target, 900_000, 100);
+  const seconds = (performance.now() - t0) / 1000;
+  const u = process.cpuUsage(c0);
+  await ingest.stop();
+  return { views, events, seconds, cpu: (u.user + u.system) / 1e6 };
+}
+
+interface Api { base: string; admin: string; manager: string; ceo: string; close(): Promise<void> }
+
+async function startApi(store: Store, dataDir: string): Promise<Api> {
+  const config = loadConfig({ CUSTOS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', CUSTOS_RATE_LIMIT_PER_MIN: '1000000' });
+  const security = await buildSecurity({ config, store, publicUrl: 'http://127.0.0.1', audit: true });
+  const token = async (role: string, name: string) => (await security.tokens.create({ tenant: TENANT, role, name, createdBy: 'bench' })).secret;
+  const app = createApp({ store, registry: new Registry(), log: createLogger('silent'), security, routes: apiRoutes({ store, cursorSecret: 'bench' }) });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/tenants/${TENANT}/analytics`,
+    admin: await token('admin', 'bench admin'),
+    // The lead of department D3 (one department) and the CEO (all twenty, as a list).
+    manager: await token('manager', `${person(3, 0).toLowerCase()}@bench.test`),
+    ceo: await token('manager', 'ceo@bench.test'),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+async function timed(url: string, token: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`bench: ${url} answered ${res.status}: ${body.slice(0, 300)}`);
+  return performance.now() - t0;
+}
+
+export async function runAnalyticsBench(): Promise<void> {
+  const messages = Number(process.env.BENCH_ANALYTICS_MESSAGES ?? 1_000_000);
+  const rounds = Number(process.env.BENCH_ANALYTICS_ROUNDS ?? 4);
+  const requests = Number(process.env.BENCH_ANALYTICS_REQUESTS ?? 40);
+  const dir = join(packageRoot(), '.bench', `analytics-${randomUUID().slice(0, 8)}`);
+  const broker = process.env.KAFKA_BROKERS ? undefined : await startBroker(join(packageRoot(), '.bench', 'kafka'), 'analytics');
+  const brokers = (process.env.KAFKA_BROKERS ?? broker!.brokers).split(',');
+  const store = await createStore(loadConfig({ CUSTOS_DATA_DIR: dir, LOG_LEVEL: 'silent' }), { command: 'bench analytics', queryTimeoutS: 600 });
+  const kafka = new Kafka({ clientId: 'bench-producer', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  try {
+    await migrate(store);
+    await writeAnalyticsSettings(store, TENANT, { time_zone: 'Europe/Paris' });
+    const rows = directory().map((e, i) => {
+      const v = validateEvent({ specversion: '1.0', id: `dir-${i}`, source: 'slack://TBENCH', time: new Date(START - DAY).toISOString(), tenant: TENANT, ...(e as object) });
+      if (!v.ok) throw new Error(`directory event: ${v.reason}`);
+      return toRow(v, 'bench');
+    });
+    await createEventWriter(store).write(rows);
+    await producer.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    console.log(`analytics bench: ${fmt(messages)} messages in ${rounds} rounds, views on and off in turn (${load()})`);
+    const results: Round[] = [];
+    let target = 0;
+    // Round 0 warms up (first consumer join, JIT, the tables' first parts) and is not counted.
+    for (let round = -1; round < rounds; round++) {
+      const views = round % 2 !== 0;
+      const topic = `bench-analytics-${randomUUID().slice(0, 8)}`;
+      await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+      const events = round < 0 ? roundEvents(rounds, rounds, messages / rounds / 10) : roundEvents(round, rounds, messages / rounds);
+      await produce(producer, topic, events);
+      await setViews(store, views);
+      target += events.length;
+      const r = await ingestRound(brokers, store, topic, target, views, events.length);
+      if (round >= 0) results.push(r);
+      console.log(`  ${round < 0 ? 'warm-up' : `round ${round + 1}`} views ${views ? 'on ' : 'off'}: ${fmt(r.events)} events in ${fmt(r.seconds, 1)} s = ${fmt(r.events / r.seconds)} events/s, ${fmt(r.cpu, 1)} CPU s (${load()})`);
+    }
+    await setViews(store, true);
+    await admin.disconnect();
+    const rate = (views: boolean) => {
+      const rs = results.filter((x) => x.views === views);
+      return { wall: rs.reduce((s, x) => s + x.events, 0) / rs.reduce((s, x) => s + x.seconds, 0), cpu: rs.reduce((s, x) => s + x.events, 0) / rs.reduce((s, x) => s + x.cpu, 0) };
+    };
+    const on = rate(true);
+    const off = rate(false);
+    console.log(`  ingest with views ${fmt(on.wall)} events/s against ${fmt(off.wall)} without: ratio ${fmt(on.wall / off.wall, 2)} (aim >= 0.9); per CPU second ${fmt(on.cpu)} against ${fmt(off.cpu)}: ratio ${fmt(on.cpu / off.cpu, 2)} (${load()})`);
+
+    const t0 = performance.now();
+    await backfillAnalytics(store, TENANT);
+    console.log(`  metrics-backfill of ${fmt(target)} events: ${fmt((performance.now() - t0) / 1000, 1)} s (${load()})`);
+    const [size] = await store.query<Record<string, string>>('bench: sizes', `SELECT
+      (SELECT count() FROM analytics_person_days) AS person_days, (SELECT count() FROM analytics_conversation_days) AS conversation_days,
+      (SELECT count() FROM analytics_threads) AS threads, (SELECT count() FROM analytics_calls) AS calls, (SELECT count() FROM analytics_app_days) AS app_days`);
+    console.log(`  analytics rows: ${Object.entries(size!).map(([k, v]) => `${k} ${fmt(Number(v))}`).join(', ')}`);
+
+    const api = await startApi(store, dir);
+    const to = new Date(START + SPAN - DAY).toISOString().slice(0, 10);
+    const from = new Date(START + SPAN - 28 * DAY).toISOString().slice(0, 10);
+    const range = `from=${from}&to=${to}`;
+    const kinds: Array<[string, string, string]> = [
+      ['summary, admin', `/engagement/summary?${range}`, api.admin],
+      ['summary, manager (1 department)', `/engagement/summary?${range}`, api.manager],
+      ['summary, manager (20 departments)', `/engagement/summary?${range}`, api.ceo],
+      ['active people per day', `/engagement?metric=active_people&period=day&${range}`, api.admin],
+      ['messages per week by department', `/engagement?metric=messages&period=week&group_by=department&${range}`, api.admin],
+      ['thread reply p50 by department, manager', `/engagement?metric=thread_reply_p50&period=week&group_by=department&${range}`, api.manager],
+      ['DM reply p90 per week', `/engagement?metric=dm_reply_p90&period=week&${range}`, api.admin],
+      ['call minutes per week, manager (20)', `/engagement?metric=call_seconds&period=week&${range}`, api.ceo],
+      ['app invocations by app', `/engagement?metric=app_invocations&period=week&group_by=app&${range}`, api.admin],
+      ['messages by conversation', `/engagement?metric=messages&period=week&group_by=conversation&${range}`, api.admin],
+    ];
+    const all: number[] = [];
+    console.log(`  dashboard queries over the last 28 days, ${requests} each, sequential, through HTTP with auth and audit:`);
+    for (const [name, path, token] of kinds) {
+      await timed(`${api.base}${path}`, token);
+      const ms: number[] = [];
+      // CPU of this process per request (client, server, audit and the embedded engine): what the load of other work does not inflate.
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < requests; i++) ms.push(await timed(`${api.base}${path}`, token));
+      const cpu = process.cpuUsage(c0);
+      all.push(...ms);
+      const s = summarize(ms);
+      console.log(`    ${name.padEnd(42)} p50 ${fmt(s.p50, 1)} ms  p95 ${fmt(s.p95, 1)} ms  CPU ${fmt((cpu.user + cpu.system) / 1000 / requests, 1)} ms a request (${load()})`);
+    }
+    const s = summarize(all);
+    console.log(`  all dashboard queries: p50 ${fmt(s.p50, 1)} ms, p95 ${fmt(s.p95, 1)} ms (aim p95 < 50 ms) (${load()})`);
+    await api.close();
+    console.log('  figures are upper bounds: the 2 cores are shared with other work');
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await store.close();
+    broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
