@@ -79,6 +79,10 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'api_tokens', kind: 'table', holds: 'person-derived', owner: 'api', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['created_by', 'revoked_by'] }, note: 'token names are chosen by admins; secrets are stored only as hashes' },
   { name: 'jobs', kind: 'table', holds: 'person-derived', owner: 'reports', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['requested_by', 'approved_by'] }, note: 'params may name custodians and words; files a job keeps on disk are listed in `files` and go with the job' },
   { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },
+  { name: 'legal_holds', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'a hold names the custodians whose records must be kept: it is the legal record that stops erasure (DESIGN.md rule 1); it goes when the case is closed, by hand' }, note: 'custodian user ids, case name, reason, words of the scope; creators by audit pseudonym' },
+  { name: 'retention_policies', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'policy documents; who set them is an audit pseudonym' } },
+  { name: 'retention_receipts', kind: 'table', holds: 'keys-of', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'proof of deletion: counts, cut-offs, conversation and hold ids, never text or people' } },
+  { name: 'audit_checkpoints', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'the signed seq and hash where a trimmed audit chain starts' } },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];
 
