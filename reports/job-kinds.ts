@@ -9,6 +9,7 @@ import type { AnyJobKind } from './jobs/job-kind.js';
 import { exportJobKind } from './exports/export-job.js';
 import { createExportPackager } from './exports/export-packager.js';
 import { FORMAT_WRITERS } from './exports/formats/index.js';
+import { retentionJobKind } from './retention/retention-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -18,5 +19,6 @@ export function jobKinds(o: { dataDir: string }): AnyJobKind[] {
   const version = custosVersion();
   return [
     exportJobKind({ formats: FORMAT_WRITERS, packager: createExportPackager({ dataDir: o.dataDir, version }), generator: `custos ${version}` }),
+    retentionJobKind({ dataDir: o.dataDir }),
   ];
 }
