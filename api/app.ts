@@ -78,7 +78,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, cursorSecret: s.cursorSecret, retention: s.config.retention, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -58,6 +58,12 @@ const schema = z.object({
   CUSTOS_RATE_LIMIT_PER_MIN: intIn(1, 1_000_000).default(600),
   CUSTOS_MAX_BODY_BYTES: intIn(1024, 16 * 1024 * 1024).default(100 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CUSTOS_RETENTION_HOUR: intIn(0, 23).default(2),
+  CUSTOS_RETENTION_CONFIRM_FRACTION: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a fraction between 0 and 1, such as 0.1')
+    .transform(Number)
+    .default(0.1),
 });
 
 export type Env = z.input<typeof schema>;
@@ -79,6 +85,14 @@ export interface Config {
   queryTimeoutS: number;
   logLevel: string;
   auth: AuthConfig;
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** UTC hour at which `serve` queues each tenant's daily retention run (CUSTOS_RETENTION_HOUR). */
+  hour: number;
+  /** A new policy whose first run removes more than this share of the records needs confirm (CUSTOS_RETENTION_CONFIRM_FRACTION). */
+  confirmFraction: number;
 }
 
 /** One IdP group granting one Custos role in one tenant. */
@@ -214,5 +228,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMin: e.CUSTOS_RATE_LIMIT_PER_MIN,
       maxBodyBytes: e.CUSTOS_MAX_BODY_BYTES,
     },
+    retention: { hour: e.CUSTOS_RETENTION_HOUR, confirmFraction: e.CUSTOS_RETENTION_CONFIRM_FRACTION },
   };
 }

@@ -20,6 +20,11 @@ export const SCOPES = [
   'jobs:cancel', // cancel a queued or running job
   'holds:release', // release a legal hold (step-up)
   'erasure:approve', // approve an erasure request (step-up, four eyes)
+  'holds:read', // legal holds: list, show with what they cover now
+  'holds:create', // put a legal hold on custodians, conversations, a time range, words
+  'retention:read', // the retention policy in force and the deletion receipts
+  'retention:manage', // set the retention policy, queue a retention run or dry run
+  'retention:explain', // why one message or call is still kept, and until when
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

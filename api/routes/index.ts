@@ -18,6 +18,8 @@ import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
+import { holdRoutes } from './holds.js';
+import { retentionRoutes, type RetentionSettings } from './retention.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -30,6 +32,8 @@ export interface ApiRouteDeps {
   tokens?: ApiTokenStore;
   /** The job runner and what its routes need (who asks, as an audit pseudonym); without them there are no job routes. */
   jobs?: { service: JobService; pseudonyms: Pseudonymizer; signingKeys: SigningKeyLookup };
+  /** Daily run hour and first-run brake (config.retention); defaults when absent. */
+  retention?: RetentionSettings;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -43,5 +47,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
+    ...(deps.jobs ? holdRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
+    ...(deps.jobs ? retentionRoutes({ store: deps.store, jobs: deps.jobs.service, pseudonyms: deps.jobs.pseudonyms, ...(deps.retention ? { settings: deps.retention } : {}) }) : []),
   ];
 }
