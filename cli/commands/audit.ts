@@ -4,6 +4,7 @@ import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { listAuditTenants, verifyAuditChain, type VerifyResult } from '../../common/audit/index.js';
 import { commandContext, withStore } from '../context.js';
+import { findSigningKey } from '../../reports/packages/signing-keys.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description("check Custos' own audit log");
@@ -19,7 +20,11 @@ export function registerAudit(program: Command): void {
       const results: VerifyResult[] = await withStore(ctx, 'custos audit verify', async (store) => {
         const tenants = opts.tenant !== undefined ? [opts.tenant] : await listAuditTenants(store);
         const out: VerifyResult[] = [];
-        for (const t of tenants) out.push(await verifyAuditChain(store, t));
+        // A checkpoint left by retention must be signed with the tenant's own key.
+        for (const t of tenants) {
+          const key = findSigningKey(ctx.config.dataDir, t);
+          out.push(await verifyAuditChain(store, t, key ? { trustedKeyIds: [key.keyId] } : {}));
+        }
         return out;
       });
       for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');

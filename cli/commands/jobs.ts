@@ -92,10 +92,12 @@ export function registerJobs(program: Command): void {
     .option('--no-edits', 'export: only the current version of each message')
     .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
+    .option('--dry-run', 'retention: report exactly what the run would remove, change nothing')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
-      const job = await runner.submit(o.tenant, kind, kind === 'export' ? exportParamsFrom(o) : {}, by);
+      const params = kind === 'export' ? exportParamsFrom(o) : kind === 'retention' ? { dry_run: o.dryRun === true } : {};
+      const job = await runner.submit(o.tenant, kind, params, by);
       process.stderr.write(`custos jobs: ${kind} job ${job.id} queued\n`);
       return job;
     } catch (err) {
