@@ -56,6 +56,16 @@ describe('retention policy', () => {
     expect(params.answer.old_policy).toEqual({ default: {}, rules: [] });
     expect(params.answer.new_policy).toEqual(TEST_POLICY);
   });
+
+  it('/metrics shows the overdue records while no run has happened (a stopped retention), and no last success', async () => {
+    const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    const overdue = (family: string) => Number(new RegExp(`custos_retention_records_overdue\\{tenant="acme",family="${family}"\\} (\\d+)`).exec(text)?.[1]);
+    const fate = (tables: string[]) => archive.records.filter((r) => r.tenant === 'acme' && tables.includes(r.table) && r.fate !== 'kept').length;
+    expect(overdue('messages')).toBe(fate(['message_versions', 'message_deletions', 'reactions']));
+    expect(overdue('calls')).toBe(fate(['calls']));
+    expect(overdue('app_invocations')).toBe(fate(['app_invocations']));
+    expect(text).not.toMatch(/custos_retention_last_success_timestamp_seconds\{tenant="acme"/);
+  });
 });
 
 describe('legal holds', () => {

@@ -26,6 +26,7 @@ import { createJobAuditor } from '../jobs/job-audit.js';
 import { jobKinds } from '../job-kinds.js';
 import { loadOrCreateSigningKey } from '../packages/signing-keys.js';
 import type { Job } from '../../common/jobs/job-model.js';
+import { queueDueRetention, dueRunTime } from './retention-schedule.js';
 import { TEST_POLICY, agedArchive, expectedGone, storeArchive, type AgedArchive } from './testing/aged-archive.js';
 
 let ts: TestStore;
@@ -162,6 +163,20 @@ describe('retention job', () => {
     expect(v.entries).toBe(Number(r!.n));
     const other = await verifyAuditChain(ts.store, 'acme', { trustedKeyIds: ['0000000000000000'] });
     expect(other.ok).toBe(false);
+  });
+
+  it('serve queues one run a day per tenant with a policy, from the configured hour', async () => {
+    const log = createLogger('silent');
+    const now = new Date();
+    expect(dueRunTime(new Date(Date.UTC(2026, 0, 1, 1, 59)), 2)).toBeNull();
+    expect(dueRunTime(new Date(Date.UTC(2026, 0, 1, 2, 0)), 2)?.toISOString()).toBe('2026-01-01T02:00:00.000Z');
+    // acme ran today already; globex gets a policy that keeps everything, and its first daily run.
+    await savePolicy(ts.store, 'globex', parsePolicy({ default: {} }), 'test');
+    const first = await queueDueRetention(runner, ts.store, { hour: 0, now, log });
+    expect(first).toHaveLength(1);
+    expect((await runner.get('globex', first[0]!)).kind).toBe('retention');
+    expect(await queueDueRetention(runner, ts.store, { hour: 0, now, log })).toEqual([]);
+    await runner.cancel('globex', first[0]!, { subjectRef: 'test', kind: 'test' });
   });
 
   it('a released hold lets the next run remove what it kept', async () => {
