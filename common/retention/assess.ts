@@ -9,6 +9,7 @@ import type { LegalHold } from '../holds/hold-model.js';
 import { toStoreTime } from '../events/time.js';
 import { FAMILIES, type Family, type RetentionPolicy } from './policy.js';
 import { familyCutoffs, type FamilyCutoffs } from './classes.js';
+import type { RegisteredTable } from '../registry/personal-data.js';
 import { planRetention, quoted, type RetentionPlan, type TablePlan } from './plan.js';
 import { partitionRows, scanTable, type TableScan } from './scan.js';
 
@@ -77,8 +78,8 @@ async function chainCut(store: Store, tenant: string, t: TablePlan, cutoff: Date
   return { through, count: Number(n?.n ?? 0) };
 }
 
-export async function assessRetention(store: Store, o: { tenant: string; policy: RetentionPolicy; policyVersion: number; holds: readonly LegalHold[]; now: Date }): Promise<Assessment> {
-  const plan = await planRetention(store);
+export async function assessRetention(store: Store, o: { tenant: string; policy: RetentionPolicy; policyVersion: number; holds: readonly LegalHold[]; now: Date; registry?: readonly RegisteredTable[] }): Promise<Assessment> {
+  const plan = await planRetention(store, o.registry);
   const cutoffs = await familyCutoffs(store, o.tenant, o.policy, o.now);
   const report: RetentionReport = {
     tenant: o.tenant, as_of: o.now.toISOString(), policy_version: o.policyVersion, cutoffs: {}, families: Object.fromEntries(FAMILIES.map((f) => [f, 0])),

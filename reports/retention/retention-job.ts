@@ -18,6 +18,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { JobKind } from '../jobs/job-kind.js';
+import type { RegisteredTable } from '../../common/registry/personal-data.js';
 import { HoldStore } from '../../common/holds/hold-store.js';
 import { assessRetention, recordsRemoved, type RetentionReport } from '../../common/retention/assess.js';
 import { currentPolicy } from '../../common/retention/policy-store.js';
@@ -47,6 +48,8 @@ export interface RetentionJobDeps {
   dataDir: string;
   /** How long to wait for the old parts to leave the disk before failing (the run resumes). */
   rewriteTimeoutMs?: number;
+  /** The registry to walk (tests add tables to it); the product's by default. */
+  registry?: readonly RegisteredTable[];
 }
 
 /** Rows a report still removes, in every table (records, lookup copies, aggregates, chain). */
@@ -64,7 +67,7 @@ export function retentionJobKind(deps: RetentionJobDeps): JobKind<RetentionParam
       const holds = await new HoldStore(ctx.store).list(tenant, { active: true });
       const resume = ctx.checkpoint && ctx.checkpoint.policy_version === stored.version ? ctx.checkpoint : undefined;
       const asOf = resume ? new Date(resume.as_of) : new Date();
-      const assessment = await assessRetention(ctx.store, { tenant, policy: stored.policy, policyVersion: stored.version, holds, now: asOf });
+      const assessment = await assessRetention(ctx.store, { tenant, policy: stored.policy, policyVersion: stored.version, holds, now: asOf, ...(deps.registry ? { registry: deps.registry } : {}) });
       const report = assessment.report;
       if (ctx.params.dry_run) {
         const d = writeWholeFile(join(ctx.workDir, 'dry-run.json'), [canonicalJson(report)]);
@@ -105,7 +108,7 @@ export function retentionJobKind(deps: RetentionJobDeps): JobKind<RetentionParam
       // Parts rewritten by an earlier attempt may still be waiting too.
       for (const s of cp.statements) storages.add(assessment.plan.tables.find((t) => t.table === s.table)?.storage ?? s.table);
       const rewrite = await waitForRewrite(ctx.store, [...storages], { timeoutMs: deps.rewriteTimeoutMs ?? 600_000, signal: ctx.signal });
-      const after = await assessRetention(ctx.store, { tenant, policy: stored.policy, policyVersion: stored.version, holds, now: asOf });
+      const after = await assessRetention(ctx.store, { tenant, policy: stored.policy, policyVersion: stored.version, holds, now: asOf, ...(deps.registry ? { registry: deps.registry } : {}) });
       const left = rowsLeft(after.report);
       if (left > 0) {
         const where = Object.entries(after.report.tables).filter(([, x]) => x.remove > 0).map(([n, x]) => `${n}: ${x.remove}`).join(', ');
