@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
     if (r.status !== 0) throw new Error(`export-formats exited ${r.status ?? r.signal}`);
   },
   'event-ids': async () => (await import('./event-ids.js')).runEventIdsBench(),
+  retention: async () => (await import('./retention.js')).runRetentionBench(),
 };
 
 const args = process.argv.slice(2);
