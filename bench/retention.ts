@@ -96,6 +96,8 @@ export async function runRetentionBench(n = Number(process.env.BENCH_RETENTION_M
       if (job.state !== 'done') throw new Error(`${label}: ${job.state} ${job.error}`);
       const r = job.result as { records: number; partitions_dropped?: number; statements?: number; rewrite_wait_ms?: number; partition_path_ms?: number; row_path_ms?: number };
       const freed = before - (await bytesOnDisk(store));
+      const statements = (job.result as { statements_detail?: Array<{ table: string; path: string; ms: number; recount_ms?: number; rows: number }> }).statements_detail ?? [];
+      for (const st of statements) console.log(`      ${st.path.padEnd(9)} ${st.table.padEnd(22)} ${fmt(st.rows).padStart(8)} rows ${fmt(st.ms).padStart(6)} ms${st.recount_ms !== undefined ? ` (+ recount ${fmt(st.recount_ms)} ms)` : ''}`);
       console.log(`  ${label.padEnd(34)} ${fmt(seconds, 2)} s, ${fmt(r.records)} records${params.dry_run ? ' would go' : ` removed (${r.statements} statements: ${r.partitions_dropped} partition drops ${fmt(r.partition_path_ms ?? 0)} ms, row deletes ${fmt(r.row_path_ms ?? 0)} ms; rewrite wait ${fmt(r.rewrite_wait_ms ?? 0)} ms), ${fmt(freed / 2 ** 20, 1)} MiB freed`}  [${load()}]`);
     };
     await savePolicy(store, TENANT, parsePolicy(policyUpTo(Date.UTC(2026, 0, 1))), 'bench');

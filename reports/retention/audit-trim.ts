@@ -16,6 +16,7 @@ export interface ChainSigner extends Signer {
 }
 
 export async function trimAuditChain(store: Store, tenant: string, table: TablePlan, through: number, signer: ChainSigner, operation: string): Promise<Statement> {
+  const started = performance.now();
   const existing = await latestCheckpoint(store, tenant);
   if (!existing || existing.seq < through) {
     const [entry] = await store.query<{ hash: string; time: string }>(
@@ -31,5 +32,5 @@ export async function trimAuditChain(store: Store, tenant: string, table: TableP
   }
   const [n] = await store.query<{ n: string }>('retention: audit entries', `SELECT count() AS n FROM ${quoted(table.storage)} WHERE tenant = {tenant:String} AND seq <= {through:UInt64}`, { tenant, through });
   await store.command(`${operation}: trim audit chain`, `ALTER TABLE ${quoted(table.table)} DELETE WHERE tenant = {tenant:String} AND seq <= {through:UInt64}`, { tenant, through }, { mutations_sync: '2' });
-  return { table: table.table, partition: 'all', path: 'rows', id: `audit-through:${through}`, rows: Number(n?.n ?? 0) };
+  return { table: table.table, partition: 'all', path: 'rows', id: `audit-through:${through}`, rows: Number(n?.n ?? 0), ms: Math.round(performance.now() - started) };
 }

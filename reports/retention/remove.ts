@@ -18,6 +18,10 @@ export interface Statement {
   /** The engine's id of the statement: the mutation id, or `drop:<partition>`. */
   id: string;
   rows: number;
+  /** How long the statement took (a mutation waits for its parts to be rewritten; a drop, without its recount). */
+  ms: number;
+  /** The recount before a drop. */
+  recount_ms?: number;
   /** Why a planned partition drop became a row delete. */
   note?: string;
 }
@@ -41,13 +45,16 @@ async function lastMutationId(store: Store, storage: string): Promise<string> {
 }
 
 export async function removeFromPartition(store: Store, table: TablePlan, c: RowConditions, partition: string, planned: PartitionCount, operation: string): Promise<Statement> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
   let note: string | undefined;
   if (planned.path === 'partition') {
     const physical = (await partitionRows(store, table.storage)).get(partition) ?? 0;
     const deletable = await deletableIn(store, table, c, partition);
+    const recount = ms();
     if (physical === deletable && deletable > 0) {
       await store.command(`${operation}: drop partition`, `ALTER TABLE ${quoted(table.table)} DROP PARTITION ID {partition:String}`, { partition });
-      return { table: table.table, partition, path: 'partition', id: `drop:${partition}`, rows: deletable };
+      return { table: table.table, partition, path: 'partition', id: `drop:${partition}`, rows: deletable, ms: ms() - recount, recount_ms: recount };
     }
     note = `recount before the drop found ${physical} rows in the partition, ${deletable} to remove: rows deleted instead`;
   }
@@ -58,5 +65,5 @@ export async function removeFromPartition(store: Store, table: TablePlan, c: Row
     { ...c.params, partition },
     { mutations_sync: '2' },
   );
-  return { table: table.table, partition, path: 'rows', id: await lastMutationId(store, table.storage), rows: planned.remove, ...(note ? { note } : {}) };
+  return { table: table.table, partition, path: 'rows', id: await lastMutationId(store, table.storage), rows: planned.remove, ms: ms(), ...(note ? { note } : {}) };
 }

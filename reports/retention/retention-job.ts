@@ -123,6 +123,9 @@ export function retentionJobKind(deps: RetentionJobDeps): JobKind<RetentionParam
         summary: {
           dry_run: false, policy_version: stored.version, receipt_id: receiptId, records: recordsRemoved(cp.planned), removed: cp.planned.families,
           statements: cp.statements.length, partitions_dropped: cp.statements.filter((s) => s.path === 'partition').length, rewrite_wait_ms: rewrite.waited_ms,
+          partition_path_ms: cp.statements.filter((s) => s.path === 'partition').reduce((a, s) => a + s.ms, 0),
+          row_path_ms: cp.statements.filter((s) => s.path === 'rows').reduce((a, s) => a + s.ms, 0),
+          statements_detail: cp.statements.map((s) => ({ table: s.table, partition: s.partition, path: s.path, rows: s.rows, ms: s.ms, ...(s.recount_ms !== undefined ? { recount_ms: s.recount_ms } : {}) })),
         },
         files,
       };
