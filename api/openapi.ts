@@ -132,6 +132,7 @@ function responses(docs: Record<number, ResponseDoc>): Json {
 }
 
 function routeOperation(r: RouteSpec): Json {
+  const conflict: Record<number, ResponseDoc> = r.conflict ? { 409: problem(r.conflict) } : {};
   return {
     operationId: r.operationId,
     summary: r.summary,
@@ -139,9 +140,10 @@ function routeOperation(r: RouteSpec): Json {
     parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
     responses: responses({
-      [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : 'OK', jsonSchema(r.response, 'output')),
+      [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : r.successStatus === 202 ? 'Accepted' : 'OK', jsonSchema(r.response, 'output')),
       ...ROUTE_ERRORS,
       ...(r.body ? BODY_ERRORS : {}),
+      ...conflict,
     }),
     'x-scope': r.scope,
     'x-audit-action': r.action,

@@ -60,7 +60,9 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** zod schema of the success body, for the OpenAPI document. */
   response: z.ZodType;
   /** The status of a success, when not 200 (what the handler returns as `status`). */
-  successStatus?: 201;
+  successStatus?: 201 | 202;
+  /** When the route can answer 409: what conflict it means (documented in the OpenAPI document). */
+  conflict?: string;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<HandlerResult>;
 }
 

@@ -87,7 +87,7 @@ export function holdRoutes(deps: { store: Store; pseudonyms: Pseudonymizer }): R
     method: 'post', path: '/v1/tenants/:tenant/holds/:holdId/release', operationId: 'releaseHold', summary: 'Release a legal hold: what it kept goes at the next retention run if policy says so (step-up)', tags: ['holds'],
     scope: 'holds:release', action: 'holds.release', params: oneHold, query: queryObject({}),
     body: z.strictObject({ reason: plainText(1, 2000, 'must be 1 to 2000 characters without control characters').meta({ description: 'Why the hold ends (case closed, ...)' }) }),
-    response: holdView,
+    response: holdView, conflict: 'The hold was already released',
     handler: async ({ tenant, params, body, principal }) => {
       const released = await mapped(() => holds.release(tenant, params.holdId, { by: by(principal), reason: body.reason }));
       return { body: view(released), resultCount: 1, audit: { hold_id: released.id } };

@@ -64,6 +64,7 @@ export function retentionRoutes(deps: { store: Store; jobs: JobService; pseudony
       confirm: z.boolean().default(false).meta({ description: 'Set it even when its first run deletes more than CUSTOS_RETENTION_CONFIRM_FRACTION of the records' }),
     }),
     response: policyView.extend({ previous_version: z.number().int(), first_run: firstRunView }),
+    conflict: 'The first run of this policy would delete more than CUSTOS_RETENTION_CONFIRM_FRACTION of the records: `would_delete`, `records`, `fraction`, `limit`, `by_family` say how much; send `confirm: true` to set it',
     handler: async ({ tenant, body, principal }) => {
       try {
         const r = await setRetentionPolicy(deps.store, { tenant, raw: body.policy, confirm: body.confirm, setBy: deps.pseudonyms.refOf(principal.subject), confirmFraction: settings.confirmFraction });
@@ -99,7 +100,7 @@ export function retentionRoutes(deps: { store: Store; jobs: JobService; pseudony
     method: 'post', path: '/v1/tenants/:tenant/retention/runs', operationId: 'createRetentionRun', summary: 'Queue a retention run now, or a dry run that reports exactly what it would remove', tags: ['retention'],
     scope: 'retention:manage', action: 'retention.run', params: tenantOnly, query: queryObject({}),
     body: z.strictObject({ dry_run: z.boolean().default(false) }),
-    response: z.object({ job_id: z.string(), state: z.string(), dry_run: z.boolean(), href: z.string() }),
+    response: z.object({ job_id: z.string(), state: z.string(), dry_run: z.boolean(), href: z.string() }), successStatus: 202,
     handler: async ({ tenant, body, principal }) => {
       try {
         const job = await deps.jobs.submit(tenant, 'retention', { dry_run: body.dry_run }, { subjectRef: deps.pseudonyms.refOf(principal.subject), kind: principal.kind });
