@@ -30,10 +30,6 @@ async function outdatedParts(store: Store, storages: readonly string[]): Promise
   return Number(r?.n ?? 0);
 }
 
-export async function stopCleanup(store: Store, storages: readonly string[]): Promise<void> {
-  for (const t of storages) await store.command('retention: hold cleanup', `SYSTEM STOP CLEANUP ${quoted(t)}`);
-}
-
 export async function waitForRewrite(store: Store, storages: readonly string[], o: { timeoutMs: number; signal: AbortSignal }): Promise<RewriteResult> {
   const start = Date.now();
   const first = await outdatedParts(store, storages);
