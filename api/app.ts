@@ -16,6 +16,7 @@ import { AuditWriter, loadPseudonymizer, type Pseudonymizer } from '../common/au
 import { loadAuthorizer, type Authorizer } from '../policies/authorize.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
+import { registerRetentionMetrics } from '../common/retention/metrics.js';
 import { openApiRouter } from './routes/openapi-route.js';
 import { allowedMethods } from './openapi.js';
 import { STATUS_CODES } from 'node:http';
@@ -87,7 +88,9 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, authorizer: s.authorizer, minGroupSize: s.config.analytics.minGroupSize, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, authorizer: s.authorizer, minGroupSize: s.config.analytics.minGroupSize, retention: s.config.retention, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  // Retention figures read the jobs the runner stores: served where the job routes are.
+  if (deps.jobs) registerRetentionMetrics(deps.registry, deps.store, { onError: (err) => log.error({ err }, 'retention metrics could not be read') });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

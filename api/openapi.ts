@@ -132,6 +132,7 @@ function responses(docs: Record<number, ResponseDoc>): Json {
 }
 
 function routeOperation(r: RouteSpec): Json {
+  const conflict: Record<number, ResponseDoc> = r.conflict ? { 409: problem(r.conflict) } : {};
   return {
     operationId: r.operationId,
     summary: r.summary,
@@ -142,6 +143,7 @@ function routeOperation(r: RouteSpec): Json {
       [r.successStatus ?? 200]: json(r.successStatus === 201 ? 'Created' : r.successStatus === 202 ? 'Accepted' : 'OK', jsonSchema(r.response, 'output')),
       ...ROUTE_ERRORS,
       ...(r.body ? BODY_ERRORS : {}),
+      ...conflict,
     }),
     'x-scope': r.scope,
     'x-audit-action': r.action,

@@ -66,6 +66,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   response: z.ZodType;
   /** The status of a success, when not 200 (what the handler returns as `status`). */
   successStatus?: 201 | 202;
+  /** When the route can answer 409: what conflict it means (documented in the OpenAPI document). */
+  conflict?: string;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<HandlerResult>;
 }
 

@@ -25,6 +25,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   encryption: async () => (await import('./encryption.js')).runEncryptionBench(),
   supervision: async () => (await import('./supervision.js')).runSupervisionBench(),
   analytics: async () => (await import('./analytics.js')).runAnalyticsBench(),
+  retention: async () => (await import('./retention.js')).runRetentionBench(),
 };
 
 const args = process.argv.slice(2);

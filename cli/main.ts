@@ -15,6 +15,8 @@ import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerPackage } from './commands/package.js';
 import { registerKeys } from './commands/keys.js';
+import { registerHolds } from './commands/holds.js';
+import { registerRetention } from './commands/retention.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -32,6 +34,8 @@ registerImport(program);
 registerPackage(program);
 registerKeys(program);
 registerJobs(program);
+registerHolds(program);
+registerRetention(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;

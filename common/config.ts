@@ -69,6 +69,12 @@ const schema = z.object({
     .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people')
     .refine((n) => n <= 1000, 'must be at most 1000').default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CUSTOS_RETENTION_HOUR: intIn(0, 23).default(2),
+  CUSTOS_RETENTION_CONFIRM_FRACTION: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a fraction between 0 and 1, such as 0.1')
+    .transform(Number)
+    .default(0.1),
 });
 
 export type Env = z.input<typeof schema>;
@@ -94,6 +100,14 @@ export interface Config {
   auditCheckpoints: { intervalS: number; dir?: string; topic?: string };
   /** k of the privacy floor: analytics show no figure about fewer than k people (never below 5). */
   analytics: { minGroupSize: number };
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** UTC hour at which `serve` queues each tenant's daily retention run (CUSTOS_RETENTION_HOUR). */
+  hour: number;
+  /** A new policy whose first run removes more than this share of the records needs confirm (CUSTOS_RETENTION_CONFIRM_FRACTION). */
+  confirmFraction: number;
 }
 
 /** One IdP group granting one Custos role in one tenant. */
@@ -258,5 +272,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMin: e.CUSTOS_RATE_LIMIT_PER_MIN,
       maxBodyBytes: e.CUSTOS_MAX_BODY_BYTES,
     },
+    retention: { hour: e.CUSTOS_RETENTION_HOUR, confirmFraction: e.CUSTOS_RETENTION_CONFIRM_FRACTION },
   };
 }

@@ -26,6 +26,11 @@ export const SCOPES = [
   'supervision:review', // open a review item (message, context, author revealed) and review it
   'supervision:manage', // create and change supervision policies, run backtests
   'analytics:configure', // set the tenant's analytics settings (time zone, working hours, weekend)
+  'holds:read', // legal holds: list, show with what they cover now
+  'holds:create', // put a legal hold on custodians, conversations, a time range, words
+  'retention:read', // the retention policy in force and the deletion receipts
+  'retention:manage', // set the retention policy, queue a retention run or dry run
+  'retention:explain', // why one message or call is still kept, and until when
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

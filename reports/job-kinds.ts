@@ -11,6 +11,7 @@ import { createExportPackager } from './exports/export-packager.js';
 import { FORMAT_WRITERS } from './exports/formats/index.js';
 import { backtestJobKind } from './supervision/backtest-job.js';
 import { metricsBackfillJobKind, metricsJobKind } from './metrics/metrics-job.js';
+import { retentionJobKind } from './retention/retention-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -24,5 +25,6 @@ export function jobKinds(o: { dataDir: string; minGroupSize?: number }): AnyJobK
     backtestJobKind(),
     metricsJobKind({ minGroupSize: o.minGroupSize ?? 5 }),
     metricsBackfillJobKind(),
+    retentionJobKind({ dataDir: o.dataDir }),
   ];
 }

@@ -26,6 +26,8 @@ import type { Authorizer } from '../../policies/authorize.js';
 import { meRoute } from './me.js';
 import { supervisionPolicyRoutes } from './supervision-policies.js';
 import { supervisionQueueRoutes } from './supervision-queue.js';
+import { holdRoutes } from './holds.js';
+import { retentionRoutes, type RetentionSettings } from './retention.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -46,6 +48,8 @@ export interface ApiRouteDeps {
   searchTotalsCache?: boolean;
   /** k of the analytics privacy floor (CUSTOS_MIN_GROUP_SIZE); 5 when not given. */
   minGroupSize?: number;
+  /** Daily run hour and first-run brake (config.retention); defaults when absent. */
+  retention?: RetentionSettings;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
@@ -65,5 +69,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
     ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),
     ...supervisionQueueRoutes(deps.store, cursors),
+    ...(deps.jobs ? holdRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
+    ...(deps.jobs ? retentionRoutes({ store: deps.store, jobs: deps.jobs.service, pseudonyms: deps.jobs.pseudonyms, ...(deps.retention ? { settings: deps.retention } : {}) }) : []),
   ];
 }

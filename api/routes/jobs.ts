@@ -90,7 +90,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   });
   const cancel = defineRoute({
     method: 'post', path: '/v1/tenants/:tenant/jobs/:jobId/cancel', operationId: 'cancelJob', summary: 'Cancel a queued job at once, a running one at its next safe point', tags: ['jobs'],
-    scope: 'jobs:cancel', action: 'jobs.cancel', params: oneJob, response: jobView,
+    scope: 'jobs:cancel', action: 'jobs.cancel', params: oneJob, response: jobView, successStatus: 202, conflict: 'The job has already ended (done, failed or cancelled)',
     handler: async ({ tenant, params, principal }) => ({ status: 202, body: view(await mapped(() => jobs.cancel(tenant, params.jobId, requester(principal)))), resultCount: 1 }),
   });
   const file = defineRoute({
@@ -111,7 +111,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
     method: 'post', path: '/v1/tenants/:tenant/exports', operationId: 'createExport', summary: 'Queue an eDiscovery export: a signed BagIt package of the set the filters define (step-up)', tags: ['exports'],
     scope: 'exports:create', action: 'exports.create', params: tenantOnly,
     body: z.record(z.string(), z.unknown()).meta({ description: 'Export parameters: q, custodians, conversations, conversation_types, from, to, whole_conversations, context {messages, duration}, include_deleted, include_edits, as_of, formats (docs/exports.md)' }),
-    response: jobView,
+    response: jobView, successStatus: 202,
     handler: async ({ tenant, body, principal }) => ({ status: 202, body: view(await mapped(() => jobs.submit(tenant, 'export', body, requester(principal)))), resultCount: 1 }),
   });
   return [list, show, cancel, file, createExport] as unknown as RouteSpec[];

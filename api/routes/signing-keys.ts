@@ -13,7 +13,7 @@ export interface SigningKeyView {
   publicKeyPem: string;
 }
 
-/** Gives the tenant's signing key, creating it on first use (reports/packages/signing-keys.ts). */
+/** Gives the tenant's signing key, creating it on first use (common/keys/signing-keys.ts). */
 export type SigningKeyLookup = (tenant: string) => SigningKeyView;
 
 const keyView = z.object({

@@ -60,11 +60,13 @@ export function registerAudit(program: Command): void {
         const tenants = [...new Set([...listed, ...(opts.tenant === undefined ? (checkpoints ?? []).map((c) => c.tenant) : [])])].sort();
         const out: Array<VerifyResult | CheckpointVerifyResult> = [];
         for (const t of tenants) {
+          const tenantKey = findSigningKey(ctx.config.dataDir, t);
           if (!checkpoints) {
-            out.push(await verifyAuditChain(store, t));
+            // A chain start left by retention must be signed with the tenant's own key.
+            out.push(await verifyAuditChain(store, t, tenantKey ? { trustedKeyIds: [tenantKey.keyId] } : {}));
             continue;
           }
-          const key = givenKey ?? findSigningKey(ctx.config.dataDir, t)?.publicKeyPem;
+          const key = givenKey ?? tenantKey?.publicKeyPem;
           out.push(await verifyAgainstCheckpoints(store, t, checkpoints, key));
         }
         return out;

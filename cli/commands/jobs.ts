@@ -53,6 +53,7 @@ const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string,
   export: exportParamsFrom,
   metrics: metricsParamsFrom,
   'supervision-backtest': backtestParamsFrom,
+  retention: (o) => ({ dry_run: o.dryRun === true }),
 };
 
 function summaryLine(job: Job, runner: JobRunner): string {
@@ -121,6 +122,7 @@ export function registerJobs(program: Command): void {
     .option('--format <format>', 'metrics: csv | json (default json); --from and --to are local dates YYYY-MM-DD')
     .option('--period <period>', 'metrics: day | week | month (default week)')
     .option('--group-by <group>', 'metrics: none | department (default department)')
+    .option('--dry-run', 'retention: report exactly what the run would remove, change nothing')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {

@@ -8,6 +8,7 @@ import { buildJobRunner } from '../job-runtime.js';
 import { startJobScheduler } from '../../reports/jobs/job-scheduler.js';
 import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 import { startCheckpointPublisher } from '../checkpoint-runtime.js';
+import { startRetentionSchedule } from '../../reports/retention/retention-schedule.js';
 
 export function registerServe(program: Command): void {
   program
@@ -39,6 +40,7 @@ export function registerServe(program: Command): void {
       // One audit writer per process: the runner appends job state changes through the API's.
       const runner = buildJobRunner(config, store, security.audit!, log);
       life.add(startJobScheduler(runner, { soleProcess: store.kind === 'embedded', log: log.child({ part: 'jobs' }) }));
+      life.add(startRetentionSchedule(runner, store, { hour: config.retention.hour, log: log.child({ part: 'retention' }) }));
       const signingKeys = (tenant: string) => {
         const key = loadOrCreateSigningKey(config.dataDir, tenant);
         return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };

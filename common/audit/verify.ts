@@ -7,6 +7,7 @@
 import type { Store } from '../store/store.js';
 import { GENESIS_HASH, hashMatches, type ChainedEntry } from './entry.js';
 import { AUDIT_COLUMNS, fromRow, type AuditRow } from './rows.js';
+import { chainStartSignatureValid, latestChainStart } from './chain-start.js';
 
 export interface ChainBreak {
   seq: number;
@@ -17,6 +18,8 @@ export interface VerifyResult {
   tenant: string;
   ok: boolean;
   entries: number;
+  /** Where the check started: the signed checkpoint retention left when it removed the chain's expired start. */
+  checkpoint?: { seq: number; key_id: string };
   /** The hash of the last entry checked: record it elsewhere to detect a truncated tail later. */
   head_hash: string;
   head_seq: number;
@@ -35,32 +38,48 @@ export function checkEntry(e: ChainedEntry, expectedSeq: number, prevHash: strin
   return null;
 }
 
-export async function verifyAuditChain(store: Store, tenant: string): Promise<VerifyResult> {
+export interface VerifyOptions {
+  /** Key ids the checkpoint may be signed with (the tenant's signing key); without it, any valid signature. */
+  trustedKeyIds?: readonly string[];
+}
+
+export async function verifyAuditChain(store: Store, tenant: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const checkpoint = await latestChainStart(store, tenant);
+  if (checkpoint) {
+    const untrusted = options.trustedKeyIds !== undefined && !options.trustedKeyIds.includes(checkpoint.keyId);
+    if (untrusted || !chainStartSignatureValid(checkpoint)) {
+      const reason = untrusted ? `the checkpoint at entry ${checkpoint.seq} is signed with key ${checkpoint.keyId}, not the tenant's signing key` : `the checkpoint at entry ${checkpoint.seq} does not carry a valid signature`;
+      return { tenant, ok: false, entries: 0, head_hash: GENESIS_HASH, head_seq: 0, first_bad: { seq: checkpoint.seq, reason } };
+    }
+  }
   const [bounds] = await store.query<{ max_seq: string; n: string }>(
     'audit verify: bounds',
     'SELECT max(seq) AS max_seq, count() AS n FROM audit_log WHERE tenant = {tenant:String}',
     { tenant },
   );
   const maxSeq = Number(bounds?.max_seq ?? 0);
-  let expected = 1;
-  let prevHash = GENESIS_HASH;
+  let expected = checkpoint ? checkpoint.seq + 1 : 1;
+  let prevHash = checkpoint ? checkpoint.hash : GENESIS_HASH;
   let checked = 0;
-  for (let from = 0; from <= maxSeq; from += PAGE) {
+  const start = checkpoint ? { checkpoint: { seq: checkpoint.seq, key_id: checkpoint.keyId } } : {};
+  // Entries up to the checkpoint may still be on disk (a run stopped between checkpoint and delete): they are not checked.
+  const firstSeq = expected;
+  for (let from = expected - (expected % PAGE); from <= maxSeq; from += PAGE) {
     const rows = await store.query<AuditRow>(
       'audit verify: page',
       `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE tenant = {tenant:String} AND seq >= {from:UInt64} AND seq < {to:UInt64} ORDER BY seq, hash`,
-      { tenant, from, to: from + PAGE },
+      { tenant, from: Math.max(from, firstSeq), to: from + PAGE },
     );
     for (const row of rows) {
       const e = fromRow(row);
       const broken = checkEntry(e, expected, prevHash);
-      if (broken) return { tenant, ok: false, entries: checked, head_hash: prevHash, head_seq: expected - 1, first_bad: broken };
+      if (broken) return { tenant, ok: false, entries: checked, ...start, head_hash: prevHash, head_seq: expected - 1, first_bad: broken };
       checked += 1;
       expected += 1;
       prevHash = e.hash;
     }
   }
-  return { tenant, ok: true, entries: checked, head_hash: prevHash, head_seq: expected - 1, first_bad: null };
+  return { tenant, ok: true, entries: checked, ...start, head_hash: prevHash, head_seq: expected - 1, first_bad: null };
 }
 
 export async function listAuditTenants(store: Store): Promise<string[]> {

@@ -106,6 +106,10 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'analytics_app_people_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   { name: 'analytics_departments_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },
+  { name: 'legal_holds', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['custodians', 'created_by', 'released_by'] }, note: 'custodian user ids, case, reason, words of the scope; creators by audit pseudonym. DESIGN.md rule 1: an erasure that meets an active hold restricts and waits; the hold row goes only once released' },
+  { name: 'retention_policies', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'policy documents; who set them is an audit pseudonym' } },
+  { name: 'retention_receipts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'proof of deletion: counts, cut-offs, conversation and hold ids, never text or people' } },
+  { name: 'audit_chain_starts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'the signed seq and hash where a trimmed audit chain starts' } },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];
 
