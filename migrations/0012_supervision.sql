@@ -66,7 +66,12 @@ CREATE TABLE IF NOT EXISTS supervision_actions
     comment String,
     escalation_case String,
     actor String,
-    time DateTime64(3, 'UTC')
+    time DateTime64(3, 'UTC'),
+    -- the flagged message's keys and time: retention and legal holds reach an item's
+    -- review history as they reach the message itself
+    conversation_id String,
+    message_id String,
+    message_time DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree
 ORDER BY (tenant, item_id, time, action_id);

@@ -131,13 +131,19 @@ export function createReviewQueue(store: Store): ReviewQueue {
   let lastVersion = 0;
   const nextVersion = () => (lastVersion = Math.max(lastVersion + 1, Date.now() * 1000));
 
-  async function addAction(tenant: string, itemId: string, action: string, change: Partial<ReviewChange>, actor: string): Promise<ReviewAction> {
+  /**
+   * The action carries its item's message keys and time so that retention and holds
+   * reach the evidence of review exactly as they reach the flagged message.
+   */
+  async function addAction(item: ReviewItem, action: string, change: Partial<ReviewChange>, actor: string): Promise<ReviewAction> {
+    const { tenant, itemId } = item;
     const a: ReviewAction = {
       actionId: randomUUID(), itemId, action, state: change.state ?? null, tag: change.tag ?? null, comment: change.comment ?? '',
       escalationCase: change.escalationCase ?? null, actor, time: new Date().toISOString(),
     };
     await store.insert('supervision: record action', 'supervision_actions', [{
       tenant, item_id: itemId, action_id: a.actionId, action, state: a.state ?? '', tag: a.tag ?? '', comment: a.comment, escalation_case: a.escalationCase ?? '', actor, time: toStoreTime(Date.parse(a.time)),
+      conversation_id: item.conversationId, message_id: item.messageId, message_time: toStoreTime(Date.parse(item.messageTime)),
     }]);
     return a;
   }
@@ -172,8 +178,7 @@ export function createReviewQueue(store: Store): ReviewQueue {
       return toItem(rows[0]!);
     },
     async opened(tenant, itemId, actor) {
-      await self.get(tenant, itemId);
-      return addAction(tenant, itemId, 'opened', {}, actor);
+      return addAction(await self.get(tenant, itemId), 'opened', {}, actor);
     },
     async review(tenant, itemId, change, actor) {
       const current = await self.get(tenant, itemId);
@@ -181,7 +186,7 @@ export function createReviewQueue(store: Store): ReviewQueue {
         ...itemRow(current), state: change.state, tag: change.tag ?? '', comment: change.comment ?? '', escalation_case: change.escalationCase ?? '',
         updated_by: actor, updated_at: toStoreTime(Date.now()), version: nextVersion(),
       }]);
-      const action = await addAction(tenant, itemId, change.state === current.state ? 'commented' : change.state, change, actor);
+      const action = await addAction(current, change.state === current.state ? 'commented' : change.state, change, actor);
       return { item: await self.get(tenant, itemId), action };
     },
     async history(tenant, itemId) {

@@ -136,7 +136,8 @@ describe('retention job', () => {
       expect(await countRows(t, 'acme'), t).toBe(archive.records.filter((r) => r.tenant === 'acme' && r.table === t && r.fate !== 'gone').length);
     }
     const goneMessages = [...new Set(archive.records.filter((r) => r.tenant === 'acme' && r.table === 'message_versions' && r.fate === 'gone').map((r) => r.key))];
-    for (const t of (await planRetention(ts.store)).tables.filter((x) => x.family === 'messages')) {
+    // Every table of message records and their copies (aggregate figures have no message keys: a test of their own covers them).
+    for (const t of (await planRetention(ts.store)).tables.filter((x) => x.family === 'messages' && x.columns.has('message_id'))) {
       const [r] = await ts.store.query<{ n: string }>('test: gone keys', `SELECT count() AS n FROM ${t.table} WHERE tenant = 'acme' AND message_id IN {ids:Array(String)}`, { ids: goneMessages });
       expect(Number(r!.n), `${t.table} still has removed messages`).toBe(0);
     }
