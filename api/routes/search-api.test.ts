@@ -216,7 +216,9 @@ describe('OpenAPI document', () => {
     const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }> } }).router.stack;
     const walk = (layers: typeof stack) => {
       for (const l of layers) {
-        if (l.route) for (const m of Object.keys(l.route.methods)) if (m !== '_all') routed.add(`${m.toUpperCase()} ${toOpenApiPath(l.route.path)}`);
+        // The web UI's own files (/ui, /ui/assets/..., its client-side routes) are not API operations; `/` is documented.
+        const uiFile = l.route && (typeof l.route.path !== 'string' || l.route.path.startsWith('/ui'));
+        if (l.route && !uiFile) for (const m of Object.keys(l.route.methods)) if (m !== '_all') routed.add(`${m.toUpperCase()} ${toOpenApiPath(l.route.path)}`);
         if (l.handle?.stack) walk(l.handle.stack as typeof stack);
       }
     };
