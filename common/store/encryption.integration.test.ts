@@ -2,7 +2,7 @@
  * Encryption at rest in the embedded store (chDB's `encrypted` disk, configured by a
  * connection argument, not the current directory): a distinctive string ingested
  * through the real ingest path is found by search, and in no file under the data
- * directory (read with /work/shared/tools/store-files, which decompresses ClickHouse's
+ * directory (read with the store-files tool of ../shared/tools, copied to test/helpers, which decompresses ClickHouse's
  * blocks); the same string in an unencrypted store is found there (the control).
  * Key rotation: a new current key for new parts, old parts still readable; the
  * directory refuses to open without keys.
@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { createStore, type Store } from './store.js';
@@ -25,7 +25,8 @@ import { parseQuery } from '../queries/search-query/parser.js';
 import { compileText, SqlParams } from '../queries/search-query/compile.js';
 import { CONFIG_FILE, MARKER_FILE } from './encryption.js';
 
-const SEARCH_TOOL = '/work/shared/tools/store-files/search.py';
+// The project's copy of ../shared/tools/store-files/search.py (test/helpers/store-files.py), so the test needs no fixed path.
+const SEARCH_TOOL = resolve(import.meta.dirname, '../../test/helpers/store-files.py');
 const base62 = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[b % 62]).join('');
 const key = () => randomBytes(32).toString('hex');
 const dirs: string[] = [];
