@@ -7,10 +7,14 @@
  */
 import { AuditPage } from './audit.js';
 import { ExportNewPage } from './export-new.js';
+import { HoldPage } from './hold.js';
+import { HoldsPage } from './holds.js';
 import { JobPage } from './job.js';
 import { JobsPage } from './jobs.js';
 import { MessagePage } from './message.js';
 import type { PageDef } from './page.js';
+import { ReviewItemPage } from './review-item.js';
+import { ReviewQueuePage } from './review-queue.js';
 import { SearchPage } from './search.js';
 
 export const PAGES: readonly PageDef[] = [
@@ -20,4 +24,8 @@ export const PAGES: readonly PageDef[] = [
   { id: 'jobs', pattern: '/jobs', scopes: ['jobs:read'], nav: 'Jobs and exports', landing: 10, component: JobsPage },
   { id: 'job', pattern: '/jobs/:jobId', scopes: ['jobs:read'], component: JobPage },
   { id: 'export-new', pattern: '/exports/new', scopes: ['exports:create'], nav: 'New export', component: ExportNewPage },
+  { id: 'holds', pattern: '/holds', scopes: ['holds:read'], nav: 'Legal holds', landing: 5, component: HoldsPage },
+  { id: 'hold', pattern: '/holds/:holdId', scopes: ['holds:read'], component: HoldPage },
+  { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'Review queue', landing: 20, component: ReviewQueuePage },
+  { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
 ];

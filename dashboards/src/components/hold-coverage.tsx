@@ -1,0 +1,22 @@
+/**
+ * What a hold covers now. The list answer has no counts (they are a query per hold),
+ * so each row asks GET .../holds/{id}, which counts them; the detail page shows the same.
+ */
+import type { Api } from '../api/client.js';
+import { call } from '../api/client.js';
+import type { HoldCoverage } from '../api/types.js';
+import { countOf } from '../format/numbers.js';
+import { Loading } from './loading.js';
+import { useLoad } from './use-load.js';
+
+export function coverageText(c: HoldCoverage): string {
+  return `${countOf(c.messages, 'message', 'messages')}, ${countOf(c.calls, 'call', 'calls')}, ${countOf(c.app_invocations, 'app invocation', 'app invocations')}`;
+}
+
+export function CoverageOf({ api, tenant, holdId }: { api: Api; tenant: string; holdId: string }) {
+  const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/holds/{holdId}', { params: { path: { tenant, holdId } } })), [tenant, holdId]);
+  if (loaded.state === 'loading') return <Loading what="coverage" />;
+  if (!loaded.result.ok) return <span class="warn">{loaded.result.problem.title}</span>;
+  const c = loaded.result.data.covers;
+  return <span data-messages={c.messages}>{coverageText(c)}</span>;
+}

@@ -1,0 +1,100 @@
+/** Legal holds: the tenant's holds with what each covers now, and (holds:create) the form that puts a new one. */
+import { useState } from 'preact/hooks';
+import { call, type Result } from '../api/client.js';
+import type { Hold } from '../api/types.js';
+import { CoverageOf } from '../components/hold-coverage.js';
+import { Loading } from '../components/loading.js';
+import { PageTitle } from '../components/page-title.js';
+import { ProblemView } from '../components/problem-view.js';
+import { Time } from '../components/time.js';
+import { useLoad } from '../components/use-load.js';
+import { countOf } from '../format/numbers.js';
+import { navigate, queryOf } from '../router.js';
+import { HOLD_FIELDS, holdRequest } from './hold-request.js';
+import type { PageProps } from './page.js';
+
+const STATES = ['all', 'active', 'released'] as const;
+
+export function HoldsPage({ api, tenant, search, me }: PageProps) {
+  const state = STATES.find((s) => s === search.get('state')) ?? 'all';
+  const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/holds', { params: { path: { tenant }, query: { state } } })), [tenant, state]);
+  const t = encodeURIComponent(tenant);
+  return (
+    <>
+      <PageTitle>Legal holds</PageTitle>
+      <p>Records a hold covers are kept past retention and erasure until it is released. Each filter given narrows the others.</p>
+      {me.scopes.includes('holds:create') ? <HoldForm {...{ api, tenant, search }} /> : null}
+      <section aria-labelledby="holds-heading">
+        <h2 id="holds-heading">Holds</h2>
+        <nav class="pager" aria-label="Hold states">
+          {STATES.map((s) => <a key={s} href={`/ui/${t}/holds${s === 'all' ? '' : queryOf({ state: s })}`} aria-current={s === state ? 'page' : undefined}>{s}</a>)}
+        </nav>
+        {loaded.state === 'loading' ? <Loading what="holds" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
+          <>
+            <p data-total={loaded.result.data.total}>{countOf(loaded.result.data.total, 'hold', 'holds')}</p>
+            <table class="results">
+              <caption class="visually-hidden">Legal holds, newest first</caption>
+              <thead><tr><th scope="col">Case</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Scope</th><th scope="col">Covers now</th></tr></thead>
+              <tbody>
+                {loaded.result.data.items.map((h) => (
+                  <tr key={h.id} data-hold={h.id}>
+                    <td><a href={`/ui/${t}/holds/${encodeURIComponent(h.id)}`}>{h.case_name}</a><br /><code class="muted">{h.id}</code></td>
+                    <td><span class={`state state-${h.state}`}>{h.state}</span></td>
+                    <td><Time iso={h.created_at} /></td>
+                    <td>{scopeText(h)}</td>
+                    <td><CoverageOf api={api} tenant={tenant} holdId={h.id} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** "custodians U1, U2; conversations C1; words “budget”; from … to …", or "everything" for an empty scope. */
+export function scopeText(h: Pick<Hold, 'scope'>): string {
+  const s = h.scope;
+  const parts = [
+    s.custodians.length ? `custodians ${s.custodians.join(', ')}` : '',
+    s.conversations.length ? `conversations ${s.conversations.join(', ')}` : '',
+    s.q ? `words “${s.q}”` : '',
+    s.from ? `from ${s.from.slice(0, 10)}` : '',
+    s.to ? `before ${s.to.slice(0, 10)}` : '',
+  ].filter((p) => p);
+  return parts.length ? parts.join('; ') : 'everything in the tenant';
+}
+
+function HoldForm({ api, tenant, search }: Pick<PageProps, 'api' | 'tenant' | 'search'>) {
+  const [failed, setFailed] = useState<Extract<Result<Hold>, { ok: false }> | undefined>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const fields = new URLSearchParams(HOLD_FIELDS.map((f) => [f, String(form.get(f) ?? '')]));
+    setBusy(true);
+    const result = await call(api.POST('/v1/tenants/{tenant}/holds', { params: { path: { tenant } }, body: holdRequest(fields) }));
+    setBusy(false);
+    if (result.ok) return navigate(`/ui/${encodeURIComponent(tenant)}/holds/${encodeURIComponent(result.data.id)}`);
+    setFailed(result);
+  };
+  return (
+    <details class="panel" open={search.has('new')}>
+      <summary>Put a new hold</summary>
+      {failed ? <ProblemView problem={failed.problem} wwwAuthenticate={failed.wwwAuthenticate} /> : null}
+      <form class="filters" onSubmit={submit} aria-label="New legal hold">
+        <div class="field"><label for="case_name">Case</label><input id="case_name" name="case_name" required maxLength={200} /></div>
+        <div class="field wide"><label for="reason">Reason</label><input id="reason" name="reason" required maxLength={2000} /></div>
+        <div class="field"><label for="custodians">Custodians (user ids)</label><input id="custodians" name="custodians" aria-describedby="hold-ids-help" /></div>
+        <div class="field"><label for="conversations">Conversations (ids)</label><input id="conversations" name="conversations" aria-describedby="hold-ids-help" /></div>
+        <p id="hold-ids-help" class="muted wide">Separate ids with commas or spaces. Leave a filter empty to not narrow by it.</p>
+        <div class="field"><label for="from">From (UTC day)</label><input id="from" name="from" type="date" /></div>
+        <div class="field"><label for="to">To (UTC day, included)</label><input id="to" name="to" type="date" /></div>
+        <div class="field wide"><label for="q">Words (all of them, in any version)</label><input id="q" name="q" /></div>
+        <div class="actions"><button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create hold'}</button></div>
+      </form>
+    </details>
+  );
+}

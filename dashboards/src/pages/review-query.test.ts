@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { reviewQuery } from './review-query.js';
+
+describe('review queue query', () => {
+  it('maps the filters and the cursor', () => {
+    const s = new URLSearchParams({ state: 'escalated', severity: 'high', policy: 'pol_0123456789abcdef', cursor: 'c1' });
+    expect(reviewQuery(s)).toEqual({ limit: '50', state: 'escalated', severity: 'high', policy: 'pol_0123456789abcdef', cursor: 'c1' });
+  });
+
+  it('leaves out unknown states and severities and empty fields', () => {
+    expect(reviewQuery(new URLSearchParams({ state: 'done', severity: 'extreme', policy: ' ' }))).toEqual({ limit: '50' });
+  });
+});
