@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toStoreTime } from '../common/events/time.js';
 import { tokenize } from '../common/queries/tokens.js';
+import { createReviewQueue } from '../common/supervision/review-queue.js';
 import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { startTestApi, type TestApi } from '../test/helpers/api.js';
 import { launchChromium } from '../test/helpers/browser.js';
@@ -131,7 +133,7 @@ describe('web UI in chromium', () => {
     await signIn(page, 'alice');
     await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export', 'Legal holds', 'Review queue']);
     await expect.poll(() => page.getByTestId('who').textContent()).toContain('Alice Officer');
 
     // By keyboard: after the landing navigation focus is on the page's heading, Tab reaches the words, Enter searches.
@@ -281,6 +283,95 @@ describe('web UI in chromium', () => {
     await expect.poll(() => alert.textContent()).toContain('Not found');
     await expect.poll(() => alert.getAttribute('data-status')).toBe('404');
     await shot(page, '06-not-found');
+    await context.close();
+  });
+
+  it('lets an officer put a legal hold, see it listed with its coverage, and release it after a step-up sign-in', async () => {
+    // Expected coverage from the fixture: messages of C1 where some version holds "budget".
+    const covered = [...fixtureHits('budget')].filter((k) => k.startsWith('C1/')).length;
+    expect(covered).toBeGreaterThan(0);
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/holds?new=1`);
+    await signIn(page, 'alice', 24 * 3600);
+    await page.waitForURL((u) => u.pathname === `/ui/${FIXTURE_TENANT}/holds`);
+    await page.getByLabel('Case').fill('Case Q3');
+    await page.getByLabel('Reason').fill('Budget litigation');
+    await page.getByLabel('Conversations (ids)').fill('C1');
+    await page.getByLabel('Words (all of them, in any version)').fill('budget');
+    await page.getByRole('button', { name: 'Create hold' }).click();
+    await page.waitForURL((u) => /^\/ui\/acme\/holds\/hold_[a-z0-9]+$/.test(u.pathname));
+    const holdId = page.url().split('/').pop()!;
+    await expect.poll(() => page.locator('dd[data-messages]').getAttribute('data-messages')).toBe(String(covered));
+    await page.getByRole('link', { name: 'All holds' }).click();
+    const row = page.locator(`tr[data-hold="${holdId}"]`);
+    await expect.poll(() => row.locator('[data-messages]').getAttribute('data-messages')).toBe(String(covered));
+    expect(await row.textContent()).toContain('Case Q3');
+    expect(await row.textContent()).toContain('active');
+    await shot(page, '07-holds');
+
+    // Release is a step-up action: 401, the IdP, back with the reason kept, then released on the second press.
+    await row.getByRole('link', { name: 'Case Q3' }).click();
+    await page.getByLabel('Why the hold ends').fill('Case closed');
+    await page.getByRole('button', { name: 'Release hold' }).click();
+    await page.waitForURL((u) => u.origin === api.idp!.issuer);
+    await page.getByLabel('User name').fill('alice');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname === `/ui/${FIXTURE_TENANT}/holds/${holdId}` && u.searchParams.get('stepped_up') === '1');
+    await expect.poll(() => page.getByLabel('Why the hold ends').inputValue()).toBe('Case closed');
+    await page.getByRole('button', { name: 'Release hold' }).click();
+    await expect.poll(() => page.locator('dl.facts').getAttribute('data-state')).toBe('released');
+    expect(await page.locator('dl.facts').textContent()).toContain('Case closed');
+    await shot(page, '08-hold-released');
+    await context.close();
+  });
+
+  it('shows the review queue to an auditor without opening or reviewing, and lets an officer open and review an item', async () => {
+    // One flagged item on the edited version of C1/m1, as the flagging step writes it.
+    const created = FIXTURE_EVENTS.find((e) => e.id === 'e-m1')!;
+    const edit = FIXTURE_EVENTS.find((e) => e.id === 'e-m1-edit')!;
+    const text = String(edit.data.text);
+    const itemId = `sup_${'ab'.repeat(16)}`;
+    await createReviewQueue(api.store).write([{
+      itemId, tenant: FIXTURE_TENANT, policyId: 'pol_0123456789abcdef', policyVersion: 1, policyName: 'Budget talk', severity: 'high',
+      eventId: edit.id, messageId: 'm1', conversationId: 'C1', conversationType: 'channel', threadId: '', authorId: String(created.data.author_id),
+      messageTime: toStoreTime(Date.parse(created.time)), versionKind: 'edited', hits: [{ kind: 'term', label: 'budget', start: text.indexOf('budget'), end: text.indexOf('budget') + 6 }], sampled: true,
+    }]);
+
+    const auditor = await newSession();
+    await auditor.page.goto(`${api.baseUrl}/`);
+    await signIn(auditor.page, 'carol');
+    await auditor.page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/audit`);
+    expect(await auditor.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toContain('Review queue');
+    await auditor.page.getByRole('link', { name: 'Review queue' }).click();
+    await expect.poll(() => auditor.page.locator('#items-heading').getAttribute('data-total')).toBe('1');
+    const row = auditor.page.locator(`tr[data-item="${itemId}"]`);
+    expect(await row.textContent()).not.toContain(String(created.data.author_id));
+    await auditor.page.getByLabel('Severity').selectOption('low');
+    await auditor.page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => auditor.page.locator('#items-heading').getAttribute('data-total')).toBe('0');
+    await shot(auditor.page, '09-review-queue-auditor');
+    await auditor.page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/supervision/${itemId}`);
+    await auditor.page.getByRole('heading', { name: 'History' }).waitFor({ state: 'visible' });
+    await expect.poll(() => auditor.page.locator('table[data-actions]').getAttribute('data-actions')).toBe('0');
+    expect(await auditor.page.getByRole('form', { name: 'Review this item' }).count()).toBe(0);
+    expect(await auditor.page.locator('[data-author]').count()).toBe(0);
+    const opened = await auditor.page.evaluate(async (u) => (await fetch(u, { headers: { accept: 'application/json' } })).status, `/v1/tenants/${FIXTURE_TENANT}/supervision/items/${itemId}`);
+    expect(opened).toBe(403);
+    await auditor.context.close();
+
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/supervision/${itemId}`);
+    await signIn(page, 'alice');
+    await expect.poll(() => page.locator('[data-author]').getAttribute('data-author')).toBe(String(created.data.author_id));
+    expect(await page.locator('.flagged').textContent()).toBe(text);
+    expect(await page.locator('.flagged mark').allTextContents()).toEqual(['budget']);
+    await page.getByLabel('State').selectOption('resolved');
+    await page.getByLabel('Tag').selectOption('compliant');
+    await page.getByLabel('Comment').fill('Ordinary planning');
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await expect.poll(() => page.locator('tr[data-action]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-action')))).toEqual(['opened', 'resolved']);
+    await expect.poll(() => page.locator('dl.facts').getAttribute('data-state')).toBe('resolved');
+    await shot(page, '10-review-item');
     await context.close();
   });
 
