@@ -18,6 +18,7 @@ import { createReviewQueue } from '../common/supervision/review-queue.js';
 import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { startTestApi, type TestApi } from '../test/helpers/api.js';
 import { launchChromium } from '../test/helpers/browser.js';
+import { DEFAULT_USERS } from '../test/helpers/oidc-provider.js';
 import { FIXTURE_EVENTS, FIXTURE_TENANT, loadFixture } from '../test/helpers/search-fixture.js';
 
 const UI_DIR = join(process.cwd(), 'dist', 'ui');
@@ -96,7 +97,8 @@ async function shot(page: Page, name: string): Promise<void> {
 beforeAll(async () => {
   if (!existsSync(join(UI_DIR, 'index.html'))) throw new Error('dist/ui is not built: run `npm run build` (npm test does) before this test');
   browser = await launchChromium();
-  api = await startTestApi('web-ui', { oidc: true, env: { CUSTOS_RATE_LIMIT_PER_MIN: '100000' } });
+  // The default users and a manager (the role's group claim, as an IdP would send it).
+  api = await startTestApi('web-ui', { oidc: true, oidcUsers: [...DEFAULT_USERS, { id: 'mia', name: 'Mia Manager', groups: ['custos:acme:manager'], mfa: false }], env: { CUSTOS_RATE_LIMIT_PER_MIN: '100000' } });
   await loadFixture(api.store);
 });
 afterAll(async () => {
@@ -133,7 +135,7 @@ describe('web UI in chromium', () => {
     await signIn(page, 'alice');
     await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export', 'Legal holds', 'Review queue']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export', 'Legal holds', 'Review queue', 'Engagement']);
     await expect.poll(() => page.getByTestId('who').textContent()).toContain('Alice Officer');
 
     // By keyboard: after the landing navigation focus is on the page's heading, Tab reaches the words, Enter searches.
@@ -372,6 +374,42 @@ describe('web UI in chromium', () => {
     await expect.poll(() => page.locator('tr[data-action]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-action')))).toEqual(['opened', 'resolved']);
     await expect.poll(() => page.locator('dl.facts').getAttribute('data-state')).toBe('resolved');
     await shot(page, '10-review-item');
+    await context.close();
+  });
+
+  it('lands a manager on engagement without Search, and shows the privacy floor where a group is small', async () => {
+    // The fixture's 1 October (UTC: the tenant has no analytics settings): who posted or reacted. Under 5 people, the floor hides the day.
+    const day = '2026-10-01';
+    const active = new Set(FIXTURE_EVENTS.filter((e) => (e.tenant ?? FIXTURE_TENANT) === FIXTURE_TENANT && e.time.startsWith(day) && (e.type === 'message.created' || e.type === 'reaction.added'))
+      .map((e) => String(e.type === 'message.created' ? e.data.author_id : e.data.user_id)));
+    expect(active.size).toBeGreaterThan(0);
+    expect(active.size).toBeLessThan(5);
+    const manager = await newSession();
+    await manager.page.goto(`${api.baseUrl}/`);
+    await signIn(manager.page, 'mia');
+    await manager.page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/engagement`);
+    const links = await manager.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents();
+    expect(links).toContain('Engagement');
+    expect(links).not.toContain('Search');
+    // A manager the directory does not know is shown no department (docs/analytics.md), and told so.
+    await expect.poll(() => manager.page.locator('table.series').count()).toBe(1);
+    expect(await manager.page.locator('[data-departments]').first().getAttribute('data-departments')).toBe('');
+    await shot(manager.page, '11-engagement-manager');
+    await manager.page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search?q=budget`);
+    await expect.poll(() => manager.page.getByRole('heading', { level: 1 }).textContent()).toBe('Not allowed');
+    const direct = await manager.page.evaluate(async () => (await fetch('/v1/tenants/acme/messages?q=budget', { headers: { accept: 'application/json' } })).status);
+    expect(direct).toBe(403);
+    await manager.context.close();
+
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/engagement?from=${day}&to=${day}&group_by=none&period=day`);
+    await signIn(page, 'alice');
+    const table = page.locator('table.series[data-metric="active_people"]');
+    await table.waitFor({ state: 'visible' });
+    expect(await table.locator('tbody td').allTextContents()).toEqual(['hidden: group under 5 people']);
+    expect(await page.getByRole('list', { name: 'Privacy floor' }).textContent()).toContain('hidden: group under 5 people');
+    expect(await page.locator('tr[data-figure="active_people"] td').textContent()).toBe('hidden: group under 5 people');
+    await shot(page, '12-engagement-floor');
     await context.close();
   });
 

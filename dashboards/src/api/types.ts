@@ -28,3 +28,6 @@ export type OpenedReviewItem = Json<'/v1/tenants/{tenant}/supervision/items/{ite
 export type ReviewHistory = Json<'/v1/tenants/{tenant}/supervision/items/{itemId}/history', 'get'>;
 export type ReviewBody = NonNullable<paths['/v1/tenants/{tenant}/supervision/items/{itemId}/review']['post']['requestBody']>['content']['application/json'];
 export type HoldBody = NonNullable<paths['/v1/tenants/{tenant}/holds']['post']['requestBody']>['content']['application/json'];
+export type Engagement = Json<'/v1/tenants/{tenant}/analytics/engagement', 'get'>;
+export type EngagementQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/engagement']['get']['parameters']['query']>;
+export type EngagementSummary = Json<'/v1/tenants/{tenant}/analytics/engagement/summary', 'get'>;

@@ -6,6 +6,7 @@
  * API's own type, so a renamed scope fails the build.
  */
 import { AuditPage } from './audit.js';
+import { EngagementPage } from './engagement.js';
 import { ExportNewPage } from './export-new.js';
 import { HoldPage } from './hold.js';
 import { HoldsPage } from './holds.js';
@@ -27,5 +28,6 @@ export const PAGES: readonly PageDef[] = [
   { id: 'holds', pattern: '/holds', scopes: ['holds:read'], nav: 'Legal holds', landing: 5, component: HoldsPage },
   { id: 'hold', pattern: '/holds/:holdId', scopes: ['holds:read'], component: HoldPage },
   { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'Review queue', landing: 20, component: ReviewQueuePage },
+  { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'Engagement', landing: 50, component: EngagementPage },
   { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
 ];
