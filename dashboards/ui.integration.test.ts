@@ -4,7 +4,10 @@
  * provider and its sign-in form, the built bundle from dist/ui. A compliance officer
  * signs in, searches, pages, opens a message and sees its versions, and exports
  * after a step-up sign-in; an auditor lands on the audit log with the chain verified,
- * is refused the search page, and the API call behind it answers 403. Every request
+ * is refused the search page, and the API call behind it answers 403. The officer puts
+ * a legal hold, sees its coverage and releases it after step-up; the auditor reads the
+ * review queue without opening an item; the officer opens and reviews one; a manager
+ * lands on engagement without search, and a small group shows the privacy floor. Every request
  * of a Custos page goes to Custos' own origin. Expectations come from the fixture.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
