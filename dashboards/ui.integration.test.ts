@@ -274,6 +274,7 @@ describe('web UI in chromium', () => {
     for (const [action, outcome] of [['messages.search', 'denied'], ['me.get', 'success']] as const) {
       await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/audit?action=${action}&outcome=${outcome}`);
       await resultsOfAudit(page);
+      expect(await page.getByLabel('Outcome').inputValue()).toBe(outcome);
       expect(await page.locator(`tbody tr[data-action="${action}"]`).filter({ hasText: 'Carol Auditor' }).count(), `${action} ${outcome}`).toBeGreaterThan(0);
     }
     await context.close();
@@ -354,6 +355,8 @@ describe('web UI in chromium', () => {
     await auditor.page.getByLabel('Severity').selectOption('low');
     await auditor.page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => auditor.page.locator('#items-heading').getAttribute('data-total')).toBe('0');
+    // The form shows the filters of the URL it answers (a select's first choice comes from the URL).
+    expect(await auditor.page.getByLabel('Severity').inputValue()).toBe('low');
     await shot(auditor.page, '09-review-queue-auditor');
     await auditor.page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/supervision/${itemId}`);
     await auditor.page.getByRole('heading', { name: 'History' }).waitFor({ state: 'visible' });
@@ -409,6 +412,8 @@ describe('web UI in chromium', () => {
     await signIn(page, 'alice');
     const table = page.locator('table.series[data-metric="active_people"]');
     await table.waitFor({ state: 'visible' });
+    expect(await page.getByLabel('By', { exact: true }).inputValue()).toBe('none');
+    expect(await page.getByLabel('Period', { exact: true }).inputValue()).toBe('day');
     expect(await table.locator('tbody td').allTextContents()).toEqual(['hidden: group under 5 people']);
     expect(await page.getByRole('list', { name: 'Privacy floor' }).textContent()).toContain('hidden: group under 5 people');
     expect(await page.locator('tr[data-figure="active_people"] td').textContent()).toBe('hidden: group under 5 people');

@@ -1,5 +1,6 @@
 /** Custos' own audit log for auditors: filters, newest first with paging, and the hash-chain verification. */
 import { call } from '../api/client.js';
+import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -28,10 +29,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
         <div class="field"><label for="action">Action</label><input id="action" name="action" placeholder="messages.search" defaultValue={search.get('action') ?? ''} /></div>
         <div class="field">
           <label for="outcome">Outcome</label>
-          <select id="outcome" name="outcome" defaultValue={search.get('outcome') ?? ''}>
-            <option value="">any</option>
-            {OUTCOMES.map((o) => <option key={o} value={o}>{o}</option>)}
-          </select>
+          <Choice id="outcome" value={search.get('outcome')} options={OUTCOMES} any="any" />
         </div>
         <div class="field"><label for="subject_ref">Who (subject reference)</label><input id="subject_ref" name="subject_ref" placeholder="sr_…" defaultValue={search.get('subject_ref') ?? ''} /></div>
         <div class="field"><label for="from">From (UTC day)</label><input id="from" name="from" type="date" defaultValue={search.get('from') ?? ''} /></div>

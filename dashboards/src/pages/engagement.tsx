@@ -6,6 +6,7 @@
  */
 import { call } from '../api/client.js';
 import type { Engagement, EngagementSummary } from '../api/types.js';
+import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -32,9 +33,9 @@ export function EngagementPage({ api, tenant, search }: PageProps) {
       <form key={key} class="filters" onSubmit={submit} aria-label="Engagement range and metric">
         <div class="field"><label for="from">From (local day)</label><input id="from" name="from" type="date" defaultValue={query.from ?? ''} /></div>
         <div class="field"><label for="to">To (local day, included)</label><input id="to" name="to" type="date" defaultValue={query.to ?? ''} /></div>
-        <div class="field"><label for="metric">Metric</label><select id="metric" name="metric" defaultValue={query.metric}>{METRICS.map((m) => <option key={m} value={m}>{m.replace(/_/g, ' ')}</option>)}</select></div>
-        <div class="field"><label for="period">Period</label><select id="period" name="period" defaultValue={query.period}>{PERIODS.map((p) => <option key={p} value={p}>{p}</option>)}</select></div>
-        <div class="field"><label for="group_by">By</label><select id="group_by" name="group_by" defaultValue={query.group_by}>{GROUPINGS.map((g) => <option key={g} value={g}>{g === 'none' ? 'everyone' : g}</option>)}</select></div>
+        <div class="field"><label for="metric">Metric</label><Choice id="metric" value={query.metric} options={METRICS.map((m) => [m, m.replace(/_/g, ' ')] as const)} /></div>
+        <div class="field"><label for="period">Period</label><Choice id="period" value={query.period} options={PERIODS} /></div>
+        <div class="field"><label for="group_by">By</label><Choice id="group_by" value={query.group_by} options={GROUPINGS.map((g) => [g, g === 'none' ? 'everyone' : g] as const)} /></div>
         <div class="actions"><button type="submit">Show</button></div>
       </form>
       <section aria-labelledby="summary-heading">

@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { call, type Result } from '../api/client.js';
 import type { OpenedReviewItem, ReviewBody } from '../api/types.js';
+import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { MatchedText } from '../components/matched-text.js';
 import { PageTitle } from '../components/page-title.js';
@@ -89,11 +90,11 @@ function ReviewForm({ api, tenant, itemId, item, onDone }: Pick<PageProps, 'api'
       <form class="filters" onSubmit={submit} aria-label="Review this item">
         <div class="field">
           <label for="review_state">State</label>
-          <select id="review_state" name="review_state" defaultValue={item.state}>{REVIEW_STATES.map((s) => <option key={s} value={s}>{s}</option>)}</select>
+          <Choice id="review_state" value={item.state} options={REVIEW_STATES} />
         </div>
         <div class="field">
           <label for="tag">Tag</label>
-          <select id="tag" name="tag" defaultValue={item.tag ?? ''}><option value="">none</option>{REVIEW_TAGS.map((s) => <option key={s} value={s}>{s}</option>)}</select>
+          <Choice id="tag" value={item.tag} options={REVIEW_TAGS} any="none" />
         </div>
         <div class="field wide"><label for="comment">Comment</label><textarea id="comment" name="comment" maxLength={4000} rows={3} defaultValue={item.comment} /></div>
         <div class="actions"><button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save review'}</button></div>

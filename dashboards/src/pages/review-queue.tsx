@@ -4,6 +4,7 @@
  * item (reviewers only) reveals them and is audited.
  */
 import { call } from '../api/client.js';
+import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -31,17 +32,11 @@ export function ReviewQueuePage({ api, tenant, search }: PageProps) {
       <form key={key} class="filters" onSubmit={submit} role="search" aria-label="Review queue filters">
         <div class="field">
           <label for="state">State</label>
-          <select id="state" name="state" defaultValue={search.get('state') ?? ''}>
-            <option value="">any</option>
-            {REVIEW_STATES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
+          <Choice id="state" value={search.get('state')} options={REVIEW_STATES} any="any" />
         </div>
         <div class="field">
           <label for="severity">Severity</label>
-          <select id="severity" name="severity" defaultValue={search.get('severity') ?? ''}>
-            <option value="">any</option>
-            {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
+          <Choice id="severity" value={search.get('severity')} options={SEVERITIES} any="any" />
         </div>
         <div class="field"><label for="policy">Policy id</label><input id="policy" name="policy" placeholder="pol_…" defaultValue={search.get('policy') ?? ''} /></div>
         <div class="actions"><button type="submit">Filter</button></div>

@@ -5,6 +5,7 @@
  */
 import { call } from '../api/client.js';
 import { Highlight } from '../components/highlight.js';
+import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -47,11 +48,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
         </div>
         <div class="field">
           <label for="match">Match</label>
-          <select id="match" name="match" defaultValue={search.get('match') ?? 'all'}>
-            <option value="all">all words</option>
-            <option value="any">any word</option>
-            <option value="phrase">the phrase</option>
-          </select>
+          <Choice id="match" value={search.get('match') ?? 'all'} options={[['all', 'all words'], ['any', 'any word'], ['phrase', 'the phrase']]} />
         </div>
         <div class="field">
           <label for="author">Author (user id)</label>
@@ -63,13 +60,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
         </div>
         <div class="field">
           <label for="conversation_type">Conversation type</label>
-          <select id="conversation_type" name="conversation_type" defaultValue={search.get('conversation_type') ?? ''}>
-            <option value="">any</option>
-            <option value="channel">channel</option>
-            <option value="private">private channel</option>
-            <option value="dm">direct message</option>
-            <option value="group_dm">group direct message</option>
-          </select>
+          <Choice id="conversation_type" value={search.get('conversation_type')} options={[['channel', 'channel'], ['private', 'private channel'], ['dm', 'direct message'], ['group_dm', 'group direct message']]} any="any" />
         </div>
         <div class="field">
           <label for="from">From (UTC day)</label>
@@ -81,11 +72,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
         </div>
         <div class="field">
           <label for="has_attachments">Attachments</label>
-          <select id="has_attachments" name="has_attachments" defaultValue={search.get('has_attachments') ?? ''}>
-            <option value="">with or without</option>
-            <option value="true">with attachments</option>
-            <option value="false">without attachments</option>
-          </select>
+          <Choice id="has_attachments" value={search.get('has_attachments')} options={[['true', 'with attachments'], ['false', 'without attachments']]} any="with or without" />
         </div>
         <div class="field check">
           <input id="include_deleted" name="include_deleted" type="checkbox" defaultChecked={search.get('include_deleted') !== 'false'} />
