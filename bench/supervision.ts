@@ -22,14 +22,12 @@ import { createMetrics } from '../common/metrics.js';
 import { createStore, type Store } from '../common/store/store.js';
 import { DEFAULT_POLICIES } from '../common/supervision/default-policies.js';
 import { compileMatcher } from '../common/supervision/matcher.js';
-import { storeContextSource } from '../common/supervision/message-context.js';
 import { policyDefinitionSchema } from '../common/supervision/policy-model.js';
 import { createPolicyStore, parsePolicyDefinition } from '../common/supervision/policy-store.js';
-import { createReviewQueue } from '../common/supervision/review-queue.js';
 import type { Job } from '../common/jobs/job-model.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest } from '../ingest/kafka/consumer.js';
-import { createPolicyCache } from '../ingest/supervision/policy-cache.js';
+import { superviseDepsFromStore } from '../ingest/supervision/supervise-deps.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { backtestJobKind } from '../reports/supervision/backtest-job.js';
 import { migrate } from '../migrations/runner.js';
@@ -101,7 +99,7 @@ async function ingestRun(brokers: string[], store: Store, topic: string, tenant:
     { brokers, clientId: 'bench', groupId: `bench-${randomUUID()}`, topics: { messages: topic, admin: `${topic}.admin`, dlq: `${topic}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
     {
       writer: createWriteCoalescer(createEventWriter(store)), metrics: createMetrics().ingest, log,
-      supervision: { policies: createPolicyCache(createPolicyStore(store), log), queue: createReviewQueue(store), context: storeContextSource(store) },
+      supervision: superviseDepsFromStore(store, log),
     },
   );
   const t0 = performance.now();

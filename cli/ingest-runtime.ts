@@ -6,10 +6,7 @@ import type { Store } from '../common/store/store.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
-import { createPolicyCache } from '../ingest/supervision/policy-cache.js';
-import { createPolicyStore } from '../common/supervision/policy-store.js';
-import { createReviewQueue } from '../common/supervision/review-queue.js';
-import { storeContextSource } from '../common/supervision/message-context.js';
+import { superviseDepsFromStore } from '../ingest/supervision/supervise-deps.js';
 
 export { superviseIngest } from '../ingest/kafka/supervisor.js';
 
@@ -19,7 +16,7 @@ export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics,
     { ...config.kafka, maxEventBytes: config.ingest.maxEventBytes, retryMaxMs: config.ingest.retryMaxMs, stallMs: config.ingest.stallMs },
     {
       writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }),
-      supervision: { policies: createPolicyCache(createPolicyStore(store), log.child({ part: 'supervision' })), queue: createReviewQueue(store), context: storeContextSource(store) },
+      supervision: superviseDepsFromStore(store, log.child({ part: 'supervision' })),
     },
   );
 }

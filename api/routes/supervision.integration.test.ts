@@ -12,12 +12,10 @@ import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
 import type { Stoppable } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
-import { storeContextSource } from '../../common/supervision/message-context.js';
-import { createPolicyStore } from '../../common/supervision/policy-store.js';
 import { createReviewQueue } from '../../common/supervision/review-queue.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 import { createWriteCoalescer } from '../../ingest/write-coalescer.js';
-import { createPolicyCache } from '../../ingest/supervision/policy-cache.js';
+import { superviseDepsFromStore } from '../../ingest/supervision/supervise-deps.js';
 import { createKafkaIngest } from '../../ingest/kafka/consumer.js';
 import type { JobRunner } from '../../reports/jobs/job-runner.js';
 import { weekOf } from '../../reports/supervision/backtest-job.js';
@@ -97,7 +95,7 @@ beforeAll(async () => {
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: 512 * 1024, retryMaxMs: 500 },
     {
       writer: createWriteCoalescer(createEventWriter(api.store)), metrics: createMetrics().ingest, log,
-      supervision: { policies: createPolicyCache(createPolicyStore(api.store), log, 200), queue: createReviewQueue(api.store), context: storeContextSource(api.store) },
+      supervision: superviseDepsFromStore(api.store, log, 200),
     },
   );
   supervisor = await startSupervisedIngest(ingest);

@@ -12,7 +12,6 @@ import { pino } from 'pino';
 import type { Stoppable } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { DEFAULT_POLICIES } from '../../common/supervision/default-policies.js';
-import { storeContextSource } from '../../common/supervision/message-context.js';
 import { createPolicyStore, parsePolicyDefinition } from '../../common/supervision/policy-store.js';
 import { createReviewQueue, type ReviewItem } from '../../common/supervision/review-queue.js';
 import { startSupervisedIngest } from '../../test/helpers/ingest.js';
@@ -21,7 +20,7 @@ import { cloudEvent, waitFor } from '../../test/helpers/events.js';
 import { createTopics, produceJson, testKafka, uniqueTopics } from '../../test/helpers/kafka.js';
 import { createEventWriter } from '../event-writer.js';
 import { createWriteCoalescer } from '../write-coalescer.js';
-import { createPolicyCache } from '../supervision/policy-cache.js';
+import { superviseDepsFromStore } from '../supervision/supervise-deps.js';
 import { createKafkaIngest } from './consumer.js';
 
 const TENANT = 'sup-ingest';
@@ -83,7 +82,7 @@ beforeAll(async () => {
     { brokers: inject('kafkaBrokers').split(','), clientId: 'custos-test', groupId: topics.groupId, topics, maxEventBytes: 512 * 1024, retryMaxMs: 500 },
     {
       writer: createWriteCoalescer(createEventWriter(ts.store)), metrics: createMetrics().ingest, log,
-      supervision: { policies: createPolicyCache(createPolicyStore(ts.store), log, 200), queue: createReviewQueue(ts.store), context: storeContextSource(ts.store) },
+      supervision: superviseDepsFromStore(ts.store, log, 200),
     },
   );
   supervisor = await startSupervisedIngest(ingest);
