@@ -19,21 +19,8 @@ export type ReviewState = (typeof REVIEW_STATES)[number];
 export const REVIEW_TAGS = ['compliant', 'non_compliant', 'questionable'] as const;
 export type ReviewTag = (typeof REVIEW_TAGS)[number];
 
-export interface ReviewItem {
-  itemId: string;
-  tenant: string;
-  policyId: string;
-  policyVersion: number;
-  policyName: string;
-  severity: Severity;
-  eventId: string;
-  messageId: string;
-  conversationId: string;
-  conversationType: string;
-  threadId: string;
-  authorId: string;
-  messageTime: string;
-  versionKind: 'created' | 'edited';
+/** A flagged message as the queue keeps it: the flag's fields, where it matched, and its review state. */
+export interface ReviewItem extends Omit<Flag, 'hits' | 'sampled'> {
   matches: Hit[];
   flaggedAt: string;
   state: ReviewState;
