@@ -3,6 +3,7 @@
  * platform's IANA database (Intl). ClickHouse takes a zone only as a constant, so the
  * views find an event's offset in these rows (migrations/0009) instead.
  */
+import { isTimeZone, zoneOffsetReader } from '../common/time-zones.js';
 
 /** Offsets are looked for between these years: wide enough for any archive, small enough to compute at once (~0.1 s). */
 const FIRST_YEAR = 1990;
@@ -16,23 +17,12 @@ export interface OffsetSpan {
   offsetS: number;
 }
 
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
+/** Offset of `zone` in seconds at a UTC instant (ms). */
 function offsetReader(zone: string): (ms: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  return (ms: number) => {
-    const p: Record<string, number> = {};
-    for (const part of format.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-    return Math.round((local - Math.floor(ms / 1000) * 1000) / 1000);
-  };
+  const read = zoneOffsetReader(zone);
+  return (ms: number) => Math.round(read(ms) / 1000);
 }
 
 /** The spans of `zone` from FIRST_YEAR to LAST_YEAR; the first starts at FIRST_YEAR. Transitions found to the second. */

@@ -6,6 +6,7 @@
  * begins on October 3).
  */
 import { QuerySyntaxError, type Span } from './ast.js';
+import { isTimeZone, zoneOffsetReader } from '../../time-zones.js';
 
 export interface Period { from: number; to: number }
 
@@ -13,10 +14,7 @@ const FORM = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 /** Offset (ms) of `zone` at the UTC instant `t`: local wall time minus UTC. */
 function offsetAt(zone: string, t: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(t / 1000) * 1000;
+  return zoneOffsetReader(zone)(t);
 }
 
 /** The UTC instant of local midnight starting (y, m0, d) in `zone` (a DST gap moves it to the first valid local time). */
@@ -27,14 +25,7 @@ export function localMidnight(zone: string, y: number, m0: number, d: number): n
   return t;
 }
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /** Today's date in `zone` as [y, m0, d]. */
 function today(zone: string, now: number): [number, number, number] {
