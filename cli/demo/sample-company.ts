@@ -16,7 +16,8 @@ export interface DemoEvent {
   data: Record<string, unknown>;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same seed gives the same company, here and in the tests' generators. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

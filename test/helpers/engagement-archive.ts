@@ -7,6 +7,7 @@
  * from them on their own (engagement-expectations.ts), never from the code under test.
  */
 import { cloudEvent, type CloudEvent } from './events.js';
+import { mulberry32 } from '../../cli/demo/sample-company.js';
 
 export const PARIS = 'Europe/Paris';
 export const FIRST_DAY = '2026-03-23';
@@ -30,17 +31,6 @@ export interface EngagementArchive {
   move: { user: string; department: string; manager: string; timeMs: number };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** UTC ms of a Paris wall-clock time (the hours used here are never in a DST gap or overlap). */
 export function parisToUtc(date: string, hour: number, minute: number, second = 0, ms = 0): number {
   const wall = Date.parse(`${date}T00:00:00Z`) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
@@ -58,7 +48,7 @@ export function daysBetween(from: string, to: string): string[] {
 }
 
 export function engagementArchive(tenant: string, seed = 11): EngagementArchive {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const people: Person[] = [
     { id: 'U00', email: 'ceo@paris.test', department: 'Board', manager: '' },
