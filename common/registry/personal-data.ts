@@ -42,6 +42,8 @@ export type ErasureReach =
   | { how: 'view'; sources: string[] }
   /** Rows stay as tombstones when their source rows go (marked, never deleted), so a replay cannot bring the data back. */
   | { how: 'tombstone'; sources: string[]; why: string }
+  /** Rows stay as proof; erasure replaces the columns naming the person by their keyed subject hash. */
+  | { how: 'hashed'; subjectColumns: string[]; why: string }
   | { how: 'not-applicable'; why: string };
 
 export interface RegisteredTable {
@@ -108,6 +110,7 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },
   { name: 'legal_holds', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['custodians', 'created_by', 'released_by'] }, note: 'custodian user ids, case, reason, words of the scope; creators by audit pseudonym. DESIGN.md rule 1: an erasure that meets an active hold restricts and waits; the hold row goes only once released' },
   { name: 'retention_policies', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'policy documents; who set them is an audit pseudonym' } },
+  { name: 'subject_requests', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'hashed', subjectColumns: ['subject_ref', 'user_ids', 'emails', 'display_names'], why: 'the request is the proof of what was asked and done: when its erasure completes, these columns of every version are replaced by the keyed subject hash' } },
   { name: 'retention_receipts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'proof of deletion: counts, cut-offs, conversation and hold ids, never text or people' } },
   { name: 'audit_chain_starts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'the signed seq and hash where a trimmed audit chain starts' } },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
