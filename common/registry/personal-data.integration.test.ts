@@ -42,7 +42,7 @@ describe('registry of personal data', () => {
       if (t.erasure.how !== 'delete-rows') continue;
       const cols = await ts.store.query<{ name: string }>('test: columns', 'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {t:String}', { t: t.name });
       const names = new Set(cols.map((c) => c.name));
-      for (const c of t.erasure.subjectColumns) expect(names.has(c), `${t.name}.${c}`).toBe(true);
+      for (const c of [...t.erasure.subjectColumns, ...(t.erasure.pseudonymizeColumns ?? []), ...(t.erasure.textColumns ?? [])]) expect(names.has(c), `${t.name}.${c}`).toBe(true);
       if (typeof t.retention === 'object' && 'timeColumn' in t.retention) expect(names.has(t.retention.timeColumn), `${t.name}.${t.retention.timeColumn}`).toBe(true);
     }
   });

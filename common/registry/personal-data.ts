@@ -32,8 +32,16 @@ export interface RetentionReach {
 }
 
 export type ErasureReach =
-  /** Rows whose subject columns name the person are deleted (or restricted under a hold). */
-  | { how: 'delete-rows'; subjectColumns: string[] }
+  /**
+   * Rows whose subject columns name the person are deleted (or restricted under a hold).
+   * `pseudonymizeColumns`: columns naming the person inside other people's rows (a
+   * mention, a call participant, an actor): the person's ids there are replaced by the
+   * erasure's pseudonym and the row stays. `textColumns`: free text of other people's
+   * rows where the person's names, e-mails and ids are replaced likewise.
+   * `ofErasedMessages`: rows of the person's own messages go too, whoever's row it is
+   * (a deletion mark, another person's reaction), by conversation_id and message_id.
+   */
+  | { how: 'delete-rows'; subjectColumns: string[]; pseudonymizeColumns?: string[]; textColumns?: string[]; ofErasedMessages?: true }
   /** The entries stay (the audit chain must verify); the person behind the pseudonym is forgotten in `audit_subjects`. */
   | { how: 'pseudonymized'; via: 'audit_subjects' }
   /** Rows go with the rows of the source table they derive from (same keys). */
@@ -61,12 +69,12 @@ export interface RegisteredTable {
 const time = (family: RetentionFamily): RetentionReach => ({ family, timeColumn: 'time' });
 
 export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
-  { name: 'message_versions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['author_id', 'mentions'] }, note: 'an erased author\'s messages go; a mention of them is removed from others\' messages' },
-  { name: 'message_deletions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['deleted_by'] } },
-  { name: 'reactions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
-  { name: 'calls', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('calls'), erasure: { how: 'delete-rows', subjectColumns: ['initiator_id', 'participants'] } },
+  { name: 'message_versions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['author_id'], pseudonymizeColumns: ['mentions'], textColumns: ['text'], ofErasedMessages: true }, note: 'an erased author\'s messages go (every version); a mention of them in others\' messages is pseudonymized, their names and e-mails in others\' text replaced' },
+  { name: 'message_deletions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: [], pseudonymizeColumns: ['deleted_by'], ofErasedMessages: true }, note: 'the marks of an erased author\'s messages go with them; an erased person who deleted others\' messages is pseudonymized (deleting the mark would bring the message back)' },
+  { name: 'reactions', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'], ofErasedMessages: true } },
+  { name: 'calls', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('calls'), erasure: { how: 'delete-rows', subjectColumns: [], pseudonymizeColumns: ['initiator_id', 'participants'] }, note: 'a call is also the other participants\' record: the erased person is pseudonymized in it' },
   { name: 'app_invocations', kind: 'table', holds: 'message-derived', owner: 'ingest', retention: time('app_invocations'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
-  { name: 'admin_events', kind: 'table', holds: 'person-derived', owner: 'ingest', retention: time('admin_events'), erasure: { how: 'delete-rows', subjectColumns: ['user_id', 'actor_id'] } },
+  { name: 'admin_events', kind: 'table', holds: 'person-derived', owner: 'ingest', retention: time('admin_events'), erasure: { how: 'delete-rows', subjectColumns: ['user_id'], pseudonymizeColumns: ['actor_id'], textColumns: ['data'] }, note: 'events about the person (profile, memberships) go; as the actor of others\' events, and inside `data` (created_by, manager_id...), they are pseudonymized' },
   { name: 'users_current', kind: 'view', holds: 'person-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
   { name: 'conversations_current', kind: 'view', holds: 'message-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
   { name: 'memberships_current', kind: 'view', holds: 'person-derived', owner: 'migrations', retention: { family: 'follows-source', source: 'admin_events' }, erasure: { how: 'view', sources: ['admin_events'] } },
@@ -94,9 +102,9 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'analytics_conversation_days', kind: 'table', holds: 'message-derived', owner: 'migrations', retention: { family: 'messages', timeColumn: 'day', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
   { name: 'analytics_thread_roots', kind: 'table', holds: 'keys-of', owner: 'migrations', retention: 'none', erasure: { how: 'with-source', source: 'message_versions', keys: ['tenant', 'conversation_id', 'message_id'] }, note: 'key-value table (EmbeddedRocksDB: key tenant:conversation:message -> time, author_id) the live thread view looks roots up in; the retention walk handles MergeTree tables only, so this one is not reached by retention yet (a known gap: it holds no text, and erasure deletes by key with the messages)' },
   { name: 'analytics_threads', kind: 'table', holds: 'message-derived', owner: 'migrations', retention: { family: 'messages', timeColumn: 'day', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['root_author'] }, note: 'a thread answered by an erased person keeps its row: the reply time names nobody, and a backfill after the erasure recomputes it' },
-  { name: 'analytics_calls', kind: 'table', holds: 'message-derived', owner: 'migrations', retention: { family: 'calls', timeColumn: 'day', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['participants'] } },
+  { name: 'analytics_calls', kind: 'table', holds: 'message-derived', owner: 'migrations', retention: { family: 'calls', timeColumn: 'day', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: [], pseudonymizeColumns: ['participants'] } },
   { name: 'analytics_app_days', kind: 'table', holds: 'message-derived', owner: 'migrations', retention: { family: 'app_invocations', timeColumn: 'day', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['user_id'] } },
-  { name: 'analytics_departments', kind: 'table', holds: 'person-derived', owner: 'migrations', retention: { family: 'admin_events', timeColumn: 'time', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['user_id'] }, note: 'a report\'s row naming an erased manager in manager_id stays, as that report\'s user.updated event does in admin_events: deleting it would change the report\'s department history' },
+  { name: 'analytics_departments', kind: 'table', holds: 'person-derived', owner: 'migrations', retention: { family: 'admin_events', timeColumn: 'time', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['user_id'], pseudonymizeColumns: ['manager_id'] }, note: 'a report\'s row naming an erased manager in manager_id stays, pseudonymized, as that report\'s user.updated event does in admin_events: deleting it would change the report\'s department history' },
   { name: 'analytics_thread_roots_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   { name: 'analytics_messages_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   { name: 'analytics_conversations_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
@@ -113,6 +121,9 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'subject_requests', kind: 'table', holds: 'person-derived', owner: 'common', retention: 'none', erasure: { how: 'hashed', subjectColumns: ['subject_ref', 'user_ids', 'emails', 'display_names'], why: 'the request is the proof of what was asked and done: when its erasure completes, these columns of every version are replaced by the keyed subject hash' } },
   { name: 'retention_receipts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'proof of deletion: counts, cut-offs, conversation and hold ids, never text or people' } },
   { name: 'audit_chain_starts', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'the signed seq and hash where a trimmed audit chain starts' } },
+  { name: 'erased_subjects', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'keyed hashes (HMAC under a tenant key) of erased people\'s identifiers, never in clear: the list that keeps them erased (DESIGN.md rule 4)' } },
+  { name: 'erasure_certificates', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'signed proof of erasure: counts per table, hold ids, the person only by keyed hash and request id' } },
+  { name: 'restricted_records', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'conversation and record ids an active hold kept from an erasure, with the hold and request ids: the erasure removes them when the hold is released' } },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];
 
