@@ -50,3 +50,19 @@ CREATE TABLE IF NOT EXISTS restricted_records
 )
 ENGINE = ReplacingMergeTree
 ORDER BY (tenant, conversation_id, record_id, hold_id, request_id);
+
+-- erasure_work: the identifiers (ids, e-mails, the name pattern) of the erasures
+-- running now, one partition per request, dropped when the run ends. Mutations find
+-- the person through this table instead of carrying the identifiers as literals:
+-- ClickHouse keeps every finished mutation's command on disk (mutation_N.txt) long
+-- after it ran, and the command must not be where the person's names survive.
+CREATE TABLE IF NOT EXISTS erasure_work
+(
+    tenant LowCardinality(String),
+    request_id String,
+    kind LowCardinality(String),
+    value String
+)
+ENGINE = MergeTree
+PARTITION BY request_id
+ORDER BY (tenant, request_id, kind, value);

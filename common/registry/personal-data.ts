@@ -124,6 +124,7 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'erased_subjects', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'keyed hashes (HMAC under a tenant key) of erased people\'s identifiers, never in clear: the list that keeps them erased (DESIGN.md rule 4)' } },
   { name: 'erasure_certificates', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'signed proof of erasure: counts per table, hold ids, the person only by keyed hash and request id' } },
   { name: 'restricted_records', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'conversation and record ids an active hold kept from an erasure, with the hold and request ids: the erasure removes them when the hold is released' } },
+  { name: 'erasure_work', kind: 'table', holds: 'person-derived', owner: 'reports', retention: 'none', erasure: { how: 'delete-rows', subjectColumns: ['value'] }, note: 'the identifiers of the erasures running now (mutations read them from here, so no mutation command on disk names the person); each run drops its partition when it ends' },
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];
 

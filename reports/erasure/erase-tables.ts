@@ -1,0 +1,78 @@
+/**
+ * The walk of one erasure over the plan's tables: per table, count what goes, what is
+ * pseudonymized and what a hold keeps, then delete the person's rows and rewrite the
+ * rows that name them, each as a mutation waited for (mutations_sync = 2: the parts
+ * it touches are rewritten before the statement returns). Held rows are left as they
+ * are (restricted, DESIGN.md rule 1). Every statement is idempotent: a resumed run
+ * counts again and finds only what is left.
+ */
+import type { Store } from '../../common/store/store.js';
+import { quoted } from '../../common/retention/plan.js';
+import type { ErasureTable } from './erasure-plan.js';
+import type { SubjectSql } from './subject-sql.js';
+
+export interface TableOutcome {
+  table: string;
+  /** Rows of the person removed. */
+  deleted: number;
+  /** Other people's rows where the person was replaced by the pseudonym. */
+  pseudonymized: number;
+  /** Rows naming the person that an active hold keeps (restricted; which hold: restricted_records). */
+  held: number;
+  /** Partitions whose computed columns were materialized again after a text rewrite. */
+  rematerialized: number;
+  ms: number;
+}
+
+async function count(store: Store, t: ErasureTable, sql: SubjectSql): Promise<{ del: number; pseudo: number; held: number }> {
+  const own = sql.own(t);
+  const mentioned = sql.mentioned(t);
+  const held = sql.held(t);
+  const [r] = await store.query<{ del: string; pseudo: string; held: string }>(`erasure: count ${t.table}`,
+    `SELECT countIf(${own} AND NOT ${held}) AS del, countIf(${mentioned} AND NOT ${own} AND NOT ${held}) AS pseudo, countIf(${held}) AS held
+     FROM ${quoted(t.storage)} WHERE ${sql.tenantIs(t)} AND (${own} OR ${mentioned})`, sql.params);
+  return { del: Number(r?.del ?? 0), pseudo: Number(r?.pseudo ?? 0), held: Number(r?.held ?? 0) };
+}
+
+export async function eraseTable(store: Store, t: ErasureTable, sql: SubjectSql, operation: string): Promise<TableOutcome> {
+  const started = performance.now();
+  const c = await count(store, t, sql);
+  const own = sql.own(t);
+  const held = sql.held(t);
+  const sync = { mutations_sync: '2' };
+  let rematerialized = 0;
+  if (c.pseudo > 0) {
+    // Computed columns that depend on the text only through another computed column (text_pairs on text_norm)
+    // are not recomputed by an UPDATE of the text: their partitions are materialized again below.
+    const recompute = t.textColumns.length > 0 && t.materialized.size > 0 && t.engine !== 'EmbeddedRocksDB';
+    const partitions = recompute
+      ? (await store.query<{ p: string }>(`erasure: partitions of ${t.table}`, `SELECT DISTINCT _partition_id AS p FROM ${quoted(t.storage)} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`, sql.params)).map((r) => r.p)
+      : [];
+    await store.command(`${operation}: pseudonymize`, `ALTER TABLE ${quoted(t.table)} UPDATE ${sql.assignments(t).join(', ')} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`, sql.params, sync);
+    for (const p of partitions) {
+      for (const col of t.materialized) {
+        await store.command(`${operation}: recompute ${col}`, `ALTER TABLE ${quoted(t.table)} MATERIALIZE COLUMN ${quoted(col)} IN PARTITION ID {partition:String}`, { partition: p }, sync);
+      }
+      rematerialized += 1;
+    }
+  }
+  if (c.del > 0) {
+    await store.command(`${operation}: delete rows`, `ALTER TABLE ${quoted(t.table)} DELETE WHERE ${sql.tenantIs(t)} AND ${own} AND NOT ${held}`, sql.params, sync);
+  }
+  return { table: t.table, deleted: c.del, pseudonymized: c.pseudo, held: c.held, rematerialized, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * What still identifies the person in a table, outside holds and inside them, by
+ * the columns themselves (not through a source table, which may be gone by now): the
+ * verification the certificate reports.
+ */
+export async function identifyingLeft(store: Store, t: ErasureTable, sql: SubjectSql, sourceColumns: readonly string[]): Promise<{ left: number; held: number }> {
+  const c: string[] = [...new Set([...t.deleteBy.subjectColumns, ...t.pseudonymizeColumns, ...t.hashed, ...sourceColumns.filter((x) => t.columns.has(x))])].map((col) => sql.names(t, col));
+  if (sql.hasPattern) c.push(...t.textColumns.map((col) => sql.textMatches(col)));
+  if (c.length === 0) return { left: 0, held: 0 };
+  const held = sql.held(t);
+  const [r] = await store.query<{ left: string; held: string }>(`erasure: verify ${t.table}`,
+    `SELECT countIf(NOT ${held}) AS left, countIf(${held}) AS held FROM ${quoted(t.storage)} WHERE ${sql.tenantIs(t)} AND (${c.join(' OR ')})`, sql.params);
+  return { left: Number(r?.left ?? 0), held: Number(r?.held ?? 0) };
+}

@@ -1,0 +1,170 @@
+/**
+ * The SQL conditions and expressions that find and rewrite one person's data, per
+ * table of the erasure plan. Every value is a query parameter (`{ids:Array(String)}`,
+ * `{pattern:String}` ...); only column names the plan checked against the store and
+ * fixed clauses are spliced.
+ */
+import type { Store } from '../../common/store/store.js';
+import { TEXT_NORM_SQL } from '../../common/queries/search-query/fold.js';
+import { quoted } from '../../common/retention/plan.js';
+import type { SubjectIdentifiers } from '../../common/subjects/subject-request.js';
+import { MESSAGE_SOURCE, type ErasurePlan, type ErasureTable } from './erasure-plan.js';
+
+export interface SubjectValues {
+  /** The person's user ids: who wrote, reacted, invoked. */
+  ids: string[];
+  /** Ids and e-mails as they may appear in id columns (OIDC subjects, token creators). */
+  idents: string[];
+  /** RE2, case-insensitive: any name, e-mail or user id of the person as a whole word; '' when there is nothing to look for. */
+  pattern: string;
+}
+
+/** Only these go into statements as parameters: nothing that names the person. */
+export interface RunParams extends Record<string, unknown> {
+  tenant: string;
+  request: string;
+  /** What replaces the person in others' records. */
+  pseudo: string;
+}
+
+const RE2_SPECIAL = /[\\^$.|?*+()[\]{}]/g;
+const WORD = /[A-Za-z0-9_]/;
+
+/** One alternative of the pattern: the literal, with a word boundary at each end that is a word character. */
+function literal(s: string): string {
+  const body = s.replace(RE2_SPECIAL, (c) => `\\${c}`).replace(/\s+/g, '\\s+');
+  return `${WORD.test(s[0]!) ? '\\b' : ''}${body}${WORD.test(s[s.length - 1]!) ? '\\b' : ''}`;
+}
+
+export function subjectValues(ids: SubjectIdentifiers): SubjectValues {
+  const texts = [...new Set([...ids.displayNames, ...ids.emails, ...ids.userIds].map((s) => s.trim()).filter((s) => s.length > 0))]
+    // Longest first, so "Ada Lovelace" is replaced whole before "Ada" could be.
+    .sort((a, b) => b.length - a.length);
+  return {
+    ids: ids.userIds, idents: [...new Set([...ids.userIds, ...ids.emails, ...ids.emails.map((e) => e.toLowerCase())])],
+    pattern: texts.length === 0 ? '' : `(?i)(?:${texts.map(literal).join('|')})`,
+  };
+}
+
+/**
+ * Statements name the person through `erasure_work` (one partition per request),
+ * never as literals: ClickHouse keeps a finished mutation's command on disk.
+ */
+export async function writeWork(store: Store, p: RunParams, v: SubjectValues): Promise<void> {
+  await store.command('erasure: clear work', 'ALTER TABLE erasure_work DROP PARTITION {request:String}', { request: p.request });
+  const rows = [
+    ...v.ids.map((value) => ({ kind: 'user', value })), ...v.idents.map((value) => ({ kind: 'ident', value })),
+    ...(v.pattern === '' ? [] : [{ kind: 'pattern', value: v.pattern }]),
+  ].map((r) => ({ tenant: p.tenant, request_id: p.request, ...r }));
+  if (rows.length > 0) await store.insert('erasure: work', 'erasure_work', rows);
+}
+
+export async function dropWork(store: Store, request: string): Promise<void> {
+  await store.command('erasure: drop work', 'ALTER TABLE erasure_work DROP PARTITION {request:String}', { request });
+}
+
+/** The record id per held family, as restricted_records keeps it: a message, a call, one app invocation. */
+export const RECORD_ID: Record<string, string> = { messages: 'message_id', calls: 'call_id', app_invocations: 'event_id' };
+
+export class SubjectSql {
+  private readonly byName: Map<string, ErasureTable>;
+
+  constructor(plan: ErasurePlan, readonly params: RunParams, readonly hasPattern: boolean) {
+    this.byName = new Map(plan.tables.map((t) => [t.table, t]));
+  }
+
+  private work(kind: 'user' | 'ident'): string {
+    return `SELECT value FROM erasure_work WHERE tenant = {tenant:String} AND request_id = {request:String} AND kind = '${kind}'`;
+  }
+
+  private workArray(): string {
+    return `(SELECT groupArray(value) FROM erasure_work WHERE tenant = {tenant:String} AND request_id = {request:String} AND kind = 'ident')`;
+  }
+
+  private pattern(): string {
+    return `(SELECT any(value) FROM erasure_work WHERE tenant = {tenant:String} AND request_id = {request:String} AND kind = 'pattern')`;
+  }
+
+  tenantIs(t: ErasureTable): string {
+    return t.tenantColumn ? 'tenant = {tenant:String}' : '1';
+  }
+
+  /** `col` names the person (an id or e-mail; arrays: any element). */
+  names(t: ErasureTable, col: string): string {
+    return t.columns.get(col) ? `hasAny(${quoted(col)}, ${this.workArray()})` : `${quoted(col)} IN (${this.work('ident')})`;
+  }
+
+  textMatches(col: string): string {
+    return `match(${quoted(col)}, ${this.pattern()})`;
+  }
+
+  /** The keys of the person's own messages (as author of any version). */
+  erasedMessages(): string {
+    return `SELECT conversation_id, message_id FROM ${quoted(MESSAGE_SOURCE)} WHERE tenant = {tenant:String} AND author_id IN (${this.work('user')})`;
+  }
+
+  /** Rows of the person that go (before holds). */
+  own(t: ErasureTable): string {
+    const c: string[] = t.deleteBy.subjectColumns.map((col) => this.names(t, col));
+    if (t.deleteBy.ofErasedMessages) c.push(`(conversation_id, message_id) IN (${this.erasedMessages()})`);
+    const src = t.deleteBy.source;
+    if (src) {
+      const source = this.byName.get(src.table)!;
+      const where = `${this.tenantIs(source)} AND ${this.own(source)}`;
+      c.push(src.keys.every((k) => t.columns.has(k))
+        ? `(${src.keys.map(quoted).join(', ')}) IN (SELECT ${src.keys.map(quoted).join(', ')} FROM ${quoted(source.storage)} WHERE ${where})`
+        : `key IN (SELECT concat(${src.keys.map(quoted).join(", ':', ")}) FROM ${quoted(source.storage)} WHERE ${where})`);
+    }
+    return c.length === 0 ? '0' : `(${c.join(' OR ')})`;
+  }
+
+  /** Rows where the person is named in others' data (pseudonymized columns, text). */
+  mentioned(t: ErasureTable): string {
+    const c = t.pseudonymizeColumns.map((col) => this.names(t, col));
+    if (this.hasPattern) c.push(...t.textColumns.map((col) => this.textMatches(col)));
+    return c.length === 0 ? '0' : `(${c.join(' OR ')})`;
+  }
+
+  /** Every column assignment that pseudonymizes a mentioned row. */
+  assignments(t: ErasureTable): string[] {
+    const a = t.pseudonymizeColumns.map((col) => t.columns.get(col)
+      ? `${quoted(col)} = arrayMap(x -> if(has(${this.workArray()}, x), {pseudo:String}, x), ${quoted(col)})`
+      : `${quoted(col)} = if(${quoted(col)} IN (${this.work('ident')}), {pseudo:String}, ${quoted(col)})`);
+    if (this.hasPattern) {
+      for (const col of t.textColumns) {
+        const replaced = `replaceRegexpAll(${quoted(col)}, ${this.pattern()}, {pseudo:String})`;
+        a.push(`${quoted(col)} = ${replaced}`);
+        // Folded copies kept beside the text (a lookup table's plain columns; the store recomputes MATERIALIZED ones).
+        if (col === 'text' && t.columns.has('text_norm') && !t.materialized.has('text_norm')) {
+          const norm = TEXT_NORM_SQL.replace('lowerUTF8(text)', `lowerUTF8(${replaced})`);
+          a.push(`text_norm = ${norm}`);
+          if (t.columns.has('text_pairs') && !t.materialized.has('text_pairs')) a.push(`text_pairs = ${pairsOf(norm)}`);
+        }
+      }
+    }
+    return a;
+  }
+
+  /**
+   * The row belongs to a record an active hold keeps (restricted instead of erased):
+   * by the record's keys in restricted_records, which the run fills first
+   * (restriction.ts); '0' when holds never reach the table.
+   */
+  held(t: ErasureTable): string {
+    if (!t.holdFamily) return '0';
+    const id = RECORD_ID[t.holdFamily];
+    if (id && t.columns.has('conversation_id') && t.columns.has(id)) {
+      return `(conversation_id, ${quoted(id)}) IN (SELECT conversation_id, record_id FROM restricted_records WHERE tenant = {tenant:String} AND request_id = {request:String} AND family = '${t.holdFamily}')`;
+    }
+    const src = t.deleteBy.source;
+    const source = src ? this.byName.get(src.table) : undefined;
+    if (!src || !source || !src.keys.every((k) => t.columns.has(k))) return '0';
+    const k = src.keys.map(quoted).join(', ');
+    return `(${k}) IN (SELECT ${k} FROM ${quoted(source.storage)} WHERE ${this.tenantIs(source)} AND ${this.held(source)})`;
+  }
+}
+
+/** text_pairs of migrations/0010 over a folded-text expression. */
+function pairsOf(norm: string): string {
+  return `arrayStringConcat(arrayMap((a, b) -> concat(a, '·', b), arrayPopBack(splitByChar(' ', trimBoth(${norm}))), arrayPopFront(splitByChar(' ', trimBoth(${norm})))), ' ')`;
+}
