@@ -7,6 +7,8 @@ import { createEventWriter } from '../ingest/event-writer.js';
 import { createKafkaIngest, type KafkaIngest } from '../ingest/kafka/consumer.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { superviseDepsFromStore } from '../ingest/supervision/supervise-deps.js';
+import { createErasedFilter } from '../ingest/erased-subjects.js';
+import { erasedSubjectsView } from '../common/subjects/erased-subjects.js';
 
 export { superviseIngest } from '../ingest/kafka/supervisor.js';
 
@@ -17,6 +19,7 @@ export function buildKafkaIngest(config: Config, store: Store, metrics: Metrics,
     {
       writer: createWriteCoalescer(createEventWriter(store, { maxRows: config.ingest.batchRows })), metrics: metrics.ingest, log: log.child({ part: 'ingest' }),
       supervision: superviseDepsFromStore(store, log.child({ part: 'supervision' })),
+      erased: createErasedFilter(erasedSubjectsView(store)),
     },
   );
 }

@@ -18,6 +18,8 @@ export interface IngestMetrics {
   supervisionFlags: Counter<'severity'>;
   /** Message versions the supervision step could not evaluate (a bug their input found; logged with the event id). */
   supervisionFailures: Counter;
+  /** Records of erased people that ingest dropped or pseudonymized instead of storing (DESIGN.md rule 4; docs/erasure.md). */
+  erased: Counter<'topic' | 'result'>;
   /** Where the ingest state gauges read from at scrape time (set by the consumer). */
   reportHealth(source: () => IngestHealthSample): void;
 }
@@ -78,6 +80,7 @@ export function createMetrics(): Metrics {
       crashes: new Counter({ name: 'custos_ingest_crashes_total', help: 'Ingest runs that ended by themselves (consumer crash, a batch no step could isolate, a failed start)', registers }),
       restarts: new Counter({ name: 'custos_ingest_restarts_total', help: 'Restarts of ingest after a crash or a failed start', registers }),
       supervisionFlags: new Counter({ name: 'custos_supervision_flags_total', help: 'Review items written by the supervision step of ingest, by severity', labelNames: ['severity'], registers }),
+      erased: new Counter({ name: 'custos_ingest_erased_total', help: 'Records by or about an erased person: dropped (by them) or pseudonymized (naming them), never stored as they came nor sent to the DLQ', labelNames: ['topic', 'result'], registers }),
       supervisionFailures: new Counter({ name: 'custos_supervision_failures_total', help: 'Message versions the supervision step could not evaluate (logged with the event id)', registers }),
       reportHealth(source) {
         // Registered with the first consumer, so a process without Kafka shows no ingest state.

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { CustosError } from '../../common/errors.js';
-import { createEventWriter } from '../../ingest/event-writer.js';
+import { importWriter } from '../../ingest/importers/erased-writer.js';
+import type { ErasedCounts } from '../../ingest/erased-subjects.js';
 import { createProgress } from '../../ingest/importers/progress.js';
 import { openReport } from '../../ingest/importers/report.js';
 import { runImport, summaryLine, type ImportSummary } from '../../ingest/importers/run-import.js';
@@ -62,6 +63,7 @@ export function registerImport(program: Command): void {
       };
       const progress = createProgress(`import ${format}`, process.stderr);
       let summary: ImportSummary;
+      const erased: ErasedCounts = { dropped: 0, pseudonymized: 0 };
       try {
         if (opts.toKafka) {
           const kafka = ctx.config.kafka!;
@@ -73,12 +75,13 @@ export function registerImport(program: Command): void {
           }
         } else {
           summary = await withStore(ctx, `custos import ${format}`, (store) =>
-            runImport(options, { sink: createStoreSink(createEventWriter(store), batch), report, progress }));
+            runImport(options, { sink: createStoreSink(importWriter(store, erased), batch), report, progress }));
         }
       } finally {
         await report.close();
       }
       process.stderr.write(summaryLine(summary, opts.toKafka ? 'kafka' : 'store', reportPath) + '\n');
+      if (erased.dropped + erased.pseudonymized > 0) process.stderr.write(`custos import: ${erased.dropped} events of erased people dropped, ${erased.pseudonymized} pseudonymized (docs/erasure.md)\n`);
       if (summary.problems > 0) process.exitCode = 3;
     });
 }

@@ -21,6 +21,18 @@ export async function addErasedSubject(store: Store, tenant: string, requestId: 
   return rows.length;
 }
 
+/** The person's messages join the list too (keyed hashes of conversation and message id), so replies to them cannot bring rows back. */
+export async function addErasedMessages(store: Store, tenant: string, requestId: string, hasher: SubjectHasher, subjectHash: string, keys: ReadonlyArray<{ conversation_id: string; message_id: string }>): Promise<void> {
+  for (let i = 0; i < keys.length; i += 10_000) {
+    const rows = keys.slice(i, i + 10_000).map((k) => ({
+      tenant, hash: hasher.hashOf('message', messageKey(k.conversation_id, k.message_id)), kind: 'message', words: 0, subject_hash: subjectHash, request_id: requestId,
+    }));
+    await store.insert('erasure: add erased messages', 'erased_subjects', rows);
+  }
+}
+
+export const messageKey = (conversationId: string, messageId: string) => `${conversationId}\u0000${messageId}`;
+
 export async function readErasedEntries(store: Store, tenant: string): Promise<ErasedEntry[]> {
   const rows = await store.query<{ hash: string; kind: string; words: number | string }>('erasure: erased subjects',
     'SELECT DISTINCT hash, kind, words FROM erased_subjects WHERE tenant = {tenant:String}', { tenant });
@@ -31,12 +43,14 @@ export async function readErasedEntries(store: Store, tenant: string): Promise<E
 export interface TenantErased {
   hasher: SubjectHasher;
   users: ReadonlySet<string>;
+  /** Messages of erased people (message hashes). */
+  messages: ReadonlySet<string>;
   /** E-mails and names share one set: both are looked for in text. */
   texts: ReadonlySet<string>;
   /** Word counts of erased names (ingest hashes word windows of these lengths only). */
   nameWords: readonly number[];
-  /** The pseudonym that replaces an erased person's id in others' records, by user-id hash. */
-  pseudonymOf(userHash: string): string;
+  /** The pseudonym that replaces an erased person in others' records, by the hash of any of their identifiers. */
+  pseudonymOf(hash: string): string;
 }
 
 export interface ErasedSubjectsView {
@@ -57,11 +71,12 @@ export function erasedSubjectsView(store: Store, o: { refreshMs?: number } = {})
       'SELECT hash, any(kind) AS kind, any(words) AS words, any(subject_hash) AS subject_hash FROM erased_subjects WHERE tenant = {tenant:String} GROUP BY hash', { tenant });
     if (rows.length === 0) return undefined;
     const hasher = await loadSubjectHasher(store, tenant);
-    const pseudonyms = new Map(rows.filter((r) => r.kind === 'user').map((r) => [r.hash, erasedPseudonym(r.subject_hash)]));
+    const pseudonyms = new Map(rows.map((r) => [r.hash, erasedPseudonym(r.subject_hash)]));
     return {
       hasher,
       users: new Set(rows.filter((r) => r.kind === 'user').map((r) => r.hash)),
-      texts: new Set(rows.filter((r) => r.kind !== 'user').map((r) => r.hash)),
+      messages: new Set(rows.filter((r) => r.kind === 'message').map((r) => r.hash)),
+      texts: new Set(rows.filter((r) => r.kind === 'email' || r.kind === 'name').map((r) => r.hash)),
       nameWords: [...new Set(rows.filter((r) => r.kind === 'name').map((r) => Number(r.words)))].sort((a, b) => a - b),
       pseudonymOf: (h) => pseudonyms.get(h) ?? 'erased',
     };

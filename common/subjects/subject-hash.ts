@@ -15,7 +15,8 @@ import type { Store } from '../store/store.js';
 import { loadOrCreateStoreKey } from '../audit/keys.js';
 import type { SubjectIdentifiers } from './subject-request.js';
 
-export type IdentifierKind = 'user' | 'email' | 'name';
+/** `message`: a message of the erased person (`conversation_id \u0000 message_id`), so rows that only point at it (another's reaction, a deletion mark) are not stored again. */
+export type IdentifierKind = 'user' | 'email' | 'name' | 'message';
 
 export interface SubjectHasher {
   /** `sh_` + 43 base64url characters of HMAC-SHA256(tenant key, kind + normalized identifier). */
@@ -27,7 +28,7 @@ export interface SubjectHasher {
 export const SUBJECT_HASH_PATTERN = /^sh_[A-Za-z0-9_-]{43}$/;
 
 export function normalizeIdentifier(kind: IdentifierKind, identifier: string): string {
-  return kind === 'user' ? identifier : identifier.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return kind === 'user' || kind === 'message' ? identifier : identifier.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export function subjectHasher(key: Buffer): SubjectHasher {

@@ -23,6 +23,7 @@ import type { IngestHealthTracker } from './ingest-health.js';
 import type { BatchRef } from './step-context.js';
 import type { StoreStep } from './store-step.js';
 import type { SuperviseStep } from './supervise-step.js';
+import type { ErasedStep } from './erased-step.js';
 
 export interface PipelineParts {
   decode: DecodeStep;
@@ -30,6 +31,8 @@ export interface PipelineParts {
   store: StoreStep;
   /** Review-queue flags of the stored message versions (absent: no supervision). */
   supervise?: SuperviseStep;
+  /** Drops or pseudonymizes rows of erased people before anything else sees them (absent: no list consulted). */
+  erased?: ErasedStep;
   commit: CommitStep;
   health: IngestHealthTracker;
   metrics: IngestMetrics;
@@ -54,6 +57,7 @@ export function createBatchPipeline(p: PipelineParts): BatchPipeline {
   /** Stores a decoded batch; false when stopped before it was stored (it will be redelivered). */
   async function storeBatch(ref: BatchRef, decoded: Awaited<ReturnType<DecodeStep['decode']>>): Promise<boolean> {
     try {
+      await p.erased?.(ref, decoded);
       await p.dlq(ref, decoded.rejected);
       const refused = await p.store(ref, decoded);
       await p.dlq(ref, refused);

@@ -23,6 +23,8 @@ import { IngestHealthTracker, type IngestHealth } from './ingest-health.js';
 import { createKafkaClients, createReachabilityProbe, ensureTopics, type KafkaClients, type KafkaConnection } from './kafka-clients.js';
 import { createStoreStep } from './store-step.js';
 import { createSuperviseStep, type SuperviseDeps } from './supervise-step.js';
+import { createErasedStep } from './erased-step.js';
+import type { ErasedFilter } from '../erased-subjects.js';
 
 export interface KafkaIngestOptions extends KafkaConnection {
   topics: { messages: string; admin: string; dlq: string };
@@ -57,6 +59,8 @@ export interface KafkaIngestDeps {
   log: Logger;
   /** Supervision policies and the review queue (docs/supervision.md); without them no message is evaluated. */
   supervision?: SuperviseDeps;
+  /** The erased-subjects list (docs/erasure.md); without it no event is checked against it. */
+  erased?: ErasedFilter;
 }
 
 interface Run {
@@ -103,6 +107,7 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
       dlq: createDlqStep(ctx, clients.producer, o.topics.dlq),
       store: createStoreStep(ctx, writer),
       ...(deps.supervision ? { supervise: createSuperviseStep(ctx, deps.supervision) } : {}),
+      ...(deps.erased ? { erased: createErasedStep(ctx, deps.erased) } : {}),
       commit: createCommitStep(clients.consumer, log),
       health, metrics, log,
       maxInFlight: (o.concurrency ?? 4) * 2,

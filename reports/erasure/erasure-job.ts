@@ -29,7 +29,7 @@ import { quoted } from '../../common/retention/plan.js';
 import { SubjectRequestStore } from '../../common/subjects/subject-request-store.js';
 import { SUBJECT_REQUEST_ID, type SubjectRequest } from '../../common/subjects/subject-request.js';
 import { identifierEntries, loadSubjectHasher, type SubjectHasher } from '../../common/subjects/subject-hash.js';
-import { addErasedSubject, erasedPseudonym } from '../../common/subjects/erased-subjects.js';
+import { addErasedMessages, addErasedSubject, erasedPseudonym } from '../../common/subjects/erased-subjects.js';
 import type { Store } from '../../common/store/store.js';
 import { waitForRewrite } from '../retention/rewrite.js';
 import { planErasure } from './erasure-plan.js';
@@ -123,6 +123,11 @@ export function erasureJobKind(deps: ErasureJobDeps): JobKind<ErasureParams, Era
         const cp: ErasureCheckpoint = resume ?? { started_at: new Date().toISOString(), holds: holdIds, tables: {} };
         // Held records are listed before anything goes: the walk leaves exactly them alone.
         const restricted = await listRestricted(ctx.store, plan, sql, holds);
+        // The person's messages (not held) join the list before they go, so no reply, reaction or mark to them is stored again.
+        const messages = await ctx.store.query<{ conversation_id: string; message_id: string }>('erasure: erased messages',
+          `SELECT DISTINCT conversation_id, message_id FROM message_versions WHERE tenant = {tenant:String} AND (conversation_id, message_id) IN (${sql.erasedMessages()})
+           AND (conversation_id, message_id) NOT IN (SELECT conversation_id, record_id FROM restricted_records WHERE tenant = {tenant:String} AND request_id = {request:String} AND family = 'messages')`, params);
+        await addErasedMessages(ctx.store, tenant, req.id, hasher, subjectHash, messages);
         await ctx.saveCheckpoint(cp);
         const walk = plan.tables.filter((t) => t.hashed.length === 0 && t.table !== ERASURE_WORK);
         const operation = `erasure ${ctx.job.id}`;

@@ -137,7 +137,9 @@ describe('erasure of one person', () => {
       expect(v.request.identifiers.userIds).toEqual(c.ada.userIds.map((x) => hasher.hashOf('user', x)));
       expect(v.request.identifiers.displayNames).toEqual(c.ada.displayNames.map((x) => hasher.hashOf('name', x)));
     }
-    const listed = await rows<{ hash: string }>("SELECT hash FROM erased_subjects WHERE tenant = 'acme' ORDER BY hash", {});
+    const listed = await rows<{ hash: string }>("SELECT hash FROM erased_subjects WHERE tenant = 'acme' AND kind != 'message' ORDER BY hash", {});
+    const messages = await rows<{ n: string }>("SELECT count() AS n FROM erased_subjects WHERE tenant = 'acme' AND kind = 'message'", {});
+    expect(Number(messages[0]!.n)).toBe(c.expect.adaMessages.length);
     expect(listed.map((r) => r.hash)).toEqual([
       ...c.ada.userIds.map((x) => hasher.hashOf('user', x)), ...c.ada.emails.map((x) => hasher.hashOf('email', x)), ...c.ada.displayNames.map((x) => hasher.hashOf('name', x)),
     ].sort());
