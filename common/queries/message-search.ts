@@ -21,6 +21,7 @@
 import type { Store } from '../store/store.js';
 import { toStoreTime } from '../events/time.js';
 import { totalKey, type TotalsCache } from './totals-cache.js';
+import { NOT_RESTRICTED_MESSAGE } from './restricted.js';
 
 export interface MessageSearch {
   tenant: string;
@@ -43,6 +44,8 @@ export interface MessageSearch {
   mentions?: string;
   hasAttachments?: boolean;
   limit: number;
+  /** Holds whose case the caller works on: their restricted records stay visible (restricted.ts); none by default. */
+  visibleHolds?: string[];
   /** Keyset position: strictly older than (time, conversation_id, message_id). */
   after?: { time: string; conversationId: string; messageId: string };
 }
@@ -82,6 +85,7 @@ function createdConditions(s: MessageSearch, withCursor: boolean, windowed = fal
   if (!s.includeDeleted) {
     c.push("concat(conversation_id, '\\0', message_id) NOT IN (SELECT concat(conversation_id, '\\0', message_id) FROM message_deletions WHERE tenant = {tenant:String})");
   }
+  c.push(NOT_RESTRICTED_MESSAGE);
   if (windowed) c.push(`time >= {win_from:${T}}`);
   if (withCursor && s.after) {
     c.push(`time <= {after_time:${T}}`);
@@ -153,7 +157,7 @@ async function matchingEditKeys(store: Store, s: MessageSearch, params: Record<s
 }
 
 export function searchParams(s: MessageSearch): Record<string, unknown> {
-  const p: Record<string, unknown> = { ...s.queryParams, tenant: s.tenant, limit: s.limit + 1 };
+  const p: Record<string, unknown> = { ...s.queryParams, tenant: s.tenant, limit: s.limit + 1, visible_holds: s.visibleHolds ?? [] };
   if (s.author !== undefined) p.author = s.author;
   if (s.authors !== undefined) p.authors = s.authors;
   if (s.conversation !== undefined) p.conversation = s.conversation;
@@ -186,6 +190,7 @@ function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
   if (s.authors !== undefined) c.push('author_id IN {authors:Array(String)}');
   if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
   if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
+  c.push(NOT_RESTRICTED_MESSAGE);
   if (withCursor && s.after) {
     c.push(`time <= {after_time:${T}}`, `(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
   }

@@ -15,7 +15,7 @@ export interface TotalsCache {
   total(key: string, count: () => Promise<number>): Promise<number>;
 }
 
-const TABLES = ['message_versions', 'message_deletions', 'reactions', 'admin_events', 'message_edit_keys', 'message_author_keys'];
+const TABLES = ['message_versions', 'message_deletions', 'reactions', 'admin_events', 'message_edit_keys', 'message_author_keys', 'restricted_records'];
 
 export function createTotalsCache(store: Store, maxEntries = 2000): TotalsCache {
   const entries = new Map<string, { version: string; total: number }>();

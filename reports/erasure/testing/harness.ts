@@ -38,7 +38,7 @@ export async function approvedErasure(store: Store, tenant: string, ids: Subject
  * included) where any column, as text, contains one of `needles` (case-insensitive):
  * an independent check that does not read the registry. `{table: {column: rows}}`.
  */
-export async function scanForNeedles(store: Store, needles: string[], o: { tenant?: string; skip?: string[] } = {}): Promise<Record<string, Record<string, number>>> {
+export async function scanForNeedles(store: Store, needles: string[], o: { tenant?: string; skip?: string[]; exceptMessage?: string } = {}): Promise<Record<string, Record<string, number>>> {
   const cols = await store.query<{ table: string; name: string; engine: string }>('test: columns',
     `SELECT c.table AS table, c.name AS name, t.engine AS engine FROM system.columns AS c JOIN system.tables AS t ON t.database = c.database AND t.name = c.table
      WHERE c.database = currentDatabase() AND t.engine != 'MaterializedView'`);
@@ -51,9 +51,10 @@ export async function scanForNeedles(store: Store, needles: string[], o: { tenan
   }
   const found: Record<string, Record<string, number>> = {};
   for (const [table, t] of byTable) {
-    const tenantFilter = o.tenant && t.columns.includes('tenant') ? 'WHERE tenant = {tenant:String}' : '';
+    const where = [o.tenant && t.columns.includes('tenant') ? 'tenant = {tenant:String}' : '', o.exceptMessage && t.columns.includes('message_id') ? 'message_id != {except:String}' : ''].filter(Boolean);
+    const tenantFilter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const exprs = t.columns.map((c, i) => `countIf(arrayExists(n -> positionCaseInsensitiveUTF8(toString(\`${c}\`), n) > 0, {needles:Array(String)})) AS c${i}`);
-    const [r] = await store.query<Record<string, string>>('test: scan', `SELECT ${exprs.join(', ')} FROM \`${table}\` ${tenantFilter}`, { needles, tenant: o.tenant ?? '' });
+    const [r] = await store.query<Record<string, string>>('test: scan', `SELECT ${exprs.join(', ')} FROM \`${table}\` ${tenantFilter}`, { needles, tenant: o.tenant ?? '', except: o.exceptMessage ?? '' });
     t.columns.forEach((c, i) => {
       const n = Number(r?.[`c${i}`] ?? 0);
       if (n > 0) (found[table] ??= {})[c] = n;

@@ -1,0 +1,109 @@
+/**
+ * An erasure that meets a legal hold (DESIGN.md rule 1), on the real store: the hold
+ * covers one of Ada's messages; the run erases everything else of hers, restricts that
+ * message (a compliance officer's search outside the hold's case does not return it,
+ * the hold's case does), reports the hold in a signed certificate and leaves the
+ * request `waiting-on-holds`; once the hold is released, the schedule queues the
+ * erasure again and it completes: nothing of hers is left anywhere.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, type TestStore } from '../../test/helpers/store.js';
+import { AuditWriter } from '../../common/audit/index.js';
+import { createLogger } from '../../common/logger.js';
+import { HoldStore } from '../../common/holds/hold-store.js';
+import type { LegalHold } from '../../common/holds/hold-model.js';
+import { searchMessages } from '../../common/queries/message-search.js';
+import { getMessageDetail } from '../../common/queries/message-detail.js';
+import { SubjectRequestStore } from '../../common/subjects/subject-request-store.js';
+import type { Job } from '../../common/jobs/job-model.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import { createJobAuditor } from '../jobs/job-audit.js';
+import { jobKinds } from '../job-kinds.js';
+import { conversation, type Conversation } from './testing/conversation.js';
+import { approvedErasure, scanForNeedles, storeEvents } from './testing/harness.js';
+import { queueWaitingErasures } from './erasure-schedule.js';
+import type { CertificateBody } from './certificate.js';
+
+const START = Date.parse('2026-10-05T09:00:00Z');
+let ts: TestStore;
+let runner: JobRunner;
+let c: Conversation;
+let hold: LegalHold;
+let first: Job;
+let requestId: string;
+/** The one message of Ada's the hold covers: created at minute 30, the hold is [29, 31). */
+let held: string;
+
+const needles = () => [c.people.ada.id, c.people.ada.email, c.people.ada.name, c.people.ada.newName!, c.strings.adaOnly, c.strings.adaEdit];
+const certificateOf = (job: Job) => JSON.parse(readFileSync(join(ts.dataDir, 'jobs', 'acme', job.id, 'certificate.json'), 'utf8')) as CertificateBody;
+
+beforeAll(async () => {
+  ts = await openTestStore('erasure-holds');
+  runner = new JobRunner({ store: ts.store, log: createLogger('silent'), audit: createJobAuditor(new AuditWriter(ts.store)), jobsDir: join(ts.dataDir, 'jobs'), kinds: jobKinds({ dataDir: ts.dataDir }) });
+  c = conversation('acme', START);
+  held = c.expect.adaMessages[2]!;
+  await storeEvents(ts.store, c.events);
+  hold = await new HoldStore(ts.store).create('acme', {
+    caseName: 'Engine v. Mill', reason: 'litigation', createdBy: 'sr_officer',
+    scope: { custodians: [], conversations: [c.conv], from: new Date(START + 29 * 60_000).toISOString(), to: new Date(START + 31 * 60_000).toISOString(), q: '' },
+  });
+  requestId = (await approvedErasure(ts.store, 'acme', c.ada)).id;
+  first = await runner.run(await runner.submit('acme', 'erasure', { request: requestId }, { subjectRef: 'sr_approver', kind: 'test' }));
+}, 600_000);
+
+afterAll(async () => {
+  await ts?.close();
+});
+
+describe('an erasure that meets a hold', () => {
+  it('erases everything else, waits on the hold and says so in its certificate', async () => {
+    expect(first.error).toBe('');
+    expect(first.state).toBe('done');
+    expect((await new SubjectRequestStore(ts.store).get('acme', requestId)).state).toBe('waiting-on-holds');
+    const cert = certificateOf(first);
+    expect(cert.state).toBe('waiting-on-holds');
+    expect(cert.kept).toEqual([expect.objectContaining({ family: 'messages', records: 1, hold_id: hold.id, case: 'Engine v. Mill' })]);
+    expect(cert.removed.message_versions).toEqual({ deleted: c.expect.adaVersions - 1, pseudonymized: c.expect.mentioning.length + 1, held: 1 });
+    expect(cert.verification.passed).toBe(true);
+  });
+
+  it('keeps the held message as it was, and only it', async () => {
+    // Every row still naming her belongs to the held message (the request names her until it completes).
+    expect(await scanForNeedles(ts.store, needles(), { skip: ['subject_requests'], exceptMessage: held })).toEqual({});
+    expect(Object.keys(await scanForNeedles(ts.store, needles(), { skip: ['subject_requests'] }))).toContain('message_versions');
+    const [row] = await ts.store.query<{ text: string; author_id: string }>('test: held', "SELECT text, author_id FROM message_versions WHERE tenant = 'acme' AND message_id = {m:String}", { m: held });
+    expect(row).toEqual({ author_id: c.people.ada.id, text: `notes on the engine ${c.strings.adaOnly} part 2` });
+    // Her analytics go whatever the hold: held records are excluded from analytics.
+    const [a] = await ts.store.query<{ n: string }>('test: analytics', "SELECT count() AS n FROM analytics_person_days WHERE tenant = 'acme' AND user_id = {u:String}", { u: c.people.ada.id });
+    expect(a!.n).toBe('0');
+  });
+
+  it('hides the held message from searches outside the hold\'s case, not from the case', async () => {
+    const byHer = { tenant: 'acme', authors: [c.people.ada.id], includeDeleted: true, limit: 50 };
+    expect((await searchMessages(ts.store, byHer)).hits).toEqual([]);
+    expect((await searchMessages(ts.store, { ...byHer, visibleHolds: [hold.id] })).hits.map((h) => h.message_id)).toEqual([held]);
+    const inConversation = await searchMessages(ts.store, { tenant: 'acme', conversation: c.conv, includeDeleted: true, limit: 100 });
+    expect(inConversation.hits.map((h) => h.message_id).sort()).toEqual([...c.expect.othersMessages].sort());
+    expect(await getMessageDetail(ts.store, 'acme', c.conv, held)).toBeUndefined();
+  });
+
+  it('completes by itself once the hold is released', async () => {
+    expect(await queueWaitingErasures(runner, ts.store, { log: createLogger('silent') })).toEqual([]);
+    await new HoldStore(ts.store).release('acme', hold.id, { by: 'sr_officer', reason: 'case closed' });
+    const [jobId] = await queueWaitingErasures(runner, ts.store, { log: createLogger('silent') });
+    expect(jobId).toBeDefined();
+    const second = await runner.run(await runner.get('acme', jobId!));
+    expect(second.error).toBe('');
+    expect((await new SubjectRequestStore(ts.store).get('acme', requestId)).state).toBe('done');
+    const cert = certificateOf(second);
+    expect(cert.state).toBe('done');
+    expect(cert.kept).toEqual([]);
+    expect(cert.removed.message_versions!.deleted).toBe(1);
+    expect(await scanForNeedles(ts.store, needles())).toEqual({});
+    const [r] = await ts.store.query<{ n: string }>('test: restricted', "SELECT count() AS n FROM restricted_records WHERE tenant = 'acme'");
+    expect(r!.n).toBe('0');
+    expect(await queueWaitingErasures(runner, ts.store, { log: createLogger('silent') })).toEqual([]);
+  });
+});
