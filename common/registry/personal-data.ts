@@ -128,6 +128,18 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'schema_migrations', kind: 'table', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'the migration ledger' } },
 ];
 
+/**
+ * Every column of an entry that can name a person: subject columns, columns erasure
+ * pseudonymizes or replaces text in, and hashed columns (what an access request reads,
+ * what an erasure verifies).
+ */
+export function personColumns(t: RegisteredTable): string[] {
+  const e = t.erasure;
+  if (e.how === 'delete-rows') return [...new Set([...e.subjectColumns, ...(e.pseudonymizeColumns ?? []), ...(e.textColumns ?? [])])];
+  if (e.how === 'hashed') return e.subjectColumns;
+  return [];
+}
+
 export function registeredTable(name: string): RegisteredTable | undefined {
   return PERSONAL_DATA_REGISTRY.find((t) => t.name === name);
 }
