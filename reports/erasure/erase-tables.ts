@@ -34,31 +34,44 @@ async function count(store: Store, t: ErasureTable, sql: SubjectSql): Promise<{ 
   return { del: Number(r?.del ?? 0), pseudo: Number(r?.pseudo ?? 0), held: Number(r?.held ?? 0) };
 }
 
+/**
+ * Computed columns an UPDATE of the text does not recompute: the store recomputes a
+ * MATERIALIZED column computed from an updated column (text_norm from text), not one
+ * computed from another computed column (text_pairs from text_norm).
+ */
+function indirectlyComputed(t: ErasureTable): string[] {
+  const direct = (expr: string) => t.textColumns.some((c) => new RegExp(`\\b${c}\\b`).test(expr));
+  return [...t.materializedFrom].filter(([, expr]) => !direct(expr)).map(([name]) => name);
+}
+
+/**
+ * One ALTER per table: the pseudonymization, the recomputation of the columns it does
+ * not reach, and the deletion are commands of one mutation, so each part is read and
+ * rewritten once instead of once per command (docs/erasure.md, figures).
+ */
 export async function eraseTable(store: Store, t: ErasureTable, sql: SubjectSql, operation: string): Promise<TableOutcome> {
   const started = performance.now();
   const c = await count(store, t, sql);
   const own = sql.own(t);
   const held = sql.held(t);
-  const sync = { mutations_sync: '2' };
+  const commands: string[] = [];
+  const params: Record<string, unknown> = { ...sql.params };
   let rematerialized = 0;
   if (c.pseudo > 0) {
-    // Computed columns that depend on the text only through another computed column (text_pairs on text_norm)
-    // are not recomputed by an UPDATE of the text: their partitions are materialized again below.
-    const recompute = t.textColumns.length > 0 && t.materialized.size > 0 && t.engine !== 'EmbeddedRocksDB';
-    const partitions = recompute
-      ? (await store.query<{ p: string }>(`erasure: partitions of ${t.table}`, `SELECT DISTINCT _partition_id AS p FROM ${quoted(t.storage)} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`, sql.params)).map((r) => r.p)
-      : [];
-    await store.command(`${operation}: pseudonymize`, `ALTER TABLE ${quoted(t.table)} UPDATE ${sql.assignments(t).join(', ')} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`, sql.params, sync);
-    for (const p of partitions) {
-      for (const col of t.materialized) {
-        await store.command(`${operation}: recompute ${col}`, `ALTER TABLE ${quoted(t.table)} MATERIALIZE COLUMN ${quoted(col)} IN PARTITION ID {partition:String}`, { partition: p }, sync);
-      }
-      rematerialized += 1;
+    commands.push(`UPDATE ${sql.assignments(t).join(', ')} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`);
+    const recompute = t.textColumns.length > 0 && t.engine !== 'EmbeddedRocksDB' ? indirectlyComputed(t) : [];
+    if (recompute.length > 0) {
+      const partitions = (await store.query<{ p: string }>(`erasure: partitions of ${t.table}`,
+        `SELECT DISTINCT _partition_id AS p FROM ${quoted(t.storage)} WHERE ${sql.tenantIs(t)} AND ${sql.mentioned(t)} AND NOT ${own} AND NOT ${held}`, sql.params)).map((r) => r.p);
+      partitions.forEach((p, i) => {
+        params[`part${i}`] = p;
+        for (const col of recompute) commands.push(`MATERIALIZE COLUMN ${quoted(col)} IN PARTITION ID {part${i}:String}`);
+      });
+      rematerialized = partitions.length;
     }
   }
-  if (c.del > 0) {
-    await store.command(`${operation}: delete rows`, `ALTER TABLE ${quoted(t.table)} DELETE WHERE ${sql.tenantIs(t)} AND ${own} AND NOT ${held}`, sql.params, sync);
-  }
+  if (c.del > 0) commands.push(`DELETE WHERE ${sql.tenantIs(t)} AND ${own} AND NOT ${held}`);
+  if (commands.length > 0) await store.command(`${operation}: erase`, `ALTER TABLE ${quoted(t.table)} ${commands.join(', ')}`, params, { mutations_sync: '2' });
   return { table: t.table, deleted: c.del, pseudonymized: c.pseudo, held: c.held, rematerialized, ms: Math.round(performance.now() - started) };
 }
 

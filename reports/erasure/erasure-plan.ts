@@ -28,6 +28,8 @@ export interface ErasureTable {
   columns: ReadonlyMap<string, boolean>;
   /** Columns the store computes (MATERIALIZED): an UPDATE cannot name them. */
   materialized: ReadonlySet<string>;
+  /** Their expressions (which columns they are computed from). */
+  materializedFrom: ReadonlyMap<string, string>;
   engine: string;
   tenantColumn: boolean;
   /** The family a legal hold reaches this table's rows by (null: holds never keep them). */
@@ -64,8 +66,8 @@ interface StoreTable { name: string; engine: string; uuid: string }
 
 export async function planErasure(store: Store, registry: readonly RegisteredTable[] = PERSONAL_DATA_REGISTRY): Promise<ErasurePlan> {
   const tables = await store.query<StoreTable>('erasure: tables', 'SELECT name, engine, toString(uuid) AS uuid FROM system.tables WHERE database = currentDatabase()');
-  const cols = await store.query<{ table: string; name: string; type: string; default_kind: string }>('erasure: columns',
-    'SELECT table, name, type, default_kind FROM system.columns WHERE database = currentDatabase()');
+  const cols = await store.query<{ table: string; name: string; type: string; default_kind: string; default_expression: string }>('erasure: columns',
+    'SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = currentDatabase()');
   const plan: ErasurePlan = { tables: [], skipped: [] };
   for (const entry of registry) {
     const e = entry.erasure;
@@ -89,14 +91,16 @@ export async function planErasure(store: Store, registry: readonly RegisteredTab
     if (!/MergeTree$/.test(engine) && engine !== 'EmbeddedRocksDB') throw new ErasurePlanError(entry.name, `engine ${engine} cannot be deleted from by mutation`);
     const own = cols.filter((c) => c.table === storage);
     const columns = new Map(own.map((c) => [c.name, c.type.includes('Array(')]));
-    const materialized = new Set(own.filter((c) => c.default_kind === 'MATERIALIZED' || c.default_kind === 'ALIAS').map((c) => c.name));
+    const computed = own.filter((c) => c.default_kind === 'MATERIALIZED');
+    const materialized = new Set(computed.map((c) => c.name));
+    const materializedFrom = new Map(computed.map((c) => [c.name, c.default_expression]));
     const f = familyOf(entry, registry);
     const holdFamily = f && !f.aggregate && (f.family as string) in HOLD_KEYS ? (f.family as Family) : null;
     const need = (names: string[]) => {
       const missing = names.filter((n) => !columns.has(n));
       if (missing.length > 0) throw new ErasurePlanError(entry.name, `lacks ${missing.join(', ')}`);
     };
-    const base = { table: entry.name, storage, entry, columns, materialized, engine, tenantColumn: columns.has('tenant'), holdFamily, pseudonymizeColumns: [] as string[], textColumns: [] as string[], hashed: [] as string[] };
+    const base = { table: entry.name, storage, entry, columns, materialized, materializedFrom, engine, tenantColumn: columns.has('tenant'), holdFamily, pseudonymizeColumns: [] as string[], textColumns: [] as string[], hashed: [] as string[] };
     if (e.how === 'delete-rows') {
       need([...e.subjectColumns, ...(e.pseudonymizeColumns ?? []), ...(e.textColumns ?? [])]);
       if (e.ofErasedMessages) need(['conversation_id', 'message_id']);
