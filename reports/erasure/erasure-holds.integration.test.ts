@@ -31,6 +31,8 @@ let ts: TestStore;
 let runner: JobRunner;
 let c: Conversation;
 let hold: LegalHold;
+/** A hold on Ada as custodian in a conversation without messages: it covers none of her records, but names her. */
+let onHer: LegalHold;
 let first: Job;
 let requestId: string;
 /** The one message of Ada's the hold covers: created at minute 30, the hold is [29, 31). */
@@ -49,6 +51,9 @@ beforeAll(async () => {
     caseName: 'Engine v. Mill', reason: 'litigation', createdBy: 'sr_officer',
     scope: { custodians: [], conversations: [c.conv], from: new Date(START + 29 * 60_000).toISOString(), to: new Date(START + 31 * 60_000).toISOString(), q: '' },
   });
+  onHer = await new HoldStore(ts.store).create('acme', {
+    caseName: 'Her case', reason: 'regulator', createdBy: 'sr_officer', scope: { custodians: [c.people.ada.id], conversations: ['C-elsewhere'], from: null, to: null, q: '' },
+  });
   requestId = (await approvedErasure(ts.store, 'acme', c.ada)).id;
   first = await runner.run(await runner.submit('acme', 'erasure', { request: requestId }, { subjectRef: 'sr_approver', kind: 'test' }));
 }, 600_000);
@@ -64,14 +69,19 @@ describe('an erasure that meets a hold', () => {
     expect((await new SubjectRequestStore(ts.store).get('acme', requestId)).state).toBe('waiting-on-holds');
     const cert = certificateOf(first);
     expect(cert.state).toBe('waiting-on-holds');
-    expect(cert.kept).toEqual([expect.objectContaining({ family: 'messages', records: 1, hold_id: hold.id, case: 'Engine v. Mill' })]);
+    expect(cert.kept).toEqual([
+      expect.objectContaining({ family: 'hold', records: 1, hold_id: onHer.id, case: 'Her case' }),
+      expect.objectContaining({ family: 'messages', records: 1, hold_id: hold.id, case: 'Engine v. Mill' }),
+    ]);
+    // The active hold that names her is unchanged: it still covers what it covered.
+    expect((await new HoldStore(ts.store).get('acme', onHer.id)).scope.custodians).toEqual([c.people.ada.id]);
     expect(cert.removed.message_versions).toEqual({ deleted: c.expect.adaVersions - 1, pseudonymized: c.expect.mentioning.length + 1, held: 1 });
     expect(cert.verification.passed).toBe(true);
   });
 
   it('keeps the held message as it was, and only it', async () => {
     // Every row still naming her belongs to the held message (the request names her until it completes).
-    expect(await scanForNeedles(ts.store, needles(), { skip: ['subject_requests'], exceptMessage: held })).toEqual({});
+    expect(await scanForNeedles(ts.store, needles(), { skip: ['subject_requests', 'legal_holds'], exceptMessage: held })).toEqual({});
     expect(Object.keys(await scanForNeedles(ts.store, needles(), { skip: ['subject_requests'] }))).toContain('message_versions');
     const [row] = await ts.store.query<{ text: string; author_id: string }>('test: held', "SELECT text, author_id FROM message_versions WHERE tenant = 'acme' AND message_id = {m:String}", { m: held });
     expect(row).toEqual({ author_id: c.people.ada.id, text: `notes on the engine ${c.strings.adaOnly} part 2` });
@@ -92,6 +102,7 @@ describe('an erasure that meets a hold', () => {
   it('completes by itself once the hold is released', async () => {
     expect(await queueWaitingErasures(runner, ts.store, { log: createLogger('silent') })).toEqual([]);
     await new HoldStore(ts.store).release('acme', hold.id, { by: 'sr_officer', reason: 'case closed' });
+    await new HoldStore(ts.store).release('acme', onHer.id, { by: 'sr_officer', reason: 'case closed' });
     const [jobId] = await queueWaitingErasures(runner, ts.store, { log: createLogger('silent') });
     expect(jobId).toBeDefined();
     const second = await runner.run(await runner.get('acme', jobId!));

@@ -13,7 +13,7 @@ import { holdCondition } from '../../common/holds/coverage.js';
 import type { LegalHold } from '../../common/holds/hold-model.js';
 import { quoted } from '../../common/retention/plan.js';
 import type { ErasurePlan } from './erasure-plan.js';
-import { RECORD_ID, type SubjectSql } from './subject-sql.js';
+import { ACTIVE_HOLDS, HOLDS_TABLE, RECORD_ID, type SubjectSql } from './subject-sql.js';
 
 export interface Restricted { family: string; hold_id: string; records: number }
 
@@ -36,6 +36,14 @@ export async function listRestricted(store: Store, plan: ErasurePlan, sql: Subje
          FROM ${quoted(t.storage)} WHERE tenant = {tenant:String} AND (${c.join(' OR ')}) AND ${hc.sql}`,
         { ...sql.params, ...hc.params, hold: h.id, family: t.holdFamily });
     }
+  }
+  // An active hold that names the person as a custodian is itself kept as it is, and the request waits on it.
+  const holdsTable = plan.tables.find((t) => t.table === HOLDS_TABLE);
+  if (holdsTable) {
+    await store.command('erasure: holds naming the person',
+      `INSERT INTO restricted_records (tenant, conversation_id, record_id, family, hold_id, request_id)
+       SELECT DISTINCT tenant, '', hold_id, 'hold', hold_id, {request:String} FROM legal_holds
+       WHERE tenant = {tenant:String} AND ${sql.names(holdsTable, 'custodians')} AND hold_id IN (${ACTIVE_HOLDS})`, sql.params);
   }
   const rows = await store.query<{ family: string; hold_id: string; n: string }>('erasure: restricted',
     `SELECT family, hold_id, uniqExact(conversation_id, record_id) AS n FROM restricted_records FINAL

@@ -63,6 +63,10 @@ export async function dropWork(store: Store, request: string): Promise<void> {
   await store.command('erasure: drop work', 'ALTER TABLE erasure_work DROP PARTITION {request:String}', { request });
 }
 
+/** The legal holds themselves (registry `legal_holds`), and the ids of the tenant's active ones. */
+export const HOLDS_TABLE = 'legal_holds';
+export const ACTIVE_HOLDS = 'SELECT hold_id FROM (SELECT hold_id, argMax(released_at, version) AS released FROM legal_holds WHERE tenant = {tenant:String} GROUP BY hold_id) WHERE released IS NULL';
+
 /** The record id per held family, as restricted_records keeps it: a message, a call, one app invocation. */
 export const RECORD_ID: Record<string, string> = { messages: 'message_id', calls: 'call_id', app_invocations: 'event_id' };
 
@@ -151,6 +155,8 @@ export class SubjectSql {
    * (restriction.ts); '0' when holds never reach the table.
    */
   held(t: ErasureTable): string {
+    // An active hold is never changed: its custodians are how it keeps the person's records.
+    if (t.table === HOLDS_TABLE) return `hold_id IN (${ACTIVE_HOLDS})`;
     if (!t.holdFamily) return '0';
     const id = RECORD_ID[t.holdFamily];
     if (id && t.columns.has('conversation_id') && t.columns.has(id)) {
