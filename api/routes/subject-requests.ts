@@ -9,8 +9,7 @@ import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
 import { SUBJECT_REQUEST_ID, SubjectRequestNotFoundError, type SubjectRequest } from '../../common/subjects/subject-request.js';
-import { SubjectRequestRuleError } from '../../common/subjects/request-lifecycle.js';
-import { isLate } from '../../common/subjects/request-lifecycle.js';
+import { isLate, SubjectRequestRuleError } from '../../common/subjects/request-lifecycle.js';
 import { PREVIEW_FAMILIES } from '../../common/subjects/resolve-subject.js';
 import { SubjectRequestService } from '../../common/subjects/request-service.js';
 import { HttpProblem } from '../problem.js';
@@ -51,7 +50,7 @@ export function subjectRequestProblem(err: unknown): unknown {
   if (err instanceof SubjectRequestNotFoundError) return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Subject request not found', detail: err.message, field: 'requestId' });
   if (err instanceof SubjectRequestRuleError) {
     if (err.code === 'self-approval') return new HttpProblem({ status: 403, type: `${PROBLEM_BASE}self-approval`, title: 'Four eyes: approval by the opener refused', detail: err.message, field: err.field });
-    if (err.code === 'wrong-state' || err.code === 'already-extended' || err.code === 'wrong-type') return new HttpProblem({ status: 409, type: `${PROBLEM_BASE}conflict`, title: 'Conflict', detail: err.message, field: err.field });
+    if (err.code === 'wrong-state' || err.code === 'already-extended' || err.code === 'wrong-type') return new HttpProblem({ status: 409, type: `${PROBLEM_BASE}request-state`, title: 'Subject request in another state', detail: err.message, field: err.field });
     return new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: err.message, field: err.field });
   }
   return err;
