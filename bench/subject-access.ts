@@ -94,13 +94,17 @@ export async function runSubjectAccessBench(n = Number(process.env.BENCH_ACCESS_
     console.log(`  open (resolve + preview)       ${fmt((performance.now() - t1) / 1000, 2)} s: ${opened.request.identifiers.userIds.length} id(s), ${opened.preview.messages_written} messages written, ${opened.preview.messages_mentioning} mentioning, ${opened.preview.calls} calls; ${await rowsRead(store, 'subjects:', since1)}  [${load()}]`);
     const runner = new JobRunner({ store, log: pino({ level: 'silent' }), audit: createJobAuditor(new AuditWriter(store)), jobsDir: join(dir, 'jobs'), kinds: jobKinds({ dataDir: dir }) });
     const by = { subjectRef: 'bench', kind: 'bench' };
-    const since2 = Date.now();
-    const t2 = performance.now();
-    const job = await runner.run(await runner.submit(TENANT, 'access', { request: opened.request.id }, by), by);
-    const seconds = (performance.now() - t2) / 1000;
-    if (job.state !== 'done') throw new Error(`access job ${job.state}: ${job.error}`);
-    const r = job.result as { records: number; rows_returned: number; files: number; bytes: number; other_people: number; seconds: { read: number; write_and_package: number } };
-    console.log(`  access package (job, end to end) ${fmt(seconds, 2)} s (read ${r.seconds.read} s, write+sign ${r.seconds.write_and_package} s): ${fmt(r.records)} records, ${fmt(r.rows_returned)} rows returned, ${r.other_people} others pseudonymized, ${r.files} files, ${fmt(r.bytes / 1024, 1)} KiB; ${await rowsRead(store, 'access:', since2)}  [${load()}]  aim < 5 s`);
+    // Twice: the first run reads cold parts, the second what the page cache kept (a re-run after a failure).
+    for (const round of ['first run', 'second run']) {
+      const since2 = Date.now();
+      const t2 = performance.now();
+      const job = await runner.run(await runner.submit(TENANT, 'access', { request: opened.request.id }, by), by);
+      const seconds = (performance.now() - t2) / 1000;
+      if (job.state !== 'done') throw new Error(`access job ${job.state}: ${job.error}`);
+      const r = job.result as { records: number; rows_returned: number; files: number; bytes: number; other_people: number; seconds: { read: number; write_and_package: number }; read_ms: Record<string, number> };
+      console.log(`  access package, ${round} (job, end to end) ${fmt(seconds, 2)} s (read ${r.seconds.read} s, write+sign ${r.seconds.write_and_package} s): ${fmt(r.records)} records, ${fmt(r.rows_returned)} rows returned, ${r.other_people} others pseudonymized, ${r.files} files, ${fmt(r.bytes / 1024, 1)} KiB; ${await rowsRead(store, 'access:', since2)}  [${load()}]  aim < 5 s`);
+      console.log(`    read ms per part: ${Object.entries(r.read_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

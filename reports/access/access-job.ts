@@ -110,7 +110,7 @@ async function build(ctx: Ctx, q: SubjectRequest, deps: { dataDir: string; versi
     summary: {
       package_id: ctx.job.id, request_id: q.id, records: recordsCount, messages: records.messages.length, rows_returned: records.rowsReturned,
       other_people: people.count, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), merkle_root: bag.merkleRoot, signing_key_id: bag.keyId,
-      as_of: asOf, bag: bagDir, seconds: { read: round(t1 - t0), write_and_package: round(t2 - t1) },
+      as_of: asOf, bag: bagDir, seconds: { read: round(t1 - t0), write_and_package: round(t2 - t1) }, read_ms: records.ms,
     },
     files: [{ name: basename(zipPath), bytes: zip.bytes, sha256: createHash('sha256').update(readFileSync(zipPath)).digest('hex') }],
   };

@@ -38,8 +38,10 @@ export interface SubjectRecords {
   audit: AuditRow[];
   conversations: ConversationName[];
   directory: DirectoryEntry[];
-  /** Rows read by the queries (ClickHouse's count where it is cheap to know: rows returned). */
+  /** Rows the queries returned. */
   rowsReturned: number;
+  /** Milliseconds per part of the read, for the bench and the job summary. */
+  ms: Record<string, number>;
 }
 
 const t = (s: string) => fromStoreTime(s);
@@ -74,23 +76,34 @@ async function messagesWhere(store: Store, p: Record<string, unknown>, anchor: s
   return [...byKey.values()].filter((m) => m.author_id !== '').sort((a, b) => a.versions[0]!.time.localeCompare(b.versions[0]!.time) || a.conversation_id.localeCompare(b.conversation_id) || a.message_id.localeCompare(b.message_id));
 }
 
-/** Up to `window` messages before and after each of the person's own, in the same conversation, by others (latest text). */
+/**
+ * Up to `window` messages before and after each of the person's own, in the same
+ * conversation, by others, with their latest text. Two steps: number the created
+ * messages of the person's conversations (keys, times and authors only: no text) and
+ * pick the neighbours; then read the texts of the picked messages alone. Reading the
+ * latest text of every message of those conversations was most of the job's time.
+ */
 async function contextOf(store: Store, p: Record<string, unknown>, window: number): Promise<ContextRow[]> {
   if (window === 0) return [];
-  const rows = await store.query<ContextRow>('access: context', `
+  const picked = await store.query<{ conversation_id: string; message_id: string; time: string; author_id: string }>('access: context keys', `
     WITH numbered AS (
-      SELECT conversation_id, message_id, min(time) AS t, argMinIf(author_id, time, kind = 'created') AS author, argMax(text, (time, event_id)) AS last_text,
-        row_number() OVER (PARTITION BY conversation_id ORDER BY min(time), message_id) AS rn
-      FROM message_versions
-      WHERE tenant = {tenant:String} AND ingested_at <= {as_of:${T}}
-        AND conversation_id IN (SELECT DISTINCT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND author_id IN {ids:Array(String)})
-      GROUP BY conversation_id, message_id
-    ),
-    wanted AS (SELECT DISTINCT conversation_id, arrayJoin(range(toUInt64(greatest(1, toInt64(rn) - {w:Int64})), rn + {w:UInt64} + 1)) AS rn FROM numbered WHERE author IN {ids:Array(String)})
-    SELECT conversation_id, message_id, toString(t) AS time, author AS author_id, last_text AS text FROM numbered
-    WHERE (conversation_id, rn) IN (SELECT conversation_id, rn FROM wanted) AND author NOT IN {ids:Array(String)}
-    ORDER BY conversation_id, t, message_id`, { ...p, w: window });
-  return rows.map((r) => ({ ...r, time: t(r.time) }));
+      SELECT conversation_id, message_id, time, author_id, row_number() OVER (PARTITION BY conversation_id ORDER BY time, message_id) AS rn
+      FROM (SELECT conversation_id, message_id, any(time) AS time, any(author_id) AS author_id FROM message_versions
+        WHERE tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
+          AND conversation_id IN (SELECT DISTINCT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND author_id IN {ids:Array(String)})
+        GROUP BY conversation_id, message_id)
+    )
+    SELECT conversation_id, message_id, time, author_id FROM numbered
+    WHERE author_id NOT IN {ids:Array(String)} AND (conversation_id, rn) IN (
+      SELECT conversation_id, arrayJoin(range(toUInt64(greatest(1, toInt64(rn) - {w:Int64})), rn + {w:UInt64} + 1)) FROM numbered WHERE author_id IN {ids:Array(String)})
+    ORDER BY conversation_id, time, message_id`, { ...p, w: window });
+  if (picked.length === 0) return [];
+  const texts = await store.query<{ conversation_id: string; message_id: string; text: string }>('access: context texts', `
+    SELECT conversation_id, message_id, argMax(text, (time, event_id)) AS text FROM message_versions
+    WHERE tenant = {tenant:String} AND ingested_at <= {as_of:${T}} AND conversation_id IN {cs:Array(String)} AND message_id IN {ms:Array(String)}
+    GROUP BY conversation_id, message_id`, { ...p, cs: [...new Set(picked.map((r) => r.conversation_id))], ms: [...new Set(picked.map((r) => r.message_id))] });
+  const textOf = new Map(texts.map((r) => [`${r.conversation_id}\u0000${r.message_id}`, r.text]));
+  return picked.map((r) => ({ conversation_id: r.conversation_id, message_id: r.message_id, time: t(r.time), author_id: r.author_id, text: textOf.get(`${r.conversation_id}\u0000${r.message_id}`) ?? '' }));
 }
 
 async function callsOf(store: Store, p: Record<string, unknown>): Promise<CallRecord[]> {
@@ -112,36 +125,45 @@ async function callsOf(store: Store, p: Record<string, unknown>): Promise<CallRe
 /** Export recipients are found in information.ts; this reads the person's records. */
 export async function readSubjectRecords(store: Store, tenant: string, s: SubjectIdentifiers, o: { asOf: string; contextWindow: number }): Promise<SubjectRecords> {
   const p = { tenant, ids: s.userIds, as_of: toStoreTime(Date.parse(o.asOf)), needles: identifyingStrings(s) };
-  const messages = await messagesWhere(store, p, 'author_id IN {ids:Array(String)}');
-  const mentions = await messagesWhere(store, p, 'hasAny(mentions, {ids:Array(String)}) AND author_id NOT IN {ids:Array(String)}');
-  const context = await contextOf(store, p, o.contextWindow);
-  const reactions = (await store.query<ReactionRow>('access: reactions', `
+  const ms: Record<string, number> = {};
+  const timed = async <R>(part: string, work: () => Promise<R>): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      ms[part] = Math.round(performance.now() - started);
+    }
+  };
+  const messages = await timed('messages', () => messagesWhere(store, p, 'author_id IN {ids:Array(String)}'));
+  const mentions = await timed('mentions', () => messagesWhere(store, p, 'hasAny(mentions, {ids:Array(String)}) AND author_id NOT IN {ids:Array(String)}'));
+  const context = await timed('context', () => contextOf(store, p, o.contextWindow));
+  const reactions = await timed('reactions', async () => (await store.query<ReactionRow>('access: reactions', `
     SELECT event_id, time, toString(action) AS action, conversation_id, message_id, user_id, emoji, source FROM reactions
-    WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) }));
-  const calls = await callsOf(store, p);
-  const apps = (await store.query<AppRow>('access: app invocations', `
+    WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) })));
+  const calls = await timed('calls', () => callsOf(store, p));
+  const apps = await timed('apps', async () => (await store.query<AppRow>('access: app invocations', `
     SELECT event_id, time, app_id, user_id, conversation_id, command, source FROM app_invocations
-    WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) }));
-  const admin = (await store.query<AdminRow>('access: admin events', `
+    WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) })));
+  const admin = await timed('admin', async () => (await store.query<AdminRow>('access: admin events', `
     SELECT event_id, time, type, user_id, conversation_id, app_id, actor_id, data, source FROM admin_events
-    WHERE tenant = {tenant:String} AND (user_id IN {ids:Array(String)} OR actor_id IN {ids:Array(String)}) AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) }));
-  const flags = (await store.query<Record<string, string>>('access: supervision flags', `
+    WHERE tenant = {tenant:String} AND (user_id IN {ids:Array(String)} OR actor_id IN {ids:Array(String)}) AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) })));
+  const flags = await timed('flags', async () => (await store.query<Record<string, string>>('access: supervision flags', `
     SELECT item_id, argMax(policy_name, version) AS f_policy, toString(argMax(severity, version)) AS f_severity, any(conversation_id) AS f_conversation, any(message_id) AS f_message,
       toString(any(message_time)) AS f_message_time, toString(min(flagged_at)) AS f_flagged_at, toString(argMax(state, version)) AS f_state, toString(argMax(tag, version)) AS f_tag, argMax(comment, version) AS f_comment
     FROM supervision_items WHERE tenant = {tenant:String} AND author_id IN {ids:Array(String)} GROUP BY item_id ORDER BY f_message_time, item_id`, p))
-    .map((r): FlagRow => ({ item_id: r.item_id!, policy_name: r.f_policy!, severity: r.f_severity!, conversation_id: r.f_conversation!, message_id: r.f_message!, message_time: t(r.f_message_time!), flagged_at: t(r.f_flagged_at!), state: r.f_state!, tag: r.f_tag!, comment: r.f_comment! }));
-  const audit = (await store.query<AuditRow>('access: audit entries', `
+    .map((r): FlagRow => ({ item_id: r.item_id!, policy_name: r.f_policy!, severity: r.f_severity!, conversation_id: r.f_conversation!, message_id: r.f_message!, message_time: t(r.f_message_time!), flagged_at: t(r.f_flagged_at!), state: r.f_state!, tag: r.f_tag!, comment: r.f_comment! })));
+  const audit = await timed('audit', async () => (await store.query<AuditRow>('access: audit entries', `
     SELECT toString(seq) AS seq, time, action, route, status, outcome, toString(result_count) AS result_count, roles, subject_kind, params FROM audit_log
     WHERE tenant = {tenant:String} AND length({needles:Array(String)}) > 0 AND multiSearchAnyCaseInsensitive(params, {needles:Array(String)}) AND time <= {as_of:${T}}
-    ORDER BY seq`, p)).map((r) => ({ ...r, time: t(r.time) }));
+    ORDER BY seq`, p)).map((r) => ({ ...r, time: t(r.time) })));
   const convIds = [...new Set([...messages, ...mentions].map((m) => m.conversation_id).concat(calls.map((c) => c.conversation_id), apps.map((a) => a.conversation_id), admin.map((a) => a.conversation_id), reactions.map((r) => r.conversation_id)))].filter(Boolean);
-  const conversations = await store.query<ConversationName>('access: conversation names', `
-    SELECT conversation_id, name, conversation_type FROM conversations_current WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} ORDER BY conversation_id`, { tenant, cs: convIds });
-  const directory = (await store.query<{ user_id: string; email: string; display_name: string }>('access: directory', `
+  const conversations = await timed('conversations', async () => await store.query<ConversationName>('access: conversation names', `
+    SELECT conversation_id, name, conversation_type FROM conversations_current WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} ORDER BY conversation_id`, { tenant, cs: convIds }));
+  const directory = await timed('directory', async () => (await store.query<{ user_id: string; email: string; display_name: string }>('access: directory', `
     SELECT DISTINCT user_id, JSONExtractString(data, 'email') AS email, JSONExtractString(data, 'display_name') AS display_name FROM admin_events
-    WHERE tenant = {tenant:String} AND type IN ('user.created', 'user.updated') ORDER BY user_id, email, display_name`, { tenant })).map((d) => ({ userId: d.user_id, email: d.email, displayName: d.display_name }));
+    WHERE tenant = {tenant:String} AND type IN ('user.created', 'user.updated') ORDER BY user_id, email, display_name`, { tenant })).map((d) => ({ userId: d.user_id, email: d.email, displayName: d.display_name })));
   const rowsReturned = [messages.reduce((n, m) => n + m.versions.length + m.reactions.length, 0), mentions.reduce((n, m) => n + m.versions.length, 0), context.length, reactions.length, calls.length, apps.length, admin.length, flags.length, audit.length].reduce((a, b) => a + b, 0);
-  return { messages, mentions, context, reactions, calls, apps, admin, flags, audit, conversations, directory, rowsReturned };
+  return { messages, mentions, context, reactions, calls, apps, admin, flags, audit, conversations, directory, rowsReturned, ms };
 }
 
 /** Where the person's records came from: each source (connector) and whether by live ingest or an import, with counts. */
