@@ -47,18 +47,25 @@ export interface SubjectRecords {
 const t = (s: string) => fromStoreTime(s);
 
 async function messagesWhere(store: Store, p: Record<string, unknown>, anchor: string): Promise<MessageRecord[]> {
-  // The messages' keys first (small), then every version, deletion and reaction of those keys.
-  const keys = `(conversation_id, message_id) IN (SELECT conversation_id, message_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND ${anchor} AND ingested_at <= {as_of:${T}})`;
-  const versions = await store.query<VersionRow>('access: message versions', `
+  // The messages' keys first (one scan of the anchor's columns), then every version, deletion and reaction of
+  // those keys by message id, so the bloom-filter indexes on message_id skip the granules that hold none of them.
+  const found = await store.query<{ conversation_id: string; message_id: string }>('access: message keys', `
+    SELECT DISTINCT conversation_id, message_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND ${anchor} AND ingested_at <= {as_of:${T}}`, p);
+  if (found.length === 0) return [];
+  const wanted = new Set(found.map((k) => `${k.conversation_id}\u0000${k.message_id}`));
+  const kp = { ...p, cs: [...new Set(found.map((k) => k.conversation_id))], ms: [...new Set(found.map((k) => k.message_id))] };
+  const keys = 'conversation_id IN {cs:Array(String)} AND message_id IN {ms:Array(String)}';
+  const mine = <R extends { conversation_id: string; message_id: string }>(rows: R[]) => rows.filter((r) => wanted.has(`${r.conversation_id}\u0000${r.message_id}`));
+  const versions = mine(await store.query<VersionRow>('access: message versions', `
     SELECT event_id, time, toString(kind) AS kind, conversation_id, conversation_type, message_id, thread_id, author_id, text, mentions, attachments, source
     FROM message_versions WHERE tenant = {tenant:String} AND ${keys} AND ingested_at <= {as_of:${T}}
-    ORDER BY conversation_id, message_id, time, event_id LIMIT 1 BY event_id`, p);
-  const deletions = await store.query<{ conversation_id: string; message_id: string; first_time: string; first_by: string }>('access: deletions', `
+    ORDER BY conversation_id, message_id, time, event_id LIMIT 1 BY event_id`, kp));
+  const deletions = mine(await store.query<{ conversation_id: string; message_id: string; first_time: string; first_by: string }>('access: deletions', `
     SELECT conversation_id, message_id, toString(min(time)) AS first_time, argMin(deleted_by, time) AS first_by FROM message_deletions
-    WHERE tenant = {tenant:String} AND ${keys} AND ingested_at <= {as_of:${T}} GROUP BY conversation_id, message_id`, p);
-  const reactions = await store.query<ReactionRow>('access: reactions on messages', `
+    WHERE tenant = {tenant:String} AND ${keys} AND ingested_at <= {as_of:${T}} GROUP BY conversation_id, message_id`, kp));
+  const reactions = mine(await store.query<ReactionRow>('access: reactions on messages', `
     SELECT event_id, time, toString(action) AS action, conversation_id, message_id, user_id, emoji, source FROM reactions
-    WHERE tenant = {tenant:String} AND ${keys} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p);
+    WHERE tenant = {tenant:String} AND ${keys} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, kp));
   const byKey = new Map<string, MessageRecord>();
   const k = (c: string, m: string) => `${c}\u0000${m}`;
   for (const v of versions) {
