@@ -85,24 +85,23 @@ async function messagesWhere(store: Store, p: Record<string, unknown>, anchor: s
 
 /**
  * Up to `window` messages before and after each of the person's own, in the same
- * conversation, by others, with their latest text. Two steps: number the created
- * messages of the person's conversations (keys, times and authors only: no text) and
- * pick the neighbours; then read the texts of the picked messages alone. Reading the
+ * conversation, by others, with their latest text. Two steps: pick the neighbours
+ * among the created messages of the person's conversations (keys, times and authors
+ * only: no text) with one window function; then read the texts of the picked alone. Reading the
  * latest text of every message of those conversations was most of the job's time.
  */
 async function contextOf(store: Store, p: Record<string, unknown>, window: number): Promise<ContextRow[]> {
   if (window === 0) return [];
+  // One pass: a message is context when one of the person's own is within `window` rows of it in its conversation.
   const picked = await store.query<{ conversation_id: string; message_id: string; time: string; author_id: string }>('access: context keys', `
-    WITH numbered AS (
-      SELECT conversation_id, message_id, time, author_id, row_number() OVER (PARTITION BY conversation_id ORDER BY time, message_id) AS rn
+    SELECT conversation_id, message_id, time, author_id FROM (
+      SELECT conversation_id, message_id, time, author_id,
+        max(author_id IN {ids:Array(String)}) OVER (PARTITION BY conversation_id ORDER BY time, message_id ROWS BETWEEN {w:UInt64} PRECEDING AND {w:UInt64} FOLLOWING) AS near
       FROM (SELECT conversation_id, message_id, any(time) AS time, any(author_id) AS author_id FROM message_versions
         WHERE tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
           AND conversation_id IN (SELECT DISTINCT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND author_id IN {ids:Array(String)})
-        GROUP BY conversation_id, message_id)
-    )
-    SELECT conversation_id, message_id, time, author_id FROM numbered
-    WHERE author_id NOT IN {ids:Array(String)} AND (conversation_id, rn) IN (
-      SELECT conversation_id, arrayJoin(range(toUInt64(greatest(1, toInt64(rn) - {w:Int64})), rn + {w:UInt64} + 1)) FROM numbered WHERE author_id IN {ids:Array(String)})
+        GROUP BY conversation_id, message_id))
+    WHERE near AND author_id NOT IN {ids:Array(String)}
     ORDER BY conversation_id, time, message_id`, { ...p, w: window });
   if (picked.length === 0) return [];
   const texts = await store.query<{ conversation_id: string; message_id: string; text: string }>('access: context texts', `
