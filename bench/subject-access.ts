@@ -74,7 +74,8 @@ async function rowsRead(store: Store, prefix: string, since: number): Promise<st
       WHERE type = 'QueryFinish' AND startsWith(log_comment, {p:String}) AND event_time_microseconds >= fromUnixTimestamp64Milli(toInt64({since:UInt64}))`, { p: prefix, since });
     return Number(r?.n ?? 0) > 0 ? `${fmt(Number(r!.rows))} rows read by ${r!.n} queries` : 'rows read: not logged';
   } catch (err) {
-    return `rows read: query log unavailable (${(err as Error).message.split('\n')[0]})`;
+    // Embedded chDB keeps no system.query_log: say so in one short phrase.
+    return /query_log/.test((err as Error).message) ? 'rows read: n/a (no query log in embedded chDB)' : `rows read: n/a (${(err as Error).message.split('\n')[0]!.slice(0, 80)})`;
   }
 }
 
