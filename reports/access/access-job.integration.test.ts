@@ -71,6 +71,8 @@ beforeAll(async () => {
     attempt: 1, cancel_requested: 0, lease_owner: '', lease_until: null, checkpoint: '', result: '{}', error: '', files: [], version: 1,
   });
   exportJobId = 'job_exportsam1';
+  // Its download names only the package: it touched Sam's data all the same.
+  await entry({ path: { tenant: TENANT, jobId: exportJobId }, answer: { package_id: exportJobId } });
   await store.insert('test: export jobs', 'jobs', [job(exportJobId, { custodians: ['U-SAM'], conversations: [], conversation_types: [] }), job('job_exportfar1', { conversations: ['C-FAR'] })]);
 
   const service = new SubjectRequestService(store);
@@ -160,8 +162,9 @@ describe('access package', () => {
 
   it('lists the custos audit entries that named the person, the export that held their data, retention and rights', () => {
     const audit = table('custos_audit');
-    expect(audit).toHaveLength(1);
+    expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({ action: 'messages.search', roles: ['compliance_officer'], result_count: 4 });
+    expect(JSON.stringify(audit[1]!.parameters)).toContain(exportJobId);
     const recipients = table('recipients');
     expect(recipients.map((r) => r.package_id)).toEqual([exportJobId]);
     expect(recipients[0]).toMatchObject({ requested_by: 'Olga Officer', messages_of_yours: truth.written.filter((e) => d(e).author_id === 'U-SAM').length });

@@ -22,7 +22,7 @@ import { SubjectRequestStore } from '../../common/subjects/subject-request-store
 import { writeBag } from '../packages/bag-writer.js';
 import { zipBag } from '../packages/zip.js';
 import { readSubjectRecords, sourcesOf } from './access-records.js';
-import { art15Information } from './art15-information.js';
+import { art15Information, exportRecipients } from './art15-information.js';
 import { buildTables } from './access-tables.js';
 import { writeAccessFiles } from './package-files.js';
 import { Participants } from './participants.js';
@@ -72,13 +72,15 @@ async function build(ctx: Ctx, q: SubjectRequest, deps: { dataDir: string; versi
   const tenant = ctx.job.tenant;
   const asOf = ctx.job.createdAt;
   const ids = q.identifiers;
-  const records = await readSubjectRecords(ctx.store, tenant, ids, { asOf, contextWindow: ctx.params.context_messages });
+  // Recipients first: the audit entries about those packages (downloads) touched the person's data too.
+  const recipients = await exportRecipients(ctx.store, tenant, ids.userIds);
+  const records = await readSubjectRecords(ctx.store, tenant, ids, { asOf, contextWindow: ctx.params.context_messages, packageIds: recipients.map((r) => r.package_id) });
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const t1 = performance.now();
   const people = new Participants(records.directory, new Set(ids.userIds), [...ids.displayNames, ...ids.emails]);
   const tables = buildTables(records, people);
   const sources = await sourcesOf(ctx.store, tenant, ids.userIds);
-  const info = await art15Information(ctx.store, tenant, ids, records, { now: asOf, sources });
+  const info = await art15Information(ctx.store, tenant, ids, records, { now: asOf, sources, recipients });
   tables.find((t) => t.name === 'recipients')!.rows = info.recipients.map((r) => ({ ...r }));
   tables.find((t) => t.name === 'retention')!.rows = info.retention.map((r) => ({ ...r }));
   const bagDir = join(ctx.workDir, ctx.job.id);

@@ -128,9 +128,13 @@ async function callsOf(store: Store, p: Record<string, unknown>): Promise<CallRe
   return [...byId.values()];
 }
 
-/** Export recipients are found in information.ts; this reads the person's records. */
-export async function readSubjectRecords(store: Store, tenant: string, s: SubjectIdentifiers, o: { asOf: string; contextWindow: number }): Promise<SubjectRecords> {
-  const p = { tenant, ids: s.userIds, as_of: toStoreTime(Date.parse(o.asOf)), needles: identifyingStrings(s) };
+/**
+ * `packageIds`: export packages that held the person's messages (art15-information.ts):
+ * audit entries naming them (downloads, cancels) touched the person's data too.
+ */
+export async function readSubjectRecords(store: Store, tenant: string, s: SubjectIdentifiers, o: { asOf: string; contextWindow: number; packageIds?: string[] }): Promise<SubjectRecords> {
+  const needles = [...identifyingStrings(s), ...(o.packageIds ?? []).map((id) => JSON.stringify(id))];
+  const p = { tenant, ids: s.userIds, as_of: toStoreTime(Date.parse(o.asOf)), needles };
   const ms: Record<string, number> = {};
   const timed = async <R>(part: string, work: () => Promise<R>): Promise<R> => {
     const started = performance.now();

@@ -46,7 +46,7 @@ const CATEGORY_FAMILY: Record<string, keyof FamilyRules> = {
 interface ExportJobRow { job_id: string; params: string; requested_by: string; created_at: string; finished_at: string | null }
 
 /** Export packages whose set held messages written by or mentioning the person (custodians, conversations, types, time range, words, as-of). */
-async function exportRecipients(store: Store, tenant: string, ids: string[]): Promise<Recipient[]> {
+export async function exportRecipients(store: Store, tenant: string, ids: string[]): Promise<Recipient[]> {
   const jobs = await store.query<ExportJobRow>('access: export jobs', `
     SELECT job_id, argMax(params, version) AS params, argMax(requested_by, version) AS requested_by, toString(argMax(created_at, version)) AS created_at,
       toString(argMax(finished_at, version)) AS finished_at, toString(argMax(state, version)) AS st
@@ -75,7 +75,7 @@ async function exportRecipients(store: Store, tenant: string, ids: string[]): Pr
   return out.map((r) => ({ ...r, requested_by: names.get(r.requested_by)?.name || names.get(r.requested_by)?.subject || r.requested_by }));
 }
 
-export async function art15Information(store: Store, tenant: string, s: SubjectIdentifiers, records: SubjectRecords, o: { now: string; sources: Array<{ source: string; how: string; records: number }> }): Promise<Art15Information> {
+export async function art15Information(store: Store, tenant: string, s: SubjectIdentifiers, records: SubjectRecords, o: { now: string; sources: Array<{ source: string; how: string; records: number }>; recipients: Recipient[] }): Promise<Art15Information> {
   const categories = [
     ['messages', records.messages.length], ['mentions', records.mentions.length], ['context', records.context.length], ['reactions', records.reactions.length],
     ['calls', records.calls.length], ['app_invocations', records.apps.length], ['memberships', records.admin.filter((a) => a.type.startsWith('member.')).length],
@@ -108,7 +108,7 @@ export async function art15Information(store: Store, tenant: string, s: SubjectI
   }
   return {
     controller_tenant: tenant, computed_at: o.now, purposes, categories,
-    recipients: await exportRecipients(store, tenant, s.userIds),
+    recipients: o.recipients,
     retention, retention_policy_version: policy.version, sources: o.sources,
     legal_holds: holds.map((h) => ({ case_name: h.caseName, since: h.createdAt })),
     rights: [

@@ -124,7 +124,7 @@ export function tableDefinitions(): Omit<PackageTable, 'rows'>[] {
     },
     {
       name: 'custos_audit', title: { en: 'Who looked at your data in Custos', fr: 'Qui a consulté vos données dans Custos' },
-      about: { en: 'Entries of Custos’ own audit log for searches, views and exports whose parameters named you (staff are shown by role).', fr: 'Entrées du journal d’audit de Custos pour les recherches, consultations et exports dont les paramètres vous désignaient (le personnel est indiqué par son rôle).' },
+      about: { en: 'Entries of Custos’ own audit log for searches, views and exports whose parameters named you, or named an export package that held your data (its download); staff are shown by role.', fr: 'Entrées du journal d’audit de Custos pour les recherches, consultations et exports dont les paramètres vous désignaient, ou désignaient un paquet d’export contenant vos données (son téléchargement) ; le personnel est indiqué par son rôle.' },
       columns: [
         c('time', 'When (UTC)', 'Quand (UTC)'),
         c('action', 'What was done (for example messages.search, exports.create)', 'Ce qui a été fait (par exemple messages.search, exports.create)'),
