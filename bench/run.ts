@@ -27,6 +27,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   analytics: async () => (await import('./analytics.js')).runAnalyticsBench(),
   retention: async () => (await import('./retention.js')).runRetentionBench(),
   erasure: async () => (await import('./erasure.js')).runErasureBench(),
+  'subject-access': async () => (await import('./subject-access.js')).runSubjectAccessBench(),
 };
 
 const args = process.argv.slice(2);

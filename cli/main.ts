@@ -17,6 +17,7 @@ import { registerPackage } from './commands/package.js';
 import { registerKeys } from './commands/keys.js';
 import { registerHolds } from './commands/holds.js';
 import { registerRetention } from './commands/retention.js';
+import { registerDsr } from './commands/dsr.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -36,6 +37,7 @@ registerKeys(program);
 registerJobs(program);
 registerHolds(program);
 registerRetention(program);
+registerDsr(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;

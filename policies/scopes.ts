@@ -31,6 +31,8 @@ export const SCOPES = [
   'retention:read', // the retention policy in force and the deletion receipts
   'retention:manage', // set the retention policy, queue a retention run or dry run
   'retention:explain', // why one message or call is still kept, and until when
+  'subject_requests:read', // data subject requests (access, erasure): list, due dates, the person's identifiers and counts
+  'subject_requests:manage', // open, extend and cancel data subject requests (approving an erasure is erasure:approve)
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -13,6 +13,7 @@ import { backtestJobKind } from './supervision/backtest-job.js';
 import { metricsBackfillJobKind, metricsJobKind } from './metrics/metrics-job.js';
 import { retentionJobKind } from './retention/retention-job.js';
 import { erasureJobKind } from './erasure/erasure-job.js';
+import { accessJobKind } from './access/access-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -28,5 +29,6 @@ export function jobKinds(o: { dataDir: string; minGroupSize?: number }): AnyJobK
     metricsBackfillJobKind(),
     retentionJobKind({ dataDir: o.dataDir }),
     erasureJobKind({ dataDir: o.dataDir }),
+    accessJobKind({ dataDir: o.dataDir, version }),
   ];
 }

@@ -28,6 +28,7 @@ import { supervisionPolicyRoutes } from './supervision-policies.js';
 import { supervisionQueueRoutes } from './supervision-queue.js';
 import { holdRoutes } from './holds.js';
 import { retentionRoutes, type RetentionSettings } from './retention.js';
+import { subjectRequestRoutes } from './subject-requests.js';
 
 export interface ApiRouteDeps {
   store: Store;
@@ -71,5 +72,6 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...supervisionQueueRoutes(deps.store, cursors),
     ...(deps.jobs ? holdRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
     ...(deps.jobs ? retentionRoutes({ store: deps.store, jobs: deps.jobs.service, pseudonyms: deps.jobs.pseudonyms, ...(deps.retention ? { settings: deps.retention } : {}) }) : []),
+    ...(deps.jobs ? subjectRequestRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
   ];
 }

@@ -55,6 +55,7 @@ const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string,
   'supervision-backtest': backtestParamsFrom,
   retention: (o) => ({ dry_run: o.dryRun === true }),
   erasure: (o) => (o.request === undefined ? {} : { request: o.request }),
+  access: (o) => Object.fromEntries(Object.entries({ request: o.request, context_messages: o.contextMessages === undefined ? undefined : /^\d+$/.test(String(o.contextMessages)) ? Number(o.contextMessages) : String(o.contextMessages) }).filter(([, v]) => v !== undefined)),
 };
 
 function summaryLine(job: Job, runner: JobRunner): string {
@@ -124,7 +125,8 @@ export function registerJobs(program: Command): void {
     .option('--period <period>', 'metrics: day | week | month (default week)')
     .option('--group-by <group>', 'metrics: none | department (default department)')
     .option('--dry-run', 'retention: report exactly what the run would remove, change nothing')
-    .option('--request <id>', 'erasure: the approved subject request to carry out (dsr_...)')
+    .option('--request <id>', 'access, erasure: the subject request (dsr_...) the package answers or the approved erasure carries out')
+    .option('--context-messages <n>', "access: others' messages shown before and after each of the person's own (default 3)")
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
