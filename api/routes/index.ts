@@ -72,6 +72,6 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...supervisionQueueRoutes(deps.store, cursors),
     ...(deps.jobs ? holdRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
     ...(deps.jobs ? retentionRoutes({ store: deps.store, jobs: deps.jobs.service, pseudonyms: deps.jobs.pseudonyms, ...(deps.retention ? { settings: deps.retention } : {}) }) : []),
-    ...(deps.jobs ? subjectRequestRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms }) : []),
+    ...(deps.jobs ? subjectRequestRoutes({ store: deps.store, pseudonyms: deps.jobs.pseudonyms, jobs: deps.jobs.service }) : []),
   ];
 }

@@ -74,6 +74,30 @@ describe('subject requests API', () => {
     expect(again.status).toBe(409);
   });
 
+  it('runs an approved erasure as a job through the API, recording the approver; refuses to run an open erasure', async () => {
+    const unapproved = (await (await call('dana', 'POST', '', { type: 'erasure', subject: 'U-BEN' })).json()) as { request: { id: string } };
+    const refused = await call('dana', 'POST', `/${unapproved.request.id}/run`, {});
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ type: 'https://custos.dev/problems/request-state', field: 'requestId' });
+    const carol = await call('carol', 'POST', `/${erasureId}/run`, {});
+    expect(carol.status).toBe(403);
+    const started = await call('dana', 'POST', `/${erasureId}/run`, {});
+    expect(started.status).toBe(202);
+    const job = (await started.json()) as { job_id: string; kind: string; href: string };
+    expect(job.kind).toBe('erasure');
+    const queued = (await (await fetch(`${api.baseUrl}${job.href}`, { headers: { authorization: `Bearer ${token.get('dana')}` } })).json()) as { state: string; approved_by: string | null; params: Record<string, unknown> };
+    expect(queued).toMatchObject({ state: 'queued', params: { request: erasureId } });
+    expect(queued.approved_by).toBeTruthy();
+    // `custos serve`'s scheduler runs queued jobs; the test API has none, so the test runs it as the scheduler would.
+    const done = await api.jobs.service.run(await api.jobs.service.get('acme', job.job_id));
+    expect(done.state).toBe('done');
+    const shown = (await (await call('dana', 'GET', `/${erasureId}`)).json()) as { request: { state: string; subject: string; job_ids: string[]; identifiers: { emails: string[] } } };
+    expect(shown.request.state).toBe('done');
+    expect(shown.request.job_ids).toContain(job.job_id);
+    expect(JSON.stringify(shown.request)).not.toContain(SAM.email);
+    await call('dana', 'POST', `/${unapproved.request.id}/cancel`, { note: 'test' });
+  });
+
   it('lists a late request as late and first; refuses its extension after the first month; shows the history', async () => {
     const received = new Date(Date.now() - 40 * 86_400_000).toISOString();
     const opened = (await (await call('dana', 'POST', '', { type: 'access', subject: 'U-SAM', received_at: received })).json()) as { request: { id: string; late: boolean } };

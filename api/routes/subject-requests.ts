@@ -12,7 +12,10 @@ import { SUBJECT_REQUEST_ID, SubjectRequestNotFoundError, type SubjectRequest } 
 import { isLate, SubjectRequestRuleError } from '../../common/subjects/request-lifecycle.js';
 import { PREVIEW_FAMILIES } from '../../common/subjects/resolve-subject.js';
 import { SubjectRequestService } from '../../common/subjects/request-service.js';
+import { SubjectRequestStore } from '../../common/subjects/subject-request-store.js';
+import type { JobService } from '../../common/jobs/job-service.js';
 import { HttpProblem } from '../problem.js';
+import { jobProblem } from './jobs.js';
 import { PROBLEM_BASE } from '../middleware/problems.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { booleanField, plainText, queryObject, tenantParam, wholeNumberPattern } from '../schemas/query-fields.js';
@@ -64,8 +67,12 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function subjectRequestRoutes(deps: { store: Store; pseudonyms: Pseudonymizer }): RouteSpec[] {
+/** The states a request's job may start from (as the jobs check them): an access package for an open request or again, an erasure once approved or again while it waits on holds. */
+const RUNNABLE: Record<SubjectRequest['type'], readonly SubjectRequest['state'][]> = { access: ['open', 'failed', 'done'], erasure: ['approved', 'waiting-on-holds', 'failed'] };
+
+export function subjectRequestRoutes(deps: { store: Store; pseudonyms: Pseudonymizer; jobs: JobService }): RouteSpec[] {
   const service = new SubjectRequestService(deps.store);
+  const requests = new SubjectRequestStore(deps.store);
   const by = (p: Principal) => deps.pseudonyms.refOf(p.subject);
   const base = '/v1/tenants/:tenant/subject-requests';
   const tenantOnly = z.strictObject({ tenant: tenantParam });
@@ -140,5 +147,24 @@ export function subjectRequestRoutes(deps: { store: Store; pseudonyms: Pseudonym
       return { body: view(q), resultCount: 1, audit: { request_id: q.id } };
     },
   });
-  return [open, list, show, extend, approve, cancel] as unknown as RouteSpec[];
+  const run = defineRoute({
+    method: 'post', path: `${base}/:requestId/run`, operationId: 'runSubjectRequest', summary: "Start the job that answers the request: the access package of an open access request, or an approved erasure (the approver is recorded on the job); follow it under .../jobs/{id}", tags: ['subject-requests'],
+    scope: 'subject_requests:manage', action: 'subject_requests.run', params: oneRequest, query: queryObject({}),
+    body: z.strictObject({}),
+    response: z.object({ job_id: z.string(), kind: z.enum(TYPES), state: z.string(), href: z.string() }), successStatus: 202,
+    conflict: 'The request is not in a state its job can start from (an erasure must be approved first)',
+    handler: async ({ tenant, params, principal }) => {
+      const q = await mapped(() => requests.get(tenant, params.requestId));
+      if (!RUNNABLE[q.type].includes(q.state)) {
+        throw new HttpProblem({ status: 409, type: `${PROBLEM_BASE}request-state`, title: 'Subject request in another state', detail: `a ${q.type} request's job starts from ${RUNNABLE[q.type].join(' or ')}; this one is ${q.state}`, field: 'requestId' });
+      }
+      try {
+        const job = await deps.jobs.submit(tenant, q.type, { request: q.id }, { subjectRef: by(principal), kind: principal.kind }, q.approvedBy ?? undefined);
+        return { status: 202, body: { job_id: job.id, kind: q.type, state: job.state, href: `/v1/tenants/${tenant}/jobs/${job.id}` }, resultCount: 1, audit: { request_id: q.id, job_id: job.id } };
+      } catch (err) {
+        throw jobProblem(err);
+      }
+    },
+  });
+  return [open, list, show, extend, approve, cancel, run] as unknown as RouteSpec[];
 }
