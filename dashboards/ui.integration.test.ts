@@ -103,8 +103,19 @@ async function resultsOfAudit(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('#entries-heading')?.getAttribute('data-query') === window.location.search.slice(1));
 }
 
+/** Browser storage holds nothing but the language switch's bare choice: no name, id, token or page data. */
+async function storageIsClean(page: Page, name: string): Promise<void> {
+  const stored = await page.evaluate(() => ({
+    local: Object.entries({ ...window.localStorage }),
+    session: Object.entries({ ...window.sessionStorage }),
+  }));
+  expect(stored.session, `sessionStorage on ${name}`).toEqual([]);
+  for (const [k, v] of stored.local) expect([k, ['en', 'fr'].includes(v)], `localStorage on ${name}`).toEqual(['custos.lang', true]);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
+  await storageIsClean(page, name);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   await page.evaluate(axe.source);
   const { passes, violations } = await page.evaluate(async () => {
@@ -215,6 +226,9 @@ describe('web UI in chromium', () => {
     await page.getByRole('heading', { name: `Versions (${versions.length})` }).waitFor({ state: 'visible' });
     expect(await page.locator('ol.versions .message-text').allTextContents()).toEqual(versions.map((v) => v.data.text));
     const reactions = FIXTURE_EVENTS.filter((e) => e.type.startsWith('reaction.') && e.data.message_id === 'm1' && e.data.conversation_id === 'C1');
+    // Why it is kept: the fixture tenant has no retention policy, so nothing removes it (docs/retention.md), and no hold covers it yet.
+    await expect.poll(() => page.locator('[data-retention]').getAttribute('data-retention'), { timeout: 15_000 }).toBe('kept');
+    expect(await page.locator('[data-retention]').textContent()).toContain('forever (no rule removes it)');
     await page.getByText(`History (${reactions.length} changes)`).click();
     await expect.poll(() => page.locator('section[aria-labelledby="reactions-heading"] details li').count()).toBe(reactions.length);
     await shot(page, '02-message');
@@ -488,6 +502,12 @@ describe('web UI in chromium', () => {
     await expect.poll(() => officer.page.locator('#items-heading').getAttribute('data-total'), { timeout: 15_000 }).toBe(String(demoFill.flagged));
     expect(await officer.page.locator('tbody tr').first().textContent()).toContain(demoFill.policyName);
     await shot(officer.page, '14-demo-review-queue');
+    // A message of the Orion channel that names Orion is under the demo's hold: the message page says so and links the hold.
+    await officer.page.goto(`${d}/search?q=orion&conversation=C029`);
+    await officer.page.locator('table.results tbody a').first().click();
+    await expect.poll(() => officer.page.locator('[data-retention] a').allTextContents(), { timeout: 15_000 }).toEqual(['Orion contract dispute']);
+    expect(await officer.page.locator('[data-retention]').getAttribute('data-retention')).not.toBe('removable');
+    await shot(officer.page, '14b-demo-why-kept');
     await officer.page.goto(`${d}/holds`);
     await expect.poll(() => officer.page.locator('tbody tr').first().textContent(), { timeout: 15_000 }).toContain('Orion contract dispute');
     await officer.page.goto(`${d}/jobs`);
@@ -511,6 +531,46 @@ describe('web UI in chromium', () => {
     await expect.poll(() => auditor.page.locator('tbody tr[data-action="holds.create"]').count()).toBeGreaterThan(0);
     await shot(auditor.page, '17-demo-audit');
     await auditor.context.close();
+  });
+
+  it('shows a French browser the pages in French, times in its zone with UTC on hover, and switches to English on request', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'America/Montreal' });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${api.baseUrl}/`);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    await page.getByRole('link', { name: 'Se connecter' }).click();
+    await atIdp(page, 'officer');
+    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Rechercher des messages');
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Recherche', 'Tâches et exports', 'Nouvel export', 'Conservations légales', 'File de revue', 'Engagement']);
+    await page.getByLabel('Mots', { exact: true }).fill('budget');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    const expected = fixtureHits('budget').size;
+    await expect.poll(() => page.locator('#results-heading').textContent(), { timeout: 15_000 }).toBe(`${expected} messages`);
+    // The first hit's time: shown in Montreal's zone, in French, with UTC to the second on hover.
+    const time = page.locator('table.results time').first();
+    const iso = (await time.getAttribute('datetime'))!;
+    // Computed by the browser's own Intl (its ICU may word dates differently from Node's), with the zone named, not the default.
+    const montreal = await page.evaluate((i) => new Intl.DateTimeFormat('fr', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'America/Montreal' }).format(Date.parse(i)), iso);
+    expect(await time.textContent()).toBe(montreal);
+    expect(await time.getAttribute('title')).toBe(`${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+    await shot(page, '18-search-fr');
+    // The engagement page's privacy floor, in French.
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/engagement?from=2026-10-01&to=2026-10-01&group_by=none&period=day`);
+    await expect.poll(() => page.locator('table.series tbody td').allTextContents(), { timeout: 15_000 }).toEqual(['masqué : groupe de moins de 5 personnes']);
+    // The chart is drawn (uPlot's canvas), and the notice is listed under it.
+    await expect.poll(() => page.locator('figure.chart canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByRole('list', { name: 'Seuil de confidentialité' }).textContent()).toContain('masqué : groupe de moins de 5 personnes');
+    await shot(page, '19-engagement-fr');
+    // The switch: English now, and kept for the next page (the bare language code, nothing else).
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('table.series tbody td').allTextContents(), { timeout: 15_000 }).toEqual(['hidden: group under 5 people']);
+    await page.goto(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Search messages');
+    expect(await page.evaluate(() => window.localStorage.getItem('custos.lang'))).toBe('en');
+    await storageIsClean(page, 'after the switch');
+    await context.close();
   });
 
   it('made no request to another origin from a Custos page, and no script error', () => {
