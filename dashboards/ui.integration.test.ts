@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toStoreTime } from '../common/events/time.js';
 import { tokenize } from '../common/queries/tokens.js';
 import { createReviewQueue } from '../common/supervision/review-queue.js';
@@ -27,6 +27,9 @@ import { demoUsers, type DemoSignIn } from '../cli/demo/demo-users.js';
 import { demoHoldAndJob, fillSampleCompany } from '../cli/demo/demo-history.js';
 import { samplePerson } from '../cli/demo/sample-company.js';
 import { FIXTURE_EVENTS, FIXTURE_TENANT, loadFixture } from '../test/helpers/search-fixture.js';
+
+// A browser on a shared 2-core machine (load averages of 20-30 seen) can take seconds to show an answer: polls wait up to 15 s, not vitest's 1 s.
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 const UI_DIR = join(process.cwd(), 'dist', 'ui');
 const SHOTS = join(process.cwd(), '.test-runs', 'ui-screenshots');
@@ -173,6 +176,13 @@ describe('web UI in chromium', () => {
     await page.goto(`${api.baseUrl}/`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Custos');
     await shot(page, '00-signed-out');
+    // By keyboard, the first stop is "Skip to content", then the language switch (a button), then Sign in.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Français');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
     await signIn(page, 'officer');
     await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
     const nav = page.getByRole('navigation', { name: 'Pages' });

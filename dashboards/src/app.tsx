@@ -31,10 +31,17 @@ export function App({ api }: { api: Api }) {
   };
   return (
     <I18n.Provider value={CATALOGUES[lang]}>
+      <SkipLink />
       <Switch lang={lang} choose={choose} />
       <Screens api={api} />
     </I18n.Provider>
   );
+}
+
+/** The first thing a keyboard reaches on every page, signed in or not. */
+function SkipLink() {
+  const t = useT();
+  return <a class="skip" href="#main">{t.shell.skip}</a>;
 }
 
 /** The language switch: one button per other language, named in that language. */
@@ -100,7 +107,6 @@ function Shell({ tenant, tenants, session, me, place, children }: { tenant: stri
   const tp = encodeURIComponent(tenant);
   return (
     <>
-      <a class="skip" href="#main">{t.shell.skip}</a>
       <header class="top">
         <a class="brand" href={`/ui/${tp}`}>Custos</a>
         <nav aria-label={t.shell.pages}>
