@@ -363,6 +363,12 @@ describe('web UI in chromium', () => {
     expect(await row.textContent()).toContain('Case Q3');
     expect(await row.textContent()).toContain('active');
     await shot(page, '07-holds');
+    // The list is sorted in the page (the API answers it whole): newest first by default, then by the column clicked, said by aria-sort.
+    expect(await page.getByRole('columnheader', { name: 'Created' }).getAttribute('aria-sort')).toBe('descending');
+    await page.getByRole('link', { name: 'Case', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('sort') === 'case' && u.searchParams.get('dir') === 'asc');
+    await expect.poll(() => page.getByRole('columnheader', { name: /^Case/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.locator(`tr[data-hold="${holdId}"]`).count()).toBe(1);
 
     // Release is a step-up action: 401, the IdP, back with the reason kept, then released on the second press.
     await row.getByRole('link', { name: 'Case Q3' }).click();

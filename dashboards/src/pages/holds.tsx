@@ -12,9 +12,15 @@ import { formatCount } from '../format/numbers.js';
 import { navigate, queryOf } from '../router.js';
 import { HOLD_FIELDS, holdRequest } from './hold-request.js';
 import { useLang, useT, type Messages } from '../i18n/index.js';
+import { sortFromQuery, sortRows } from '../format/sort.js';
+import { SortHeader } from '../components/sort-header.js';
 import type { PageProps } from './page.js';
 
 const STATES = ['all', 'active', 'released'] as const;
+/** The API answers every hold at once (no paging), so the table sorts here, by the URL's `sort` and `dir`. */
+const SORTS = ['case', 'state', 'created'] as const;
+type HoldSort = (typeof SORTS)[number];
+const sortValue = (h: Hold, k: HoldSort): string => (k === 'case' ? h.case_name : k === 'state' ? h.state : h.created_at);
 
 export function HoldsPage({ api, tenant, search, me }: PageProps) {
   const tr = useT().holds;
@@ -22,6 +28,7 @@ export function HoldsPage({ api, tenant, search, me }: PageProps) {
   const state = STATES.find((s) => s === search.get('state')) ?? 'all';
   const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/holds', { params: { path: { tenant }, query: { state } } })), [tenant, state]);
   const t = encodeURIComponent(tenant);
+  const sort = sortFromQuery(search, SORTS, { key: 'created', dir: 'desc' });
   return (
     <>
       <PageTitle>{tr.title}</PageTitle>
@@ -37,9 +44,14 @@ export function HoldsPage({ api, tenant, search, me }: PageProps) {
             <p data-total={loaded.result.data.total}>{tr.count(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}</p>
             <table class="results">
               <caption class="visually-hidden">{tr.caption}</caption>
-              <thead><tr><th scope="col">{tr.cols.case}</th><th scope="col">{tr.cols.state}</th><th scope="col">{tr.cols.created}</th><th scope="col">{tr.cols.scope}</th><th scope="col">{tr.cols.covers}</th></tr></thead>
+              <thead><tr>
+                <SortHeader label={tr.cols.case} column="case" sort={sort} base={`/ui/${t}/holds`} search={search} />
+                <SortHeader label={tr.cols.state} column="state" sort={sort} base={`/ui/${t}/holds`} search={search} />
+                <SortHeader label={tr.cols.created} column="created" sort={sort} base={`/ui/${t}/holds`} search={search} />
+                <th scope="col">{tr.cols.scope}</th><th scope="col">{tr.cols.covers}</th>
+              </tr></thead>
               <tbody>
-                {loaded.result.data.items.map((h) => (
+                {sortRows(loaded.result.data.items, sort, sortValue, locale).map((h) => (
                   <tr key={h.id} data-hold={h.id}>
                     <td><a href={`/ui/${t}/holds/${encodeURIComponent(h.id)}`}>{h.case_name}</a><br /><code class="muted">{h.id}</code></td>
                     <td><span class={`state state-${h.state}`}>{tr.states[h.state] ?? h.state}</span></td>
