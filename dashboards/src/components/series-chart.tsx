@@ -35,8 +35,9 @@ export function SeriesChart({ e, title }: { e: Engagement; title: string }) {
       {
         width: Math.max(320, Math.min(el.clientWidth || 800, 960)),
         height: 260,
-        series: [{}, ...lines.map((l, i) => ({ label: groupLabel(l.label, t), stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: false, points: { show: xs.length < 40 } }))],
-        axes: [{ values: (_u: uPlot, ticks: number[]) => ticks.map((i) => e.periods[Math.round(i)] ?? '') }, {}],
+        series: [{ label: t.period, value: (_u: uPlot, i: number | null) => (i === null ? '—' : e.periods[Math.round(i)] ?? '') }, ...lines.map((l, i) => ({ label: groupLabel(l.label, t), stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: false, points: { show: xs.length < 40 } }))],
+        // Ticks on whole periods only, at most eight labels.
+        axes: [{ splits: () => xs.filter((i) => i % Math.ceil(xs.length / 8) === 0), values: (_u: uPlot, ticks: number[]) => ticks.map((i) => e.periods[Math.round(i)] ?? '') }, {}],
         scales: { x: { time: false } },
         legend: { show: true },
       },
