@@ -28,6 +28,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   retention: async () => (await import('./retention.js')).runRetentionBench(),
   erasure: async () => (await import('./erasure.js')).runErasureBench(),
   'subject-access': async () => (await import('./subject-access.js')).runSubjectAccessBench(),
+  'web-ui': async () => (await import('./web-ui.js')).runWebUiBench(),
 };
 
 const args = process.argv.slice(2);

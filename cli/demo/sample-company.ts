@@ -49,6 +49,9 @@ const FR = [
   'Bravo à tous pour le lancement {x} !', 'Je suis absent demain, les questions {x} vont à mon binôme.', 'Quelqu’un a la dernière présentation {x} ?',
   'L’incident sur {x} est résolu, post-mortem à suivre.', 'Gardons la discussion {x} dans le fil.', 'Le budget {x} est validé.',
 ];
+/** Now and then someone asks to move off the archived channel: what the demo's supervision policy flags. */
+const OFF_CHANNEL_EN = 'Can we take this to WhatsApp? The {x} details are sensitive.';
+const OFF_CHANNEL_FR = 'On passe sur WhatsApp pour {x} ?';
 const TOPICS = ['Orion', 'Vega', 'billing', 'onboarding', 'Q4', 'pricing', 'API v2', 'SSO', 'audit', 'roadmap', 'hiring', 'EMEA'];
 const EMOJI = ['thumbsup', 'tada', 'eyes', 'white_check_mark', 'heart', 'rocket', 'pray', 'joy'];
 const APPS = [{ id: 'A-JIRA', cmd: ['/jira create', '/jira search'] }, { id: 'A-POLL', cmd: ['/poll "Lunch?" yes no'] }, { id: 'A-DEPLOY', cmd: ['/deploy staging', '/deploy prod'] }];
@@ -62,6 +65,18 @@ export interface DemoOptions {
   end: Date;
 }
 
+/** Person `i` (from 0) of the sample company: the first eight head a department each, the others report to one of them. */
+export function samplePerson(i: number): { id: string; name: string; email: string; dept: string; fr: boolean } {
+  const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
+  return {
+    id: `U${String(i + 1).padStart(4, '0')}`,
+    name,
+    email: `${name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(' ', '.')}@lumen.example`,
+    dept: DEPARTMENTS[i % DEPARTMENTS.length]!,
+    fr: i % 3 !== 0,
+  };
+}
+
 export function* sampleCompany(o: DemoOptions): Generator<DemoEvent> {
   const rnd = mulberry32(20261125);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -72,15 +87,10 @@ export function* sampleCompany(o: DemoOptions): Generator<DemoEvent> {
   });
   const start = o.end.getTime() - o.days * 86_400_000;
   const admin = 'U0001';
-  const users = Array.from({ length: o.users }, (_, i) => ({
-    id: `U${String(i + 1).padStart(4, '0')}`,
-    name: `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`,
-    dept: DEPARTMENTS[i % DEPARTMENTS.length]!,
-    fr: i % 3 !== 0,
-  }));
+  const users = Array.from({ length: o.users }, (_, i) => samplePerson(i));
   for (const [i, u] of users.entries()) {
     yield ev('user.created', start + i * 1000, {
-      user_id: u.id, email: `${u.name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(' ', '.')}@lumen.example`,
+      user_id: u.id, email: u.email,
       display_name: u.name, department: u.dept, title: i < 8 ? 'Head of ' + u.dept : 'Specialist', ...(i >= 8 ? { manager_id: users[i % 8]!.id } : {}),
     });
   }
@@ -137,7 +147,9 @@ export function* sampleCompany(o: DemoOptions): Generator<DemoEvent> {
       const conv = inDm ? pick(dms) : pick(channels);
       const author = conv.members.length ? pick(conv.members) : pick(users).id;
       const user = users[Number(author.slice(1)) - 1];
-      const text = (user?.fr ? pick(FR) : pick(EN)).replace('{x}', pick(TOPICS));
+      // Off-channel requests every 150th message of a day (by position, so the seeded stream is unchanged).
+      const template = i % 150 === 41 ? (user?.fr ? OFF_CHANNEL_FR : OFF_CHANNEL_EN) : user?.fr ? pick(FR) : pick(EN);
+      const text = template.replace('{x}', pick(TOPICS));
       const parent = recent.length && rnd() < 0.3 ? recent[Math.floor(rnd() * recent.length)] : undefined;
       const id = `${Math.floor(at / 1000)}.${String(i).padStart(6, '0')}`;
       const mention = rnd() < 0.15 ? pick(conv.members.length ? conv.members : [admin]) : undefined;

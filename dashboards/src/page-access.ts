@@ -8,7 +8,7 @@ export interface PageAccess {
   id: string;
   /** Every scope the page's API calls need. */
   scopes: readonly string[];
-  /** Label in the navigation; pages without one (details) are reached by links. */
+  /** Key of its label in the catalogue's `nav` (i18n/en.ts); pages without one (details) are reached by links. */
   nav?: string;
   /** Higher first: where a person lands after sign-in when several pages are theirs. */
   landing?: number;

@@ -31,3 +31,4 @@ export type HoldBody = NonNullable<paths['/v1/tenants/{tenant}/holds']['post']['
 export type Engagement = Json<'/v1/tenants/{tenant}/analytics/engagement', 'get'>;
 export type EngagementQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/engagement']['get']['parameters']['query']>;
 export type EngagementSummary = Json<'/v1/tenants/{tenant}/analytics/engagement/summary', 'get'>;
+export type RetentionExplanation = Json<'/v1/tenants/{tenant}/messages/{conversationId}/{messageId}/retention', 'get'>;

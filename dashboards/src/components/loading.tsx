@@ -1,3 +1,6 @@
+import { useT } from '../i18n/index.js';
+
 export function Loading({ what }: { what: string }) {
-  return <p class="loading" role="status">Loading {what}…</p>;
+  const t = useT();
+  return <p class="loading" role="status">{t.shell.loading(what)}</p>;
 }

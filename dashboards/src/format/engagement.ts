@@ -5,6 +5,7 @@
  * never show a blank that reads as zero.
  */
 import { formatCount, formatDuration } from './numbers.js';
+import { en, type Messages } from '../i18n/en.js';
 
 export type Reason = 'fewer_than_k_people' | 'difference_with_shown_groups' | 'conversation_under_k_members';
 
@@ -24,11 +25,11 @@ export function formatFigure(value: number | null | undefined, unit: string, loc
 }
 
 /** The notice shown in place of a hidden figure or cell. */
-export function hiddenText(reason: Reason, k: number, count?: number): string {
-  if (reason === 'fewer_than_k_people') return `hidden: group under ${k} people`;
-  if (reason === 'difference_with_shown_groups') return `hidden: with the totals it would reveal a group under ${k} people`;
+export function hiddenText(reason: Reason, k: number, count?: number, m: Messages['engagement'] = en.engagement, locale?: string): string {
+  if (reason === 'fewer_than_k_people') return m.hiddenSmall(k);
+  if (reason === 'difference_with_shown_groups') return m.hiddenDifference(k);
   const n = count ?? 0;
-  return `${formatCount(n)} ${n === 1 ? 'conversation' : 'conversations'} under ${k} members not shown`;
+  return m.conversationsHidden(formatCount(n, locale), n, k);
 }
 
 /**
@@ -43,7 +44,7 @@ export function hiddenCells(suppressed: readonly { period: string; group: string
 export const cellKey = (group: string | null, period: string) => `${group ?? '\u0000'}|${period}`;
 
 /** "Everyone in scope" for the ungrouped series, "(no department)" for people the directory has no department for. */
-export function groupLabel(group: string | null): string {
-  if (group === null) return 'Everyone in scope';
-  return group === '' ? '(none)' : group;
+export function groupLabel(group: string | null, m: Messages['engagement'] = en.engagement): string {
+  if (group === null) return m.everyoneInScope;
+  return group === '' ? m.noGroup : group;
 }

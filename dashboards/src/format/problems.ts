@@ -4,6 +4,7 @@
  * a heading, the server's own detail, and what the person can do next. Anything that
  * is not a problem (a proxy's HTML page, a network failure) still gets a clear message.
  */
+import { en, type Messages } from '../i18n/en.js';
 
 export interface Problem {
   type: string;
@@ -24,6 +25,8 @@ export interface ProblemMessage {
 }
 
 const BASE = 'https://custos.dev/problems/';
+
+// The server's own title and detail stay in its words (English); the headings and next steps are the UI's.
 
 /** A problem from any answer body: the fields that are there and of the right type, defaults for the rest. */
 export function toProblem(status: number, body: unknown): Problem {
@@ -47,17 +50,17 @@ export function isStepUp(p: Problem, wwwAuthenticate?: string | null): boolean {
   return p.status === 401 && (p.type === `${BASE}step-up-required` || /insufficient_user_authentication/.test(wwwAuthenticate ?? ''));
 }
 
-export function problemMessage(p: Problem, wwwAuthenticate?: string | null): ProblemMessage {
+export function problemMessage(p: Problem, wwwAuthenticate?: string | null, m: Messages['problems'] = en.problems): ProblemMessage {
   const detail = p.detail ?? p.title;
   const field = p.field ? { field: p.field } : {};
-  if (isStepUp(p, wwwAuthenticate)) return { heading: 'Please confirm it is you', detail: `${detail}. Sign in again with your second factor to continue.`, next: 'step-up' };
-  if (p.status === 401) return { heading: 'You are not signed in', detail: 'Your session has ended or was never started. Sign in to continue.', next: 'sign-in' };
-  if (p.status === 403) return { heading: 'Not allowed', detail: `${detail}. Ask an administrator if you need this.`, next: 'none' };
-  if (p.type === `${BASE}tenant-not-found`) return { heading: 'Tenant not found', detail, next: 'none', ...field };
-  if (p.status === 404) return { heading: 'Not found', detail, next: 'none', ...field };
+  if (isStepUp(p, wwwAuthenticate)) return { heading: m.stepUpHeading, detail: m.stepUpDetail(detail), next: 'step-up' };
+  if (p.status === 401) return { heading: m.signedOutHeading, detail: m.signedOutDetail, next: 'sign-in' };
+  if (p.status === 403) return { heading: m.forbiddenHeading, detail: m.forbiddenDetail(detail), next: 'none' };
+  if (p.type === `${BASE}tenant-not-found`) return { heading: m.tenantNotFound, detail, next: 'none', ...field };
+  if (p.status === 404) return { heading: m.notFound, detail, next: 'none', ...field };
   if (p.status === 400 || p.status === 409 || p.status === 422) return { heading: p.title, detail, next: 'fix-input', ...field };
-  if (p.status === 429) return { heading: 'Too many requests', detail: 'Wait a minute, then try again.', next: 'retry' };
-  if (p.status === 0) return { heading: p.title, detail: 'Check your connection, then try again.', next: 'retry' };
+  if (p.status === 429) return { heading: m.tooMany, detail: m.tooManyDetail, next: 'retry' };
+  if (p.status === 0) return { heading: p.title, detail: m.offlineDetail, next: 'retry' };
   if (p.status === 503) return { heading: p.title, detail, next: 'retry' };
   return { heading: p.title, detail, next: p.status >= 500 ? 'retry' : 'none', ...field };
 }

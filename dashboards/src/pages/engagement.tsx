@@ -14,9 +14,12 @@ import { useLoad } from '../components/use-load.js';
 import { type Reason, cellKey, formatFigure, groupLabel, hiddenCells, hiddenText, unitOfFigure } from '../format/engagement.js';
 import { navigate, queryOf } from '../router.js';
 import { ENGAGEMENT_FIELDS, GROUPINGS, METRICS, PERIODS, engagementQuery, rangeOf } from './engagement-query.js';
+import { useLang, useT, type Messages } from '../i18n/index.js';
+import { SeriesChart } from '../components/series-chart.js';
 import type { PageProps } from './page.js';
 
 export function EngagementPage({ api, tenant, search }: PageProps) {
+  const t = useT().engagement;
   const key = search.toString();
   const query = engagementQuery(search);
   const [summary] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/analytics/engagement/summary', { params: { path: { tenant }, query: rangeOf(query) } })), [tenant, query.from, query.to]);
@@ -29,43 +32,46 @@ export function EngagementPage({ api, tenant, search }: PageProps) {
   };
   return (
     <>
-      <PageTitle>Engagement</PageTitle>
-      <form key={key} class="filters" onSubmit={submit} aria-label="Engagement range and metric">
-        <div class="field"><label for="from">From (local day)</label><input id="from" name="from" type="date" defaultValue={query.from ?? ''} /></div>
-        <div class="field"><label for="to">To (local day, included)</label><input id="to" name="to" type="date" defaultValue={query.to ?? ''} /></div>
-        <div class="field"><label for="metric">Metric</label><Choice id="metric" value={query.metric} options={METRICS.map((m) => [m, m.replace(/_/g, ' ')] as const)} /></div>
-        <div class="field"><label for="period">Period</label><Choice id="period" value={query.period} options={PERIODS} /></div>
-        <div class="field"><label for="group_by">By</label><Choice id="group_by" value={query.group_by} options={GROUPINGS.map((g) => [g, g === 'none' ? 'everyone' : g] as const)} /></div>
-        <div class="actions"><button type="submit">Show</button></div>
+      <PageTitle>{t.title}</PageTitle>
+      <form key={key} class="filters" onSubmit={submit} aria-label={t.form}>
+        <div class="field"><label for="from">{t.from}</label><input id="from" name="from" type="date" defaultValue={query.from ?? ''} /></div>
+        <div class="field"><label for="to">{t.to}</label><input id="to" name="to" type="date" defaultValue={query.to ?? ''} /></div>
+        <div class="field"><label for="metric">{t.metric}</label><Choice id="metric" value={query.metric} options={METRICS.map((m) => [m, metricName(m, t)] as const)} /></div>
+        <div class="field"><label for="period">{t.period}</label><Choice id="period" value={query.period} options={PERIODS.map((p) => [p, t.periods[p] ?? p] as const)} /></div>
+        <div class="field"><label for="group_by">{t.by}</label><Choice id="group_by" value={query.group_by} options={GROUPINGS.map((g) => [g, t.groupings[g] ?? g] as const)} /></div>
+        <div class="actions"><button type="submit">{t.show}</button></div>
       </form>
       <section aria-labelledby="summary-heading">
-        <h2 id="summary-heading">Summary</h2>
-        {summary.state === 'loading' ? <Loading what="the summary" /> : !summary.result.ok ? <ProblemView problem={summary.result.problem} wwwAuthenticate={summary.result.wwwAuthenticate} /> : <SummaryTable s={summary.result.data} />}
+        <h2 id="summary-heading">{t.summary}</h2>
+        {summary.state === 'loading' ? <Loading what={t.summaryLoading} /> : !summary.result.ok ? <ProblemView problem={summary.result.problem} wwwAuthenticate={summary.result.wwwAuthenticate} /> : <SummaryTable s={summary.result.data} />}
       </section>
       <section aria-labelledby="series-heading">
-        <h2 id="series-heading">By period</h2>
-        {series.state === 'loading' ? <Loading what="the series" /> : !series.result.ok ? <ProblemView problem={series.result.problem} wwwAuthenticate={series.result.wwwAuthenticate} /> : <SeriesTable e={series.result.data} />}
+        <h2 id="series-heading">{t.byPeriod}</h2>
+        {series.state === 'loading' ? <Loading what={t.seriesLoading} /> : !series.result.ok ? <ProblemView problem={series.result.problem} wwwAuthenticate={series.result.wwwAuthenticate} /> : <SeriesTable e={series.result.data} />}
       </section>
     </>
   );
 }
 
 function Scope({ departments }: { departments: EngagementSummary['departments'] }) {
-  return <p class="muted" data-departments={departments === 'all' ? 'all' : departments.join(',')}>{departments === 'all' ? 'All departments.' : departments.length ? `Departments: ${departments.join(', ')}.` : 'No department is yours to see (the directory lists nobody reporting to you).'}</p>;
+  const t = useT().engagement;
+  return <p class="muted" data-departments={departments === 'all' ? 'all' : departments.join(',')}>{departments === 'all' ? t.allDepartments : departments.length ? t.departments(departments.join(', ')) : t.noDepartment}</p>;
 }
 
 function SummaryTable({ s }: { s: EngagementSummary }) {
+  const t = useT().engagement;
+  const locale = useLang();
   const hidden = new Map<string, Reason>(s.suppressed.map((x) => [x.figure, x.reason]));
   return (
     <>
       <Scope departments={s.departments} />
       <table class="results figures">
-        <caption>From {s.from} to {s.to}; nothing about fewer than {s.k} people is shown</caption>
-        <thead><tr><th scope="col">Figure</th><th scope="col">Value</th></tr></thead>
+        <caption>{t.summaryCaption(s.from, s.to, s.k)}</caption>
+        <thead><tr><th scope="col">{t.figure}</th><th scope="col">{t.value}</th></tr></thead>
         <tbody>
           {Object.entries(s.figures).map(([figure, value]) => {
             const reason = hidden.get(figure);
-            return <tr key={figure} data-figure={figure}><th scope="row">{figure.replace(/_/g, ' ')}</th><td>{reason ? <span class="hidden-note">{hiddenText(reason, s.k)}</span> : formatFigure(value, unitOfFigure(figure))}</td></tr>;
+            return <tr key={figure} data-figure={figure}><th scope="row">{metricName(figure, t)}</th><td>{reason ? <span class="hidden-note">{hiddenText(reason, s.k, undefined, t, locale)}</span> : formatFigure(value, unitOfFigure(figure), locale)}</td></tr>;
           })}
         </tbody>
       </table>
@@ -74,27 +80,35 @@ function SummaryTable({ s }: { s: EngagementSummary }) {
 }
 
 function SeriesTable({ e }: { e: Engagement }) {
+  const t = useT().engagement;
+  const locale = useLang();
   const hidden = hiddenCells(e.suppressed, e.group_by === 'none');
-  const notices = [...new Set(e.suppressed.map((s) => hiddenText(s.reason, e.k, s.count)))];
+  const notices = [...new Set(e.suppressed.map((s) => hiddenText(s.reason, e.k, s.count, t, locale)))];
   return (
     <>
       <Scope departments={e.departments} />
+      <SeriesChart e={e} title={t.chart(metricName(e.metric, t))} />
       <table class="results series" data-metric={e.metric}>
-        <caption>{e.metric.replace(/_/g, ' ')} ({e.unit}) per {e.period}, {e.from} to {e.to}</caption>
-        <thead><tr><th scope="col">{e.group_by === 'none' ? 'Group' : e.group_by}</th>{e.periods.map((p) => <th key={p} scope="col">{p}</th>)}</tr></thead>
+        <caption>{t.seriesCaption(metricName(e.metric, t), t.units[e.unit] ?? e.unit, t.periods[e.period] ?? e.period, e.from, e.to)}</caption>
+        <thead><tr><th scope="col">{e.group_by === 'none' ? t.group : t.groupings[e.group_by] ?? e.group_by}</th>{e.periods.map((p) => <th key={p} scope="col">{p}</th>)}</tr></thead>
         <tbody>
           {e.series.map((row) => (
             <tr key={row.group ?? ''}>
-              <th scope="row">{groupLabel(row.group)}</th>
+              <th scope="row">{groupLabel(row.group, t)}</th>
               {e.periods.map((p, i) => {
                 const reason = hidden.get(cellKey(row.group, p));
-                return <td key={p}>{reason ? <span class="hidden-note">{hiddenText(reason, e.k)}</span> : formatFigure(row.values[i], e.unit)}</td>;
+                return <td key={p}>{reason ? <span class="hidden-note">{hiddenText(reason, e.k, undefined, t, locale)}</span> : formatFigure(row.values[i], e.unit, locale)}</td>;
               })}
             </tr>
           ))}
         </tbody>
       </table>
-      {notices.length ? <ul class="notices" aria-label="Privacy floor">{notices.map((n) => <li key={n} class="notice">{n}</li>)}</ul> : null}
+      {notices.length ? <ul class="notices" aria-label={t.privacyFloor}>{notices.map((n) => <li key={n} class="notice">{n}</li>)}</ul> : null}
     </>
   );
+}
+
+/** A metric's or figure's name in the page's language (the API's key when the catalogue has none). */
+function metricName(key: string, t: Messages['engagement']): string {
+  return t.metrics[key] ?? key.replace(/_/g, ' ');
 }

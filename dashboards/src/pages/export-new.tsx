@@ -12,9 +12,13 @@ import { ProblemView } from '../components/problem-view.js';
 import { isStepUp, signInUrl } from '../format/problems.js';
 import { navigate, queryOf } from '../router.js';
 import { CONVERSATION_TYPES, EXPORT_FORMATS, exportRequest, idList } from './export-request.js';
+import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 
 export function ExportNewPage({ api, tenant, search }: PageProps) {
+  const t = useT().exportNew;
+  const c = useT().common;
+  const typeNames = useT().search.types;
   const [failed, setFailed] = useState<Extract<Result<Job>, { ok: false }> | undefined>();
   const [busy, setBusy] = useState(false);
   const base = `/ui/${encodeURIComponent(tenant)}/exports/new`;
@@ -47,28 +51,28 @@ export function ExportNewPage({ api, tenant, search }: PageProps) {
 
   return (
     <>
-      <PageTitle>New export</PageTitle>
-      <p>A signed BagIt package of the messages these filters define. Queuing it needs a sign-in with your second factor within the last few minutes.</p>
-      {search.get('stepped_up') === '1' ? <p class="notice" role="status">You signed in again with your second factor. Check the filters and press Start export.</p> : null}
+      <PageTitle>{t.title}</PageTitle>
+      <p>{t.intro}</p>
+      {search.get('stepped_up') === '1' ? <p class="notice" role="status">{t.steppedUp}</p> : null}
       {failed ? <ProblemView problem={failed.problem} wwwAuthenticate={failed.wwwAuthenticate} /> : null}
-      <form class="filters" onSubmit={submit} aria-label="Export definition">
-        <div class="field wide"><label for="q">Words (all of them, in any version)</label><input id="q" name="q" defaultValue={search.get('q') ?? ''} /></div>
-        <div class="field"><label for="custodians">Custodians (user ids)</label><input id="custodians" name="custodians" defaultValue={custodians} aria-describedby="ids-help" /></div>
-        <div class="field"><label for="conversations">Conversations (ids)</label><input id="conversations" name="conversations" defaultValue={conversations} aria-describedby="ids-help" /></div>
-        <p id="ids-help" class="muted wide">Separate ids with commas or spaces.</p>
-        <div class="field"><label for="from">From (UTC day)</label><input id="from" name="from" type="date" defaultValue={search.get('from') ?? ''} /></div>
-        <div class="field"><label for="to">To (UTC day, included)</label><input id="to" name="to" type="date" defaultValue={search.get('to') ?? ''} /></div>
+      <form class="filters" onSubmit={submit} aria-label={t.form}>
+        <div class="field wide"><label for="q">{c.words}</label><input id="q" name="q" defaultValue={search.get('q') ?? ''} /></div>
+        <div class="field"><label for="custodians">{c.custodians}</label><input id="custodians" name="custodians" defaultValue={custodians} aria-describedby="ids-help" /></div>
+        <div class="field"><label for="conversations">{c.conversations}</label><input id="conversations" name="conversations" defaultValue={conversations} aria-describedby="ids-help" /></div>
+        <p id="ids-help" class="muted wide">{c.idsHelp}</p>
+        <div class="field"><label for="from">{c.fromUtc}</label><input id="from" name="from" type="date" defaultValue={search.get('from') ?? ''} /></div>
+        <div class="field"><label for="to">{c.toUtc}</label><input id="to" name="to" type="date" defaultValue={search.get('to') ?? ''} /></div>
         <fieldset class="wide">
-          <legend>Conversation types (none checked: all)</legend>
-          {CONVERSATION_TYPES.map((t) => <label key={t} class="check"><input type="checkbox" name="conversation_types" value={t} defaultChecked={types.has(t)} /> {t}</label>)}
+          <legend>{t.types}</legend>
+          {CONVERSATION_TYPES.map((ct) => <label key={ct} class="check"><input type="checkbox" name="conversation_types" value={ct} defaultChecked={types.has(ct)} /> {typeNames[ct as keyof typeof typeNames] ?? ct}</label>)}
         </fieldset>
         <fieldset class="wide">
-          <legend>Formats</legend>
+          <legend>{t.formats}</legend>
           {EXPORT_FORMATS.map((f) => <label key={f} class="check"><input type="checkbox" name="formats" value={f} defaultChecked={formats.has(f)} /> {f}</label>)}
         </fieldset>
-        <div class="field check"><input id="include_deleted" name="include_deleted" type="checkbox" defaultChecked={search.get('include_deleted') !== 'false'} /><label for="include_deleted">Include deleted messages</label></div>
-        <div class="field check"><input id="include_edits" name="include_edits" type="checkbox" defaultChecked={search.get('include_edits') !== 'false'} /><label for="include_edits">Include every version (edits)</label></div>
-        <div class="actions"><button type="submit" disabled={busy}>{busy ? 'Starting…' : 'Start export'}</button></div>
+        <div class="field check"><input id="include_deleted" name="include_deleted" type="checkbox" defaultChecked={search.get('include_deleted') !== 'false'} /><label for="include_deleted">{t.includeDeleted}</label></div>
+        <div class="field check"><input id="include_edits" name="include_edits" type="checkbox" defaultChecked={search.get('include_edits') !== 'false'} /><label for="include_edits">{t.includeEdits}</label></div>
+        <div class="actions"><button type="submit" disabled={busy}>{busy ? t.starting : t.start}</button></div>
       </form>
     </>
   );

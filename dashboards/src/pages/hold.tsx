@@ -16,26 +16,30 @@ import { useLoad } from '../components/use-load.js';
 import { isStepUp, signInUrl } from '../format/problems.js';
 import { queryOf } from '../router.js';
 import { scopeText } from './holds.js';
+import { useLang, useT, type Messages } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 
 export function HoldPage({ api, tenant, params, search, me }: PageProps) {
+  const t = useT().hold;
+  const th = useT().holds;
+  const locale = useLang();
   const holdId = params.holdId ?? '';
   const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/holds/{holdId}', { params: { path: { tenant, holdId } } })), [tenant, holdId]);
   return (
     <>
-      <PageTitle>Legal hold</PageTitle>
-      <p><a href={`/ui/${encodeURIComponent(tenant)}/holds`}>All holds</a></p>
-      {loaded.state === 'loading' ? <Loading what="the hold" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
+      <PageTitle>{t.title}</PageTitle>
+      <p><a href={`/ui/${encodeURIComponent(tenant)}/holds`}>{t.all}</a></p>
+      {loaded.state === 'loading' ? <Loading what={t.loading} /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
         <>
           <dl class="facts" data-state={loaded.result.data.state}>
-            <dt>Case</dt><dd>{loaded.result.data.case_name}</dd>
-            <dt>Id</dt><dd><code>{loaded.result.data.id}</code></dd>
-            <dt>State</dt><dd><span class={`state state-${loaded.result.data.state}`}>{loaded.result.data.state}</span></dd>
-            <dt>Reason</dt><dd>{loaded.result.data.reason}</dd>
-            <dt>Scope</dt><dd>{scopeText(loaded.result.data)}</dd>
-            <dt>Covers now</dt><dd data-messages={loaded.result.data.covers.messages}>{coverageText(loaded.result.data.covers)}</dd>
-            <dt>Created</dt><dd><Time iso={loaded.result.data.created_at} /> by <code>{loaded.result.data.created_by}</code></dd>
-            {loaded.result.data.released_at ? <><dt>Released</dt><dd><Time iso={loaded.result.data.released_at} /> by <code>{loaded.result.data.released_by}</code>: {loaded.result.data.release_reason}</dd></> : null}
+            <dt>{t.case}</dt><dd>{loaded.result.data.case_name}</dd>
+            <dt>{t.id}</dt><dd><code>{loaded.result.data.id}</code></dd>
+            <dt>{t.state}</dt><dd><span class={`state state-${loaded.result.data.state}`}>{th.states[loaded.result.data.state] ?? loaded.result.data.state}</span></dd>
+            <dt>{t.reason}</dt><dd>{loaded.result.data.reason}</dd>
+            <dt>{t.scope}</dt><dd>{scopeText(loaded.result.data, th)}</dd>
+            <dt>{t.covers}</dt><dd data-messages={loaded.result.data.covers.messages}>{coverageText(loaded.result.data.covers, th, locale)}</dd>
+            <dt>{t.created}</dt><dd><Time iso={loaded.result.data.created_at} /> {t.by} <code>{loaded.result.data.created_by}</code></dd>
+            {loaded.result.data.released_at ? <><dt>{t.released}</dt><dd><Time iso={loaded.result.data.released_at} /> {t.by} <code>{loaded.result.data.released_by}</code>: {loaded.result.data.release_reason}</dd></> : null}
           </dl>
           {loaded.result.data.state === 'active' && me.scopes.includes('holds:release') ? <ReleaseForm {...{ api, tenant, holdId, search }} onDone={reload} /> : null}
         </>
@@ -45,6 +49,7 @@ export function HoldPage({ api, tenant, params, search, me }: PageProps) {
 }
 
 function ReleaseForm({ api, tenant, holdId, search, onDone }: Pick<PageProps, 'api' | 'tenant' | 'search'> & { holdId: string; onDone: () => void }) {
+  const t = useT().hold;
   const [failed, setFailed] = useState<Extract<Result<Hold>, { ok: false }> | undefined>();
   const [busy, setBusy] = useState(false);
   const here = `/ui/${encodeURIComponent(tenant)}/holds/${encodeURIComponent(holdId)}`;
@@ -64,13 +69,13 @@ function ReleaseForm({ api, tenant, holdId, search, onDone }: Pick<PageProps, 'a
   };
   return (
     <section aria-labelledby="release-heading">
-      <h2 id="release-heading">Release</h2>
-      <p>What this hold kept goes at the next retention run if policy says so. Releasing needs a sign-in with your second factor within the last few minutes.</p>
-      {search.get('stepped_up') === '1' ? <p class="notice" role="status">You signed in again with your second factor. Check the reason and press Release hold.</p> : null}
+      <h2 id="release-heading">{t.release}</h2>
+      <p>{t.releaseText}</p>
+      {search.get('stepped_up') === '1' ? <p class="notice" role="status">{t.steppedUp}</p> : null}
       {failed ? <ProblemView problem={failed.problem} wwwAuthenticate={failed.wwwAuthenticate} /> : null}
-      <form class="filters" onSubmit={submit} aria-label="Release this hold">
-        <div class="field wide"><label for="release_reason">Why the hold ends</label><input id="release_reason" name="release_reason" required maxLength={2000} defaultValue={search.get('release_reason') ?? ''} /></div>
-        <div class="actions"><button type="submit" disabled={busy}>{busy ? 'Releasing…' : 'Release hold'}</button></div>
+      <form class="filters" onSubmit={submit} aria-label={t.form}>
+        <div class="field wide"><label for="release_reason">{t.why}</label><input id="release_reason" name="release_reason" required maxLength={2000} defaultValue={search.get('release_reason') ?? ''} /></div>
+        <div class="actions"><button type="submit" disabled={busy}>{busy ? t.releasing : t.releaseButton}</button></div>
       </form>
     </section>
   );

@@ -19,15 +19,15 @@ import { ReviewQueuePage } from './review-queue.js';
 import { SearchPage } from './search.js';
 
 export const PAGES: readonly PageDef[] = [
-  { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'Search', landing: 100, component: SearchPage },
+  { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'search', landing: 100, component: SearchPage },
   { id: 'message', pattern: '/messages/:conversationId/:messageId', scopes: ['messages:read'], component: MessagePage },
-  { id: 'audit', pattern: '/audit', scopes: ['audit:read'], nav: 'Audit log', landing: 90, component: AuditPage },
-  { id: 'jobs', pattern: '/jobs', scopes: ['jobs:read'], nav: 'Jobs and exports', landing: 10, component: JobsPage },
+  { id: 'audit', pattern: '/audit', scopes: ['audit:read'], nav: 'audit', landing: 90, component: AuditPage },
+  { id: 'jobs', pattern: '/jobs', scopes: ['jobs:read'], nav: 'jobs', landing: 10, component: JobsPage },
   { id: 'job', pattern: '/jobs/:jobId', scopes: ['jobs:read'], component: JobPage },
-  { id: 'export-new', pattern: '/exports/new', scopes: ['exports:create'], nav: 'New export', component: ExportNewPage },
-  { id: 'holds', pattern: '/holds', scopes: ['holds:read'], nav: 'Legal holds', landing: 5, component: HoldsPage },
+  { id: 'export-new', pattern: '/exports/new', scopes: ['exports:create'], nav: 'exportNew', component: ExportNewPage },
+  { id: 'holds', pattern: '/holds', scopes: ['holds:read'], nav: 'holds', landing: 5, component: HoldsPage },
   { id: 'hold', pattern: '/holds/:holdId', scopes: ['holds:read'], component: HoldPage },
-  { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'Review queue', landing: 20, component: ReviewQueuePage },
-  { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'Engagement', landing: 50, component: EngagementPage },
+  { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'reviewQueue', landing: 20, component: ReviewQueuePage },
+  { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'engagement', landing: 50, component: EngagementPage },
   { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
 ];

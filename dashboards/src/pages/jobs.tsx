@@ -7,11 +7,15 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { usePoll } from '../components/use-poll.js';
-import { countOf } from '../format/numbers.js';
+import { formatCount } from '../format/numbers.js';
 import { queryOf } from '../router.js';
+import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 
 export function JobsPage({ api, tenant, search, me }: PageProps) {
+  const tr = useT().jobs;
+  const c = useT().common;
+  const locale = useLang();
   const cursor = search.get('cursor') ?? undefined;
   const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/jobs', { params: { path: { tenant }, query: { limit: '25', ...(cursor ? { cursor } : {}) } } })), [tenant, cursor]);
   const items = loaded.state === 'done' && loaded.result.ok ? loaded.result.data.items : [];
@@ -19,14 +23,14 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
   const t = encodeURIComponent(tenant);
   return (
     <>
-      <PageTitle>Jobs and exports</PageTitle>
-      {me.scopes.includes('exports:create') ? <p><a href={`/ui/${t}/exports/new`} class="button">New export</a></p> : null}
-      {loaded.state === 'loading' ? <Loading what="jobs" /> : loaded.state === 'done' && !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : loaded.state === 'done' && loaded.result.ok ? (
+      <PageTitle>{tr.title}</PageTitle>
+      {me.scopes.includes('exports:create') ? <p><a href={`/ui/${t}/exports/new`} class="button">{tr.newExport}</a></p> : null}
+      {loaded.state === 'loading' ? <Loading what={tr.loading} /> : loaded.state === 'done' && !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : loaded.state === 'done' && loaded.result.ok ? (
         <>
-          <p>{countOf(loaded.result.data.total, 'job', 'jobs')}</p>
+          <p>{tr.count(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}</p>
           <table class="results">
-            <caption class="visually-hidden">Jobs, newest first</caption>
-            <thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Queued</th><th scope="col">State and progress</th><th scope="col">Files</th></tr></thead>
+            <caption class="visually-hidden">{tr.caption}</caption>
+            <thead><tr><th scope="col">{tr.cols.job}</th><th scope="col">{tr.cols.kind}</th><th scope="col">{tr.cols.queued}</th><th scope="col">{tr.cols.state}</th><th scope="col">{tr.cols.files}</th></tr></thead>
             <tbody>
               {loaded.result.data.items.map((j) => (
                 <tr key={j.id} data-job={j.id}>
@@ -39,9 +43,9 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Job pages">
-            {cursor ? <a href={`/ui/${t}/jobs`}>First page</a> : null}
-            {loaded.result.data.next_cursor ? <a href={`/ui/${t}/jobs${queryOf({ cursor: loaded.result.data.next_cursor })}`} rel="next">Next page</a> : null}
+          <nav class="pager" aria-label={tr.pages}>
+            {cursor ? <a href={`/ui/${t}/jobs`}>{c.firstPage}</a> : null}
+            {loaded.result.data.next_cursor ? <a href={`/ui/${t}/jobs${queryOf({ cursor: loaded.result.data.next_cursor })}`} rel="next">{c.nextPage}</a> : null}
           </nav>
         </>
       ) : null}

@@ -5,12 +5,15 @@ import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
+import { WhyKept } from '../components/why-kept.js';
 import { useLoad } from '../components/use-load.js';
 import { formatBytes } from '../format/numbers.js';
 import { buildPath } from '../route-match.js';
+import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 
-export function MessagePage({ api, tenant, params }: PageProps) {
+export function MessagePage({ api, tenant, params, me }: PageProps) {
+  const t = useT().message;
   const conversationId = params.conversationId!;
   const messageId = params.messageId!;
   const [loaded] = useLoad(
@@ -19,32 +22,37 @@ export function MessagePage({ api, tenant, params }: PageProps) {
   );
   return (
     <>
-      <PageTitle>{`Message ${messageId} in ${conversationId}`}</PageTitle>
-      {loaded.state === 'loading' ? <Loading what="the message" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : <Detail tenant={tenant} d={loaded.result.data} />}
+      <PageTitle>{t.title(messageId, conversationId)}</PageTitle>
+      {loaded.state === 'loading' ? <Loading what={t.loading} /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : <Detail tenant={tenant} d={loaded.result.data} />}
+      {loaded.state === 'done' && loaded.result.ok && me.scopes.includes('retention:explain') ? <WhyKept {...{ api, tenant, conversationId, messageId }} /> : null}
     </>
   );
 }
 
 function Detail({ tenant, d }: { tenant: string; d: MessageDetail }) {
+  const t = useT().message;
+  const types = useT().search.types;
+  const sha = useT().common.sha256;
+  const locale = useLang();
   const m = d.message;
   const link = (conversationId: string, messageId: string) => buildPath('/ui/:tenant/messages/:conversationId/:messageId', { tenant, conversationId, messageId });
   return (
     <>
       <dl class="facts">
-        <dt>Posted</dt><dd><Time iso={m.time} /></dd>
-        <dt>Author</dt><dd>{m.author_id}</dd>
-        <dt>Conversation</dt><dd>{m.conversation_id} ({m.conversation_type})</dd>
-        <dt>Current text</dt><dd class="message-text">{m.text}</dd>
-        {m.mentions.length > 0 ? <><dt>Mentions</dt><dd>{m.mentions.join(', ')}</dd></> : null}
-        {m.attachments.length > 0 ? <><dt>Attachments</dt><dd><ul>{m.attachments.map((a) => <li key={a.sha256 + a.name}>{a.name} ({a.mime}, {formatBytes(a.size)}) <code title="SHA-256">{a.sha256.slice(0, 16)}…</code></li>)}</ul></dd></> : null}
+        <dt>{t.posted}</dt><dd><Time iso={m.time} /></dd>
+        <dt>{t.author}</dt><dd>{m.author_id}</dd>
+        <dt>{t.conversation}</dt><dd>{m.conversation_id} ({types[m.conversation_type as keyof typeof types] ?? m.conversation_type})</dd>
+        <dt>{t.currentText}</dt><dd class="message-text">{m.text}</dd>
+        {m.mentions.length > 0 ? <><dt>{t.mentions}</dt><dd>{m.mentions.join(', ')}</dd></> : null}
+        {m.attachments.length > 0 ? <><dt>{t.attachments}</dt><dd><ul>{m.attachments.map((a) => <li key={a.sha256 + a.name}>{a.name} ({a.mime}, {formatBytes(a.size, locale)}) <code title={sha}>{a.sha256.slice(0, 16)}…</code></li>)}</ul></dd></> : null}
       </dl>
 
       <section aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Versions ({d.versions.length})</h2>
+        <h2 id="versions-heading">{t.versions(d.versions.length)}</h2>
         <ol class="versions">
           {d.versions.map((v) => (
             <li key={v.event_id} data-kind={v.kind}>
-              <p><strong>{v.kind === 'created' ? 'Posted' : 'Edited'}</strong> <Time iso={v.time} /> by {v.author_id}</p>
+              <p><strong>{v.kind === 'created' ? t.versionPosted : t.versionEdited}</strong> <Time iso={v.time} /> {t.by} {v.author_id}</p>
               <p class="message-text">{v.text}</p>
             </li>
           ))}
@@ -52,30 +60,30 @@ function Detail({ tenant, d }: { tenant: string; d: MessageDetail }) {
       </section>
 
       <section aria-labelledby="deletion-heading">
-        <h2 id="deletion-heading">Deletion</h2>
-        {d.deletions.length === 0 ? <p>Not deleted on the platform.</p> : (
-          <ul>{d.deletions.map((x) => <li key={x.event_id}>Deleted <Time iso={x.time} /> by {x.deleted_by}</li>)}</ul>
+        <h2 id="deletion-heading">{t.deletion}</h2>
+        {d.deletions.length === 0 ? <p>{t.notDeleted}</p> : (
+          <ul>{d.deletions.map((x) => <li key={x.event_id}>{t.deleted} <Time iso={x.time} /> {t.by} {x.deleted_by}</li>)}</ul>
         )}
       </section>
 
       <section aria-labelledby="reactions-heading">
-        <h2 id="reactions-heading">Reactions</h2>
-        {d.reactions.current.length === 0 ? <p>No reaction now.</p> : (
-          <ul>{d.reactions.current.map((r) => <li key={r.emoji + r.user_id}>:{r.emoji}: by {r.user_id} since <Time iso={r.since} /></li>)}</ul>
+        <h2 id="reactions-heading">{t.reactions}</h2>
+        {d.reactions.current.length === 0 ? <p>{t.noReaction}</p> : (
+          <ul>{d.reactions.current.map((r) => <li key={r.emoji + r.user_id}>:{r.emoji}: {t.by} {r.user_id} {t.since} <Time iso={r.since} /></li>)}</ul>
         )}
         {d.reactions.history.length > 0 ? (
           <details>
-            <summary>History ({d.reactions.history.length} changes)</summary>
+            <summary>{t.history(d.reactions.history.length)}</summary>
             <ol>{d.reactions.history.map((r) => <li key={r.event_id}><Time iso={r.time} />: {r.user_id} {r.action} :{r.emoji}:</li>)}</ol>
           </details>
         ) : null}
       </section>
 
       <section aria-labelledby="thread-heading">
-        <h2 id="thread-heading">Thread</h2>
-        {!d.thread ? <p>Not part of a thread.</p> : (
+        <h2 id="thread-heading">{t.thread}</h2>
+        {!d.thread ? <p>{t.notThread}</p> : (
           <>
-            <p>Root {d.thread.root_message_id}, {d.thread.reply_count} {d.thread.reply_count === 1 ? 'reply' : 'replies'}{d.thread.truncated ? ' (only the first are shown)' : ''}.</p>
+            <p>{t.root(d.thread.root_message_id, d.thread.reply_count, d.thread.truncated)}</p>
             <ol class="thread">
               {d.thread.messages.map((t) => (
                 <li key={t.message_id} aria-current={t.message_id === m.message_id ? 'true' : undefined}>

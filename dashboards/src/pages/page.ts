@@ -4,6 +4,7 @@ import type { Api } from '../api/client.js';
 import type { Me, Scope } from '../api/types.js';
 import type { PageAccess } from '../page-access.js';
 import type { Params } from '../route-match.js';
+import type { Messages } from '../i18n/en.js';
 
 export interface PageProps {
   api: Api;
@@ -19,5 +20,6 @@ export interface PageDef extends PageAccess {
   /** Path pattern under /ui/:tenant (matched by route-match.ts). */
   pattern: string;
   scopes: readonly Scope[];
+  nav?: keyof Messages['nav'];
   component: ComponentType<PageProps>;
 }

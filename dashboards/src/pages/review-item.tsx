@@ -14,48 +14,53 @@ import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
+import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 import { REVIEW_STATES, REVIEW_TAGS } from './review-query.js';
 
 export function ReviewItemPage({ api, tenant, params, me }: PageProps) {
+  const t = useT().reviewItem;
   const itemId = params.itemId ?? '';
   const reviewer = me.scopes.includes('supervision:review');
   const [tick, setTick] = useState(0);
   return (
     <>
-      <PageTitle>Review item</PageTitle>
-      <p><a href={`/ui/${encodeURIComponent(tenant)}/supervision`}>Review queue</a></p>
-      {reviewer ? <Opened {...{ api, tenant, itemId }} onReviewed={() => setTick((n) => n + 1)} /> : <p class="muted">Opening an item reveals its author and message; that is for reviewers. Its history is below.</p>}
+      <PageTitle>{t.title}</PageTitle>
+      <p><a href={`/ui/${encodeURIComponent(tenant)}/supervision`}>{t.back}</a></p>
+      {reviewer ? <Opened {...{ api, tenant, itemId }} onReviewed={() => setTick((n) => n + 1)} /> : <p class="muted">{t.readerNote}</p>}
       <History {...{ api, tenant, itemId, tick }} />
     </>
   );
 }
 
 function Opened({ api, tenant, itemId, onReviewed }: Pick<PageProps, 'api' | 'tenant'> & { itemId: string; onReviewed: () => void }) {
+  const t = useT().reviewItem;
+  const r = useT().review;
+  const types = useT().search.types;
   const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/supervision/items/{itemId}', { params: { path: { tenant, itemId }, query: { context: '3' } } })), [tenant, itemId]);
-  if (loaded.state === 'loading') return <Loading what="the item" />;
+  if (loaded.state === 'loading') return <Loading what={t.loading} />;
   if (!loaded.result.ok) return <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} />;
   const item = loaded.result.data;
   const version = item.message?.versions.find((v) => v.event_id === item.event_id);
-  const t = encodeURIComponent(tenant);
+  const tp = encodeURIComponent(tenant);
   return (
     <>
       <dl class="facts" data-state={item.state}>
-        <dt>Policy</dt><dd>{item.policy_name} <span class="muted">v{item.policy_version}, {item.severity}</span></dd>
-        <dt>Author</dt><dd data-author={item.author_id}>{item.author_id} <span class="muted">(pseudonym <code>{item.author}</code>)</span></dd>
-        <dt>Written</dt><dd><Time iso={item.message_time} /> in {item.conversation_id} ({item.conversation_type}), {item.version_kind === 'edited' ? 'an edit' : 'as first written'}</dd>
-        <dt>State</dt><dd>{item.state}{item.tag ? <span class="tag">{item.tag}</span> : null}{item.comment ? `: ${item.comment}` : ''}</dd>
+        <dt>{t.policy}</dt><dd>{item.policy_name} <span class="muted">v{item.policy_version}, {r.severities[item.severity] ?? item.severity}</span></dd>
+        <dt>{t.author}</dt><dd data-author={item.author_id}>{item.author_id} <span class="muted">({t.pseudonym} <code>{item.author}</code>)</span></dd>
+        <dt>{t.written}</dt><dd><Time iso={item.message_time} />{t.writtenIn(item.conversation_id, types[item.conversation_type as keyof typeof types] ?? item.conversation_type, item.version_kind === 'edited')}</dd>
+        <dt>{t.state}</dt><dd>{r.states[item.state] ?? item.state}{item.tag ? <span class="tag">{r.tags[item.tag] ?? item.tag}</span> : null}{item.comment ? `: ${item.comment}` : ''}</dd>
       </dl>
       <section aria-labelledby="flagged-heading">
-        <h2 id="flagged-heading">Flagged text</h2>
-        {version ? <p class="message-text flagged"><MatchedText text={version.text} matches={item.matches} /></p> : <p class="muted">The message is gone (retention or erasure); the matches were: {item.matches.map((m) => m.label).join(', ')}.</p>}
-        {item.message ? <p><a href={`/ui/${t}/messages/${encodeURIComponent(item.conversation_id)}/${encodeURIComponent(item.message_id)}`}>Every version, reactions and thread</a></p> : null}
+        <h2 id="flagged-heading">{t.flagged}</h2>
+        {version ? <p class="message-text flagged"><MatchedText text={version.text} matches={item.matches} /></p> : <p class="muted">{t.gone(item.matches.map((m) => m.label).join(', '))}</p>}
+        {item.message ? <p><a href={`/ui/${tp}/messages/${encodeURIComponent(item.conversation_id)}/${encodeURIComponent(item.message_id)}`}>{t.everything}</a></p> : null}
       </section>
       <section aria-labelledby="context-heading">
-        <h2 id="context-heading">Around it</h2>
+        <h2 id="context-heading">{t.around}</h2>
         <ol class="thread">
           {item.context.before.map((m) => <ContextLine key={m.message_id} m={m} />)}
-          <li aria-current="true"><Time iso={item.message_time} /> <strong>{item.author_id}</strong>: {version?.text ?? '(gone)'}</li>
+          <li aria-current="true"><Time iso={item.message_time} /> <strong>{item.author_id}</strong>: {version?.text ?? t.goneShort}</li>
           {item.context.after.map((m) => <ContextLine key={m.message_id} m={m} />)}
         </ol>
       </section>
@@ -65,10 +70,14 @@ function Opened({ api, tenant, itemId, onReviewed }: Pick<PageProps, 'api' | 'te
 }
 
 function ContextLine({ m }: { m: OpenedReviewItem['context']['before'][number] }) {
-  return <li><Time iso={m.time} /> <strong>{m.author_id}</strong>: {m.text}{m.edited ? <span class="tag">edited</span> : null}</li>;
+  const t = useT().reviewItem;
+  return <li><Time iso={m.time} /> <strong>{m.author_id}</strong>: {m.text}{m.edited ? <span class="tag">{t.edited}</span> : null}</li>;
 }
 
 function ReviewForm({ api, tenant, itemId, item, onDone }: Pick<PageProps, 'api' | 'tenant'> & { itemId: string; item: OpenedReviewItem; onDone: () => void }) {
+  const t = useT().reviewItem;
+  const r = useT().review;
+  const c = useT().common;
   const [outcome, setOutcome] = useState<Result<unknown> | undefined>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -84,37 +93,39 @@ function ReviewForm({ api, tenant, itemId, item, onDone }: Pick<PageProps, 'api'
   };
   return (
     <section aria-labelledby="review-heading">
-      <h2 id="review-heading">Review</h2>
+      <h2 id="review-heading">{t.review}</h2>
       {outcome && !outcome.ok ? <ProblemView problem={outcome.problem} wwwAuthenticate={outcome.wwwAuthenticate} /> : null}
-      {outcome?.ok ? <p class="ok" role="status">Review saved.</p> : null}
-      <form class="filters" onSubmit={submit} aria-label="Review this item">
+      {outcome?.ok ? <p class="ok" role="status">{t.saved}</p> : null}
+      <form class="filters" onSubmit={submit} aria-label={t.form}>
         <div class="field">
-          <label for="review_state">State</label>
-          <Choice id="review_state" value={item.state} options={REVIEW_STATES} />
+          <label for="review_state">{t.state}</label>
+          <Choice id="review_state" value={item.state} options={REVIEW_STATES.map((s) => [s, r.states[s] ?? s] as const)} />
         </div>
         <div class="field">
-          <label for="tag">Tag</label>
-          <Choice id="tag" value={item.tag} options={REVIEW_TAGS} any="none" />
+          <label for="tag">{t.tag}</label>
+          <Choice id="tag" value={item.tag} options={REVIEW_TAGS.map((s) => [s, r.tags[s] ?? s] as const)} any={c.none} />
         </div>
-        <div class="field wide"><label for="comment">Comment</label><textarea id="comment" name="comment" maxLength={4000} rows={3} defaultValue={item.comment} /></div>
-        <div class="actions"><button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save review'}</button></div>
+        <div class="field wide"><label for="comment">{t.comment}</label><textarea id="comment" name="comment" maxLength={4000} rows={3} defaultValue={item.comment} /></div>
+        <div class="actions"><button type="submit" disabled={busy}>{busy ? t.saving : t.save}</button></div>
       </form>
     </section>
   );
 }
 
 function History({ api, tenant, itemId, tick }: Pick<PageProps, 'api' | 'tenant'> & { itemId: string; tick: number }) {
+  const t = useT().reviewItem;
+  const r = useT().review;
   const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/supervision/items/{itemId}/history', { params: { path: { tenant, itemId } } })), [tenant, itemId, tick]);
   return (
     <section aria-labelledby="history-heading">
-      <h2 id="history-heading">History</h2>
-      {loaded.state === 'loading' ? <Loading what="the history" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
+      <h2 id="history-heading">{t.history}</h2>
+      {loaded.state === 'loading' ? <Loading what={t.historyLoading} /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
         <table class="results" data-actions={loaded.result.data.items.length}>
-          <caption class="visually-hidden">Actions on this item, oldest first</caption>
-          <thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">State</th><th scope="col">Tag</th><th scope="col">Comment</th><th scope="col">Who (audit pseudonym)</th></tr></thead>
+          <caption class="visually-hidden">{t.historyCaption}</caption>
+          <thead><tr><th scope="col">{t.cols.when}</th><th scope="col">{t.cols.action}</th><th scope="col">{t.cols.state}</th><th scope="col">{t.cols.tag}</th><th scope="col">{t.cols.comment}</th><th scope="col">{t.cols.who}</th></tr></thead>
           <tbody>
             {loaded.result.data.items.map((a) => (
-              <tr key={a.id} data-action={a.action}><td><Time iso={a.time} /></td><td>{a.action}</td><td>{a.state ?? '—'}</td><td>{a.tag ?? '—'}</td><td>{a.comment}</td><td><code>{a.actor}</code></td></tr>
+              <tr key={a.id} data-action={a.action}><td><Time iso={a.time} /></td><td>{t.actions[a.action] ?? r.states[a.action] ?? a.action}</td><td>{a.state ? r.states[a.state] ?? a.state : '—'}</td><td>{a.tag ? r.tags[a.tag] ?? a.tag : '—'}</td><td>{a.comment}</td><td><code>{a.actor}</code></td></tr>
             ))}
           </tbody>
         </table>

@@ -12,13 +12,17 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { queryWords } from '../format/highlight.js';
-import { countOf } from '../format/numbers.js';
+import { formatCount } from '../format/numbers.js';
 import { buildPath } from '../route-match.js';
 import { navigate, queryOf } from '../router.js';
+import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 import { FIELDS, FIRST, fromStack, searchQuery } from './search-query.js';
 
 export function SearchPage({ api, tenant, search, me }: PageProps) {
+  const t = useT().search;
+  const c = useT().common;
+  const locale = useLang();
   const key = search.toString();
   const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/messages', { params: { path: { tenant }, query: searchQuery(search) } })), [tenant, key]);
   const words = queryWords(search.get('q') ?? '');
@@ -40,81 +44,81 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
 
   return (
     <>
-      <PageTitle>Search messages</PageTitle>
-      <form key={key} class="filters" onSubmit={submit} role="search" aria-label="Message search">
+      <PageTitle>{t.title}</PageTitle>
+      <form key={key} class="filters" onSubmit={submit} role="search" aria-label={t.form}>
         <div class="field wide">
-          <label for="q">Words</label>
-          <input id="q" name="q" type="search" defaultValue={search.get('q') ?? ''} placeholder="budget planning" />
+          <label for="q">{t.words}</label>
+          <input id="q" name="q" type="search" defaultValue={search.get('q') ?? ''} placeholder={t.placeholder} />
         </div>
         <div class="field">
-          <label for="match">Match</label>
-          <Choice id="match" value={search.get('match') ?? 'all'} options={[['all', 'all words'], ['any', 'any word'], ['phrase', 'the phrase']]} />
+          <label for="match">{t.match}</label>
+          <Choice id="match" value={search.get('match') ?? 'all'} options={[['all', t.matchAll], ['any', t.matchAny], ['phrase', t.matchPhrase]]} />
         </div>
         <div class="field">
-          <label for="author">Author (user id)</label>
+          <label for="author">{t.author}</label>
           <input id="author" name="author" defaultValue={search.get('author') ?? ''} />
         </div>
         <div class="field">
-          <label for="conversation">Conversation id</label>
+          <label for="conversation">{t.conversation}</label>
           <input id="conversation" name="conversation" defaultValue={search.get('conversation') ?? ''} />
         </div>
         <div class="field">
-          <label for="conversation_type">Conversation type</label>
-          <Choice id="conversation_type" value={search.get('conversation_type')} options={[['channel', 'channel'], ['private', 'private channel'], ['dm', 'direct message'], ['group_dm', 'group direct message']]} any="any" />
+          <label for="conversation_type">{t.conversationType}</label>
+          <Choice id="conversation_type" value={search.get('conversation_type')} options={[['channel', t.types.channel], ['private', t.types.private], ['dm', t.types.dm], ['group_dm', t.types.group_dm]]} any={c.any} />
         </div>
         <div class="field">
-          <label for="from">From (UTC day)</label>
+          <label for="from">{c.fromUtc}</label>
           <input id="from" name="from" type="date" defaultValue={search.get('from') ?? ''} />
         </div>
         <div class="field">
-          <label for="to">To (UTC day, included)</label>
+          <label for="to">{c.toUtc}</label>
           <input id="to" name="to" type="date" defaultValue={search.get('to') ?? ''} />
         </div>
         <div class="field">
-          <label for="has_attachments">Attachments</label>
-          <Choice id="has_attachments" value={search.get('has_attachments')} options={[['true', 'with attachments'], ['false', 'without attachments']]} any="with or without" />
+          <label for="has_attachments">{t.attachments}</label>
+          <Choice id="has_attachments" value={search.get('has_attachments')} options={[['true', t.withAttachments], ['false', t.withoutAttachments]]} any={t.withOrWithout} />
         </div>
         <div class="field check">
           <input id="include_deleted" name="include_deleted" type="checkbox" defaultChecked={search.get('include_deleted') !== 'false'} />
-          <label for="include_deleted">Include deleted messages</label>
+          <label for="include_deleted">{t.includeDeleted}</label>
         </div>
         <div class="actions">
-          <button type="submit">Search</button>
-          {me.scopes.includes('exports:create') ? <a href={exportLink}>Export these messages…</a> : null}
+          <button type="submit">{t.submit}</button>
+          {me.scopes.includes('exports:create') ? <a href={exportLink}>{t.exportThese}</a> : null}
         </div>
       </form>
       <section aria-labelledby="results-heading" aria-live="polite">
-        {loaded.state === 'loading' ? <Loading what="messages" /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
+        {loaded.state === 'loading' ? <Loading what={t.loading} /> : !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : (
           <>
             <h2 id="results-heading" data-total={loaded.result.data.total} data-query={key}>
-              {countOf(loaded.result.data.total, 'message', 'messages')}
+              {c.messages(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}
             </h2>
-            {loaded.result.data.items.length === 0 ? <p>No message matches.</p> : (
+            {loaded.result.data.items.length === 0 ? <p>{t.noMatch}</p> : (
               <table class="results">
-                <caption class="visually-hidden">Messages, newest first</caption>
-                <thead><tr><th scope="col">Posted</th><th scope="col">Conversation</th><th scope="col">Author</th><th scope="col">Message</th></tr></thead>
+                <caption class="visually-hidden">{t.caption}</caption>
+                <thead><tr><th scope="col">{t.posted}</th><th scope="col">{t.conversationCol}</th><th scope="col">{t.authorCol}</th><th scope="col">{t.messageCol}</th></tr></thead>
                 <tbody>
                   {loaded.result.data.items.map((m) => (
                     <tr key={`${m.conversation_id}/${m.message_id}`}>
                       <td><Time iso={m.time} /></td>
-                      <td>{m.conversation_id} <span class="muted">({m.conversation_type})</span></td>
+                      <td>{m.conversation_id} <span class="muted">({t.types[m.conversation_type as keyof typeof t.types] ?? m.conversation_type})</span></td>
                       <td>{m.author_id}</td>
                       <td>
                         <a href={buildPath('/ui/:tenant/messages/:conversationId/:messageId', { tenant, conversationId: m.conversation_id, messageId: m.message_id })}>
                           <Highlight text={m.text} words={words} />
                         </a>
-                        {m.edited ? <span class="tag">edited ({m.version_count} versions)</span> : null}
-                        {m.deleted ? <span class="tag warn">deleted</span> : null}
-                        {m.attachments.length > 0 ? <span class="tag">{m.attachments.length} attachment(s)</span> : null}
+                        {m.edited ? <span class="tag">{t.edited(m.version_count)}</span> : null}
+                        {m.deleted ? <span class="tag warn">{t.deleted}</span> : null}
+                        {m.attachments.length > 0 ? <span class="tag">{t.attachmentCount(m.attachments.length)}</span> : null}
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             )}
-            <nav class="pager" aria-label="Result pages">
-              {search.get('cursor') ? <a href={pageLink(fromStack(cursors[cursors.length - 1]), cursors.slice(0, -1))} rel="prev">Previous page</a> : null}
-              {loaded.result.data.next_cursor ? <a href={pageLink(loaded.result.data.next_cursor, [...cursors, search.get('cursor') ?? FIRST])} rel="next">Next page</a> : null}
+            <nav class="pager" aria-label={t.pages}>
+              {search.get('cursor') ? <a href={pageLink(fromStack(cursors[cursors.length - 1]), cursors.slice(0, -1))} rel="prev">{c.previousPage}</a> : null}
+              {loaded.result.data.next_cursor ? <a href={pageLink(loaded.result.data.next_cursor, [...cursors, search.get('cursor') ?? FIRST])} rel="next">{c.nextPage}</a> : null}
             </nav>
           </>
         )}
