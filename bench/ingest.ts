@@ -6,7 +6,9 @@
  *  2. latency: events produced at a steady rate; a poller sees each one become
  *     queryable and records produce -> queryable delays (p50/p95/p99).
  * Environment: BENCH_EVENTS (default 1,000,000), BENCH_RATE (events/s, default
- * 10,000), BENCH_SECONDS (default 15), KAFKA_BROKERS (else a broker is started).
+ * 10,000), BENCH_SECONDS (default 15), KAFKA_BROKERS (else a broker is started),
+ * CUSTOS_INGEST_BATCH_ROWS (rows per insert, as the service reads it), BENCH_REFERENCE=0
+ * (skip ClickHouse's Kafka engine, to compare Custos with itself run after run).
  * Ends with one summary line beside the aims of issue 7; every phase prints the
  * machine's load average, since the 2 cores are shared.
  */
@@ -64,11 +66,14 @@ interface Run {
   cpu: number;
 }
 
+/** The service's writer: rows per insert from CUSTOS_INGEST_BATCH_ROWS, as cli/ingest-runtime.ts does. */
+const benchWriter = (store: Store) => createWriteCoalescer(createEventWriter(store, { maxRows: loadConfig({ CUSTOS_INGEST_BATCH_ROWS: process.env.CUSTOS_INGEST_BATCH_ROWS }).ingest.batchRows }));
+
 async function measureCustos(brokers: string[], store: Store, topic: string, tenant: string, n: number): Promise<Run> {
   const metrics = createMetrics();
   const ingest = createKafkaIngest(
     { brokers, clientId: 'bench', groupId: `bench-${randomUUID()}`, topics: { messages: topic, admin: `${topic}.admin`, dlq: `${topic}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
-    { writer: createWriteCoalescer(createEventWriter(store)), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
+    { writer: benchWriter(store), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
   );
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -195,27 +200,33 @@ export async function runIngestBench(): Promise<void> {
     const custos = await measureCustos(brokers.split(','), store, tput, 'tput', n);
     const custosS = custos.seconds;
     console.log(`  custos ingest:        ${fmt(n)} events in ${fmt(custosS, 2)} s = ${fmt(n / custosS)} events/s, ${fmt((custos.cpu * 1e6) / n, 1)} µs CPU an event (validated, deduplicated, 6-index table; ${load()})`);
-    const ref = await measureReference(store, brokers, tput, 'tput', n);
-    const refS = ref.seconds;
-    console.log(`  ClickHouse Kafka engine: ${fmt(n)} events in ${fmt(refS, 2)} s = ${fmt(n / refS)} events/s, ${fmt((ref.cpu * 1e6) / n, 1)} µs CPU an event (no validation, no dedup, same table shape; ${load()})`);
-    console.log(`  ratio custos / reference: ${fmt(refS / custosS, 2)} in events/s, ${fmt(ref.cpu / custos.cpu, 2)} in CPU an event`);
+    const withReference = process.env.BENCH_REFERENCE !== '0';
+    let refS = Number.NaN;
+    if (withReference) {
+      const ref = await measureReference(store, brokers, tput, 'tput', n);
+      refS = ref.seconds;
+      console.log(`  ClickHouse Kafka engine: ${fmt(n)} events in ${fmt(refS, 2)} s = ${fmt(n / refS)} events/s, ${fmt((ref.cpu * 1e6) / n, 1)} µs CPU an event (no validation, no dedup, same table shape; ${load()})`);
+      console.log(`  ratio custos / reference: ${fmt(refS / custosS, 2)} in events/s, ${fmt(ref.cpu / custos.cpu, 2)} in CPU an event`);
+    }
 
     console.log(`ingest bench: steady ${fmt(rate)} events/s for ${seconds} s, produce -> queryable`);
     const metrics = createMetrics();
     const ingest = createKafkaIngest(
       { brokers: brokers.split(','), clientId: 'bench-lat', groupId: `bench-lat-${run}`, topics: { messages: lat, admin: `${lat}.admin`, dlq: `${lat}.dlq` }, maxEventBytes: 512 * 1024, retryMaxMs: 1000 },
-      { writer: createWriteCoalescer(createEventWriter(store)), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
+      { writer: benchWriter(store), metrics: metrics.ingest, log: pino({ level: 'warn' }) },
     );
     await ingest.start();
     await new Promise((r) => setTimeout(r, 3000)); // let the group settle before the clock starts
     const d = summarize(await measureLatency(producer, store, lat, 'message_versions', 'lat', rate, seconds));
     await ingest.stop();
     console.log(`  custos:    n=${fmt(d.n)} p50=${fmt(d.p50)} ms p95=${fmt(d.p95)} ms p99=${fmt(d.p99)} ms max=${fmt(d.max)} ms (${load()})`);
-    await createReference(store, brokers, latRef, 'lat');
-    await new Promise((r) => setTimeout(r, 3000));
-    const dr = summarize(await measureLatency(producer, store, latRef, 'ref_versions_lat', 'lat', rate, seconds));
-    await dropReference(store, 'lat');
-    console.log(`  reference: n=${fmt(dr.n)} p50=${fmt(dr.p50)} ms p95=${fmt(dr.p95)} ms p99=${fmt(dr.p99)} ms max=${fmt(dr.max)} ms (kafka_flush_interval_ms = 250; ${load()})`);
+    if (withReference) {
+      await createReference(store, brokers, latRef, 'lat');
+      await new Promise((r) => setTimeout(r, 3000));
+      const dr = summarize(await measureLatency(producer, store, latRef, 'ref_versions_lat', 'lat', rate, seconds));
+      await dropReference(store, 'lat');
+      console.log(`  reference: n=${fmt(dr.n)} p50=${fmt(dr.p50)} ms p95=${fmt(dr.p95)} ms p99=${fmt(dr.p99)} ms max=${fmt(dr.max)} ms (kafka_flush_interval_ms = 250; ${load()})`);
+    }
     const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
     console.log(`ingest summary: custos ${fmt(n / custosS)} events/s vs engine ${fmt(n / refS)} (ratio ${fmt(refS / custosS, 2)}, aim >= 1.0: ${met(refS / custosS >= 1)}; ` +
       `aim >= 100,000 events/s: ${met(n / custosS >= 100_000)}); produce -> queryable at ${fmt(rate)}/s p50 ${fmt(d.p50)} p95 ${fmt(d.p95)} p99 ${fmt(d.p99)} ms (aim p99 < 2,000 ms: ${met(d.p99 < 2000)})`);

@@ -42,7 +42,7 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   CUSTOS_MAX_EVENT_BYTES: intIn(1024, 16 * 1024 * 1024).default(512 * 1024),
-  CUSTOS_INGEST_BATCH_ROWS: intIn(1, 1_000_000).default(50_000),
+  CUSTOS_INGEST_BATCH_ROWS: intIn(1, 1_000_000).default(200_000),
   CUSTOS_INGEST_RETRY_MAX_MS: intIn(100, 600_000).default(30_000),
   CUSTOS_INGEST_STALL_S: intIn(5, 86_400).default(120),
   CUSTOS_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),

@@ -16,7 +16,7 @@
  * Values are parameters prefixed per hold (`h0_`, `h1_` ...); only fixed clauses are spliced.
  */
 import type { Family } from '../retention/policy.js';
-import { tokenize } from '../queries/tokens.js';
+import { exactTokensCondition, exactTokensParams, tokenize } from '../queries/tokens.js';
 import { toStoreTime } from '../events/time.js';
 import type { LegalHold } from './hold-model.js';
 
@@ -72,8 +72,9 @@ export function heldMessageKeys(h: LegalHold, p: string): SqlPart {
   }
   const tokens = tokenize(h.scope.q);
   if (tokens.length > 0) {
-    params[`${p}tokens`] = tokens;
-    c.push(`(conversation_id, message_id) IN (SELECT conversation_id, message_id FROM message_versions WHERE tenant = {tenant:String} AND hasAllTokens(text, {${p}tokens:Array(String)}))`);
+    const t = exactTokensParams(`${p}tokens`, tokens);
+    Object.assign(params, t.params);
+    c.push(`(conversation_id, message_id) IN (SELECT conversation_id, message_id FROM message_versions WHERE tenant = {tenant:String} AND ${exactTokensCondition(`${p}tokens`, t.foldedCount)})`);
   }
   return { sql: `SELECT conversation_id, message_id FROM message_versions WHERE ${c.join(' AND ')}`, params };
 }

@@ -5,8 +5,10 @@
  * is part of a token. Tokens the index never produced can never match, so the
  * split must be the same on both sides.
  * Message search (`q`) no longer uses this: it folds accents and splits at every
- * non-letter (search-query/fold.ts, index on text_norm). Export sets still do.
+ * non-letter (search-query/fold.ts, index on text_norm). Export sets and legal holds
+ * still do, through `exactTokensCondition`.
  */
+import { foldWords } from './search-query/fold.js';
 
 const SEPARATOR = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/;
 /** Separator class for the phrase regular expression (RE2 syntax, same set as above). */
@@ -27,4 +29,26 @@ export function tokenize(text: string): string[] {
  */
 export function phrasePattern(tokens: readonly string[]): string {
   return `(?:^|${RE2_SEPARATOR})${tokens.join(`${RE2_SEPARATOR}+`)}(?:$|${RE2_SEPARATOR})`;
+}
+
+/**
+ * SQL condition "every token is a word of the version's lowercased text" (the match
+ * export sets and legal holds have always had), for message_versions and parameters
+ * named `${name}` and `${name}_fold` (see `exactTokensParams`). The index on `text`
+ * this used to read was dropped (migrations/0017_ingest_indexes.sql: one text index
+ * fewer to build at every insert and merge); the text index on `text_norm` now finds
+ * the candidates, and the exact check runs on those only. A token's folded words are
+ * always words of the folded text when the token is a word of the lowercased text
+ * (both split at ASCII separators, which folding keeps), so the candidates hold every
+ * match and the answer is unchanged.
+ */
+export function exactTokensCondition(name: string, foldedCount: number): string {
+  const exact = `hasAllTokens(lowerUTF8(text), {${name}:Array(String)})`;
+  return foldedCount > 0 ? `hasAllTokens(text_norm, {${name}_fold:Array(String)}) AND ${exact}` : exact;
+}
+
+/** The parameters of `exactTokensCondition`: the tokens and their folded words. */
+export function exactTokensParams(name: string, tokens: readonly string[]): { params: Record<string, string[]>; foldedCount: number } {
+  const folded = [...new Set(tokens.flatMap((t) => foldWords(t)))];
+  return { params: { [name]: [...tokens], [`${name}_fold`]: folded }, foldedCount: folded.length };
 }

@@ -13,7 +13,7 @@
  */
 import type { Store } from '../../common/store/store.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
-import { tokenize } from '../../common/queries/tokens.js';
+import { exactTokensCondition, exactTokensParams, tokenize } from '../../common/queries/tokens.js';
 import type { ExportMessage } from './export-record.js';
 import { durationMs, type ExportParams } from './export-params.js';
 import { messageKey } from '../../common/queries/message-rows.js';
@@ -78,8 +78,9 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     if (p.conversation_types.length) (sql.push('conversation_type IN {types:Array(String)}'), (params.types = p.conversation_types));
     if (tokens.length) {
       // Words may match an edit only: any version of the conversation's messages counts.
-      sql.push(`conversation_id IN (SELECT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND hasAllTokens(text, {tokens:Array(String)}) AND ingested_at <= {as_of:${T}}${p.from ? ` AND time >= {from:${T}}` : ''})`);
-      params.tokens = tokens;
+      const t = exactTokensParams('tokens', tokens);
+      sql.push(`conversation_id IN (SELECT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND ${exactTokensCondition('tokens', t.foldedCount)} AND ingested_at <= {as_of:${T}}${p.from ? ` AND time >= {from:${T}}` : ''})`);
+      Object.assign(params, t.params);
     }
     return { sql, params };
   }
