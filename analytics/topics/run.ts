@@ -1,0 +1,125 @@
+/**
+ * One run of topic analysis for a tenant, incremental: it analyses the messages with
+ * a version or a deletion stored (ingest time) after the previous run's watermark and
+ * up to a few seconds ago (an insert still in flight is taken by the next run), and
+ * writes each message's analysis again, so an edit replaces what it changes and a
+ * deletion removes the message. A full run starts from nothing. Excluded
+ * conversations are deleted from the results and never read; a conversation whose
+ * exclusion was lifted since the previous run is analysed again from its start.
+ * Idempotent: a run that dies leaves no run row, and the next one redoes its window
+ * (rows are replaced by key, the newest run winning).
+ */
+import type { Store } from '../../common/store/store.js';
+import { toStoreTime } from '../../common/events/time.js';
+import { createAnalyzer, type Analyzer } from './analyze.js';
+import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
+
+export interface TopicRunOptions {
+  full?: boolean;
+  /** Versions stored within this many ms before the run starts wait for the next run (default 5000). */
+  settleMs?: number;
+  /** Messages per read (default 50,000). */
+  chunk?: number;
+  signal?: AbortSignal;
+  progress?: (done: number, total: number) => void;
+  /** One analyzer per process keeps its stem cache warm across runs. */
+  analyzer?: Analyzer;
+}
+
+export interface TopicRunResult {
+  runSeq: number;
+  full: boolean;
+  messages: number;
+  deletions: number;
+  excluded: number;
+  watermark: string;
+  /** Milliseconds spent reading versions, analysing them, and writing the rows. */
+  timings: { read: number; analyze: number; write: number; total: number };
+}
+
+const EPOCH = '1970-01-01 00:00:00.000';
+
+/** The keys of messages touched in the window (a version stored in it, or a lifted exclusion). */
+const TOUCHED = `
+  SELECT DISTINCT conversation_id, message_id FROM message_versions
+  WHERE tenant = {tenant:String}
+    AND ((ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')}) OR conversation_id IN {reincluded:Array(String)})
+    AND conversation_id NOT IN {excluded:Array(String)}`;
+
+/**
+ * Per touched message in one hash bucket: the newest text, and the author, thread and
+ * time of its creation (of its earliest version when the created one is missing).
+ * Deleted messages are left out: their rows are replaced by tombstones.
+ */
+const MESSAGES = `
+  SELECT conversation_id, message_id, any(conversation_type) AS conversation_type,
+    if(countIf(kind = 'created') > 0, anyIf(thread_id, kind = 'created'), any(thread_id)) AS thread_id,
+    if(countIf(kind = 'created') > 0, anyIf(author_id, kind = 'created'), any(author_id)) AS author_id,
+    toString(if(countIf(kind = 'created') > 0, minIf(time, kind = 'created'), min(time))) AS time,
+    argMax(text, (time, event_id)) AS text
+  FROM message_versions
+  WHERE tenant = {tenant:String}
+    AND (conversation_id, message_id) IN (SELECT conversation_id, message_id FROM (${TOUCHED}) WHERE cityHash64(message_id) % {buckets:UInt32} = {bucket:UInt32})
+    AND (conversation_id, message_id) NOT IN (SELECT conversation_id, message_id FROM message_deletions WHERE tenant = {tenant:String})
+  GROUP BY conversation_id, message_id`;
+
+export async function runTopics(store: Store, tenant: string, o: TopicRunOptions = {}): Promise<TopicRunResult> {
+  const started = Date.now();
+  const full = o.full ?? false;
+  const last = full ? undefined : await readLastRun(store, tenant);
+  const runSeq = Math.max(started, (last?.runSeq ?? 0) + 1);
+  const since = last?.watermark ?? EPOCH;
+  const until = toStoreTime(started - (o.settleMs ?? 5000));
+  const exclusions = await readExclusions(store, tenant);
+  const excluded = exclusions.filter((e) => e.excluded).map((e) => e.conversation_id);
+  const reincluded = last ? exclusions.filter((e) => !e.excluded && e.changed_at > last.startedAt).map((e) => e.conversation_id) : [];
+  const window = { tenant, since, until, excluded, reincluded };
+
+  if (full) await store.command('topics: clear tenant', 'DELETE FROM topic_messages WHERE tenant = {tenant:String}', { tenant });
+  else if (excluded.length > 0) {
+    const [present] = await store.query<{ n: string }>('topics: excluded rows', 'SELECT toString(count()) AS n FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
+    if (Number(present!.n) > 0) await store.command('topics: delete excluded', 'DELETE FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
+  }
+
+  const [counted] = await store.query<{ n: string }>('topics: touched messages', `SELECT toString(count()) AS n FROM (${TOUCHED})`, window);
+  const total = Number(counted!.n);
+  const chunk = o.chunk ?? 50_000;
+  const buckets = Math.max(1, Math.ceil(total / chunk));
+  const analyze = o.analyzer ?? createAnalyzer();
+  const timings = { read: 0, analyze: 0, write: 0, total: 0 };
+  let messages = 0;
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    let t = performance.now();
+    const rows = await store.query<SourceMessage>('topics: read messages', MESSAGES, { ...window, buckets, bucket });
+    timings.read += performance.now() - t;
+    t = performance.now();
+    const out = rows.map((m) => topicRow(tenant, m, analyze(m.text), runSeq));
+    timings.analyze += performance.now() - t;
+    t = performance.now();
+    if (out.length > 0) await store.insertColumns('topics: write messages', 'topic_messages', TOPIC_COLUMNS, out);
+    timings.write += performance.now() - t;
+    messages += rows.length;
+    o.progress?.(messages, total);
+  }
+
+  // Deletions in the window: a tombstone per analysed message (same key and time; FINAL drops both).
+  const t = performance.now();
+  const [deleted] = await store.query<{ n: string }>('topics: deletions', `
+    SELECT toString(count()) AS n FROM message_deletions
+    WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')}`, window);
+  const deletions = Number(deleted!.n);
+  if (deletions > 0 && !full) {
+    await store.command('topics: tombstones', `
+      INSERT INTO topic_messages (${TOPIC_COLUMNS.join(', ')})
+      SELECT tenant, conversation_id, message_id, conversation_type, thread_id, author_id, time, language, [], [], [], [], 0, NULL, analyzer, analyzer_version, {runSeq:UInt64}, 1
+      FROM topic_messages FINAL
+      WHERE tenant = {tenant:String} AND (conversation_id, message_id) IN (
+        SELECT conversation_id, message_id FROM message_deletions
+        WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')})`, { ...window, runSeq });
+  }
+  timings.write += performance.now() - t;
+  await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions });
+  timings.total = Date.now() - started;
+  return { runSeq, full, messages, deletions, excluded: excluded.length, watermark: until, timings };
+}
