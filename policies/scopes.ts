@@ -31,6 +31,7 @@ export const SCOPES = [
   'retention:read', // the retention policy in force and the deletion receipts
   'retention:manage', // set the retention policy, queue a retention run or dry run
   'retention:explain', // why one message or call is still kept, and until when
+  'topics:exclude', // leave conversations out of topic analysis (GDPR Art. 21 objections, policy) or lift that
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -12,6 +12,7 @@ import { FORMAT_WRITERS } from './exports/formats/index.js';
 import { backtestJobKind } from './supervision/backtest-job.js';
 import { metricsBackfillJobKind, metricsJobKind } from './metrics/metrics-job.js';
 import { retentionJobKind } from './retention/retention-job.js';
+import { topicsJobKind } from './topics/topics-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -26,5 +27,6 @@ export function jobKinds(o: { dataDir: string; minGroupSize?: number }): AnyJobK
     metricsJobKind({ minGroupSize: o.minGroupSize ?? 5 }),
     metricsBackfillJobKind(),
     retentionJobKind({ dataDir: o.dataDir }),
+    topicsJobKind(),
   ];
 }

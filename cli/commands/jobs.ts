@@ -54,6 +54,7 @@ const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string,
   metrics: metricsParamsFrom,
   'supervision-backtest': backtestParamsFrom,
   retention: (o) => ({ dry_run: o.dryRun === true }),
+  topics: (o) => ({ full: o.full === true }),
 };
 
 function summaryLine(job: Job, runner: JobRunner): string {
@@ -123,6 +124,7 @@ export function registerJobs(program: Command): void {
     .option('--period <period>', 'metrics: day | week | month (default week)')
     .option('--group-by <group>', 'metrics: none | department (default department)')
     .option('--dry-run', 'retention: report exactly what the run would remove, change nothing')
+    .option('--full', 'topics: analyse every message again instead of only what is new since the last run')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {
