@@ -116,13 +116,13 @@ const VIEWS: Record<TopicView, (c: Ctx) => Promise<ViewResult>> = {
 
 // ---- cells, conversations that may be named -------------------------------------------------
 
-interface CellRow { period: string; grp: string; messages: string; people: string; few: string[]; questions: string; rated: string; sentiment: number | null }
+interface CellRow { period: string; grp: string; messages: string; people: string; few: string[]; questions: string; rated: string; sentiment_mean: number | null }
 
 async function readCells(c: Ctx): Promise<CellRow[]> {
   return c.store.query<CellRow>('topics: cells', `
     SELECT period, grp, toString(count()) AS messages, toString(uniqExact(user_id)) AS people,
       if(uniqExact(user_id) < {k:UInt32}, ${fewPeopleSql('1')}, []) AS few,
-      toString(countIf(is_question = 1)) AS questions, toString(countIf(sentiment IS NOT NULL)) AS rated, avgIf(sentiment, sentiment IS NOT NULL) AS sentiment
+      toString(countIf(is_question = 1)) AS questions, toString(countIf(sentiment IS NOT NULL)) AS rated, avgIf(sentiment, sentiment IS NOT NULL) AS sentiment_mean
     FROM (${c.rows(TOPIC_MESSAGES)}) GROUP BY period, grp ORDER BY period, grp`, c.params);
 }
 
@@ -170,7 +170,7 @@ function seriesOf(c: Ctx, figure: string, shown: Cell[], suppressed: Suppressed[
 
 // ---- terms and phrases ------------------------------------------------------------------------
 
-interface TermCellRow { period: string; grp: string; term: string; messages: string; authors: string; forms: string[]; display: string }
+interface TermCellRow { period: string; grp: string; term: string; messages: string; authors: string; top_forms: string[]; display: string }
 
 const ARRAYS = { term: 'terms AS term, forms AS form', phrase: 'phrases AS term, phrase_forms AS form' } as const;
 
@@ -178,7 +178,7 @@ const ARRAYS = { term: 'terms AS term, forms AS form', phrase: 'phrases AS term,
 function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
   return `
     SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
-      arraySort(groupUniqArray(5)(form)) AS forms, topK(1)(form)[1] AS display
+      arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
     FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
     WHERE ${where}
     GROUP BY period, grp, term
@@ -206,7 +206,7 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
       const key = `${r.period}\u0000${r.grp}`;
       const table = tables.get(key) ?? tables.set(key, { period: r.period, group: groupOut(c, r.grp), rows: [] }).get(key)!;
       const tf = Number(r.messages) / cellMessages;
-      table.rows.push({ kind, term: r.term, display: r.display, forms: r.forms, score: tf * Math.log(Number(r.n) / Number(r.df)), messages: Number(r.messages), authors: Number(r.authors) });
+      table.rows.push({ kind, term: r.term, display: r.display, forms: r.top_forms, score: tf * Math.log(Number(r.n) / Number(r.df)), messages: Number(r.messages), authors: Number(r.authors) });
     }
   }
   for (const t of tables.values()) {
@@ -253,7 +253,7 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
     if (!test || test.rate <= test.baselineRate || test.pValue >= alpha) continue;
     const key = `${r.period}\u0000${r.grp}`;
     const table = tables.get(key) ?? tables.set(key, { period: r.period, group: groupOut(c, r.grp), rows: [] }).get(key)!;
-    table.rows.push({ kind: 'term', term: r.term, display: r.display, forms: r.forms, messages: Number(r.messages), authors: Number(r.authors), rate: test.rate, baseline_rate: test.baselineRate, z: test.z, p_value: test.pValue });
+    table.rows.push({ kind: 'term', term: r.term, display: r.display, forms: r.top_forms, messages: Number(r.messages), authors: Number(r.authors), rate: test.rate, baseline_rate: test.baselineRate, z: test.z, p_value: test.pValue });
     (trending.get(r.grp) ?? trending.set(r.grp, new Map()).get(r.grp)!).set(r.term, r);
   }
   for (const t of tables.values()) t.rows = t.rows.sort((a, b) => (b.z as number) - (a.z as number)).slice(0, limit);
@@ -282,7 +282,7 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
     const rows = await c.store.query<TermCellRow & { conversations: string; weeks: string }>(`topics: recurring ${kind}s`, `
       SELECT {from:String} AS period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
         toString(uniqExact(conversation_id)) AS conversations, toString(uniqExact(toMonday(toDate(time)))) AS weeks,
-        arraySort(groupUniqArray(5)(form)) AS forms, topK(1)(form)[1] AS display
+        arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
       FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
       GROUP BY grp, term
       HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(toDate(time))) >= {minWeeks:UInt32}`,
@@ -291,7 +291,7 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
     if (kind === 'term') allSuppressed.push(...named.suppressed);
     for (const r of named.rows) {
       const table = tables.get(r.grp) ?? tables.set(r.grp, { period: c.q.from, group: groupOut(c, r.grp), rows: [] }).get(r.grp)!;
-      table.rows.push({ kind, term: r.term, display: r.display, forms: r.forms, weeks: Number(r.weeks), conversations: Number(r.conversations), messages: Number(r.messages), authors: Number(r.authors) });
+      table.rows.push({ kind, term: r.term, display: r.display, forms: r.top_forms, weeks: Number(r.weeks), conversations: Number(r.conversations), messages: Number(r.messages), authors: Number(r.authors) });
     }
   }
   const limit = c.q.limit ?? 20;
@@ -329,7 +329,7 @@ async function readBottlenecksView(c: Ctx): Promise<ViewResult> {
   // Topics whose questions wait longest: terms of questions asked by k or more people in the cell.
   const rows = await c.store.query<TermCellRow & { unanswered: string; median_wait: number }>('topics: slow topics', `
     SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
-      arraySort(groupUniqArray(5)(form)) AS forms, topK(1)(form)[1] AS display,
+      arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display,
       toString(countIf(wait_s IS NULL OR wait_s > {within:UInt32})) AS unanswered,
       quantileExactInclusive(0.5)(ifNull(wait_s, {horizon:UInt32})) AS median_wait
     FROM (${questions}) ARRAY JOIN terms AS term, forms AS form
@@ -352,7 +352,7 @@ function tablesOf<T extends TermCellRow>(c: Ctx, rows: T[], figures: (r: T) => R
   for (const r of rows) {
     const key = `${r.period}\u0000${r.grp}`;
     const table = tables.get(key) ?? tables.set(key, { period: r.period, group: groupOut(c, r.grp), rows: [] }).get(key)!;
-    table.rows.push({ kind: 'term', term: r.term, display: r.display, forms: r.forms, ...figures(r) });
+    table.rows.push({ kind: 'term', term: r.term, display: r.display, forms: r.top_forms, ...figures(r) });
   }
   for (const t of tables.values()) t.rows = t.rows.sort(rank).slice(0, c.q.limit ?? 20);
   return sortTables([...tables.values()]);
@@ -363,7 +363,7 @@ function tablesOf<T extends TermCellRow>(c: Ctx, rows: T[], figures: (r: T) => R
 async function readSentimentView(c: Ctx): Promise<ViewResult> {
   const cells = await readCells(c);
   const named = await namedOnly(c, cells);
-  const floor = applyPrivacyFloor(toCells(named.rows, (r) => (Number(r.rated) > 0 && r.sentiment !== null ? Number(r.sentiment) : null)), c.q.k);
+  const floor = applyPrivacyFloor(toCells(named.rows, (r) => (Number(r.rated) > 0 && r.sentiment_mean !== null ? Number(r.sentiment_mean) : null)), c.q.k);
   const byKey = new Map(named.rows.map((r) => [`${r.period}\u0000${r.grp}`, r]));
   const rated: Cell[] = floor.shown.map((x) => ({ ...x, value: Number(byKey.get(`${x.period}\u0000${x.group}`)!.rated) }));
   return { tables: [], series: [...seriesOf(c, 'sentiment', floor.shown, floor.suppressed, null), ...seriesOf(c, 'rated_messages', rated, floor.suppressed, 0)], suppressed: [...named.suppressed, ...floor.suppressed] };

@@ -37,6 +37,9 @@ export interface TopicRunResult {
   timings: { read: number; analyze: number; write: number; total: number };
 }
 
+/** Output columns are named apart from the table's, so an aggregate never reads another's alias. */
+interface SourceRow { conversation_id: string; message_id: string; c_type: string; c_thread: string; c_author: string; c_time: string; c_text: string }
+
 const EPOCH = '1970-01-01 00:00:00.000';
 
 /** The keys of messages touched in the window (a version stored in it, or a lifted exclusion). */
@@ -52,11 +55,12 @@ const TOUCHED = `
  * Deleted messages are left out: their rows are replaced by tombstones.
  */
 const MESSAGES = `
-  SELECT conversation_id, message_id, any(conversation_type) AS conversation_type,
-    if(countIf(kind = 'created') > 0, anyIf(thread_id, kind = 'created'), any(thread_id)) AS thread_id,
-    if(countIf(kind = 'created') > 0, anyIf(author_id, kind = 'created'), any(author_id)) AS author_id,
-    toString(if(countIf(kind = 'created') > 0, minIf(time, kind = 'created'), min(time))) AS time,
-    argMax(text, (time, event_id)) AS text
+  SELECT conversation_id, message_id, any(conversation_type) AS c_type,
+    countIf(kind = 'created') > 0 AS has_created,
+    if(has_created, anyIf(thread_id, kind = 'created'), any(thread_id)) AS c_thread,
+    if(has_created, anyIf(author_id, kind = 'created'), any(author_id)) AS c_author,
+    toString(if(has_created, minIf(time, kind = 'created'), min(time))) AS c_time,
+    argMax(text, (time, event_id)) AS c_text
   FROM message_versions
   WHERE tenant = {tenant:String}
     AND (conversation_id, message_id) IN (SELECT conversation_id, message_id FROM (${TOUCHED}) WHERE cityHash64(message_id) % {buckets:UInt32} = {bucket:UInt32})
@@ -91,10 +95,13 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
   for (let bucket = 0; bucket < buckets; bucket++) {
     if (o.signal?.aborted) throw o.signal.reason;
     let t = performance.now();
-    const rows = await store.query<SourceMessage>('topics: read messages', MESSAGES, { ...window, buckets, bucket });
+    const rows = await store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, buckets, bucket });
     timings.read += performance.now() - t;
     t = performance.now();
-    const out = rows.map((m) => topicRow(tenant, m, analyze(m.text), runSeq));
+    const out = rows.map((r) => {
+      const m: SourceMessage = { conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text };
+      return topicRow(tenant, m, analyze(m.text), runSeq);
+    });
     timings.analyze += performance.now() - t;
     t = performance.now();
     if (out.length > 0) await store.insertColumns('topics: write messages', 'topic_messages', TOPIC_COLUMNS, out);
