@@ -143,7 +143,7 @@ export function topicRoutes(deps: { store: Store; k: number; pseudonyms?: Pseudo
     body: z.strictObject({
       excluded: z.boolean().meta({ description: 'true: leave the conversation out; false: analyse it again' }),
       reason: z.enum(['objection', 'policy']).meta({ description: 'objection (GDPR Art. 21) or policy' }),
-      note: plainText(0, 2000, 'must be at most 2000 characters without control characters').optional().meta({ description: 'Why (a reference to the request, ...)' }),
+      note: plainText(0, 2000, 'must be at most 2000 characters without control characters').optional().meta({ description: 'A reference (the request number, the policy): not a name, the row is kept for as long as the exclusion' }),
     }),
     response: exclusionView,
     handler: async ({ tenant, params, body, principal }) => {
