@@ -26,6 +26,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   supervision: async () => (await import('./supervision.js')).runSupervisionBench(),
   analytics: async () => (await import('./analytics.js')).runAnalyticsBench(),
   retention: async () => (await import('./retention.js')).runRetentionBench(),
+  topics: async () => (await import('./topics.js')).runTopicsBench(),
 };
 
 const args = process.argv.slice(2);

@@ -9,8 +9,12 @@ import { guessWordLanguage, languageOfScore, wordEvidence, type Language, type M
 import { EN_AUXILIARIES, EN_SUBJECTS, FR_INVERSION, NEGATORS, SENTIMENT, WH_WORDS } from './lexicon.js';
 import { isStopWord } from './stopwords.js';
 
-/** Model provenance, written in every result row (bump the version when any list or rule changes results). */
-export const ANALYZER = 'custos-topics (snowball-stemmers 0.6.0; en/fr detector, stop words, lexicons of analytics/topics)';
+/**
+ * Model provenance, written in every result row (bump the version when any list or
+ * rule changes results): this analyzer (its detector, stop words and lexicons in
+ * analytics/topics/) and the stemmer package it runs. Kept short: it is in every row.
+ */
+export const ANALYZER = 'custos-topics snowball-stemmers@0.6.0';
 export const ANALYZER_VERSION = '1';
 
 export interface MessageAnalysis {

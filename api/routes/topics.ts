@@ -15,16 +15,18 @@ import { readExclusions, writeExclusion } from '../../analytics/topics/topic-sto
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
-import { platformId, plainText, queryObject, tenantOnlyParams, tenantParam } from '../schemas/query-fields.js';
+import { platformId, plainText, queryObject, tenantOnlyParams, tenantParam, wholeNumberPattern } from '../schemas/query-fields.js';
 
 const localDate = (what: string) => z.string()
   .regex(/^(19[7-9]\d|20\d\d|21[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD between 1970 and 2149')
   .refine((d) => { const ms = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d); }, 'must be a date that exists')
   .meta({ description: `${what} (a UTC date, inclusive)`, minLength: 10, maxLength: 10 });
 
-const int = (min: number, max: number, dflt: number, description: string) => z.string().regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
-  .transform(Number).refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
-  .optional().transform((v) => v ?? dflt).meta({ description: `${description} (default ${dflt})` });
+/** A whole number min..max given as a string, bounded in the document (pattern and length) as the contract test wants. */
+const int = (min: number, max: number, dflt: number, description: string) => z.string().regex(new RegExp(wholeNumberPattern(max)), `must be a whole number from ${min} to ${max}`)
+  .meta({ minLength: 1, maxLength: String(max).length })
+  .transform(Number).refine((n) => n >= min, `must be a whole number from ${min} to ${max}`)
+  .optional().transform((v) => v ?? dflt).meta({ description: `${description}, ${min}..${max} (default ${dflt})` });
 
 export const topicsQuery = queryObject({
   view: z.enum(TOPIC_VIEWS).optional().transform((v) => v ?? 'terms').meta({ description: 'terms (TF-IDF terms and phrases), trends, recurring, bottlenecks, training, sentiment (default terms)' }),
