@@ -185,6 +185,39 @@ function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
     HAVING uniqExact(user_id) >= {k:UInt32}`;
 }
 
+/**
+ * Rule 3 of the floor for terms (the difference attack): an ungrouped answer's count
+ * of a term minus the shown groups' counts is what the groups where fewer than k
+ * people used it hold. Per period and term, the groups where it had 1 to k-1 authors
+ * are read with those authors as hashes (they never leave the server), and the floor
+ * hides the smallest shown group while they cover some but fewer than k people.
+ */
+async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'phrase', rows: T[], o: { source?: string; where?: string; wholeRange?: boolean; params?: Record<string, unknown> } = {}): Promise<{ rows: T[]; suppressed: Suppressed[] }> {
+  if (c.q.groupBy === 'none' || rows.length === 0) return { rows, suppressed: [] };
+  const terms = [...new Set(rows.map((r) => r.term))];
+  const period = o.wholeRange ? '{from:String}' : 'period';
+  const hidden = await c.store.query<{ period: string; grp: string; term: string; authors: string; few: string[] }>(`topics: ${kind}s under k`, `
+    SELECT ${period} AS period, grp, term, toString(uniqExact(user_id)) AS authors, ${fewPeopleSql('1')} AS few
+    FROM (${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
+    WHERE ${o.where ?? '1'} AND term IN {terms:Array(String)}
+    GROUP BY period, grp, term HAVING uniqExact(user_id) < {k:UInt32}`,
+  { ...c.params, ...o.params, from: c.q.from, terms });
+  const key = (p: string, t: string) => `${p}\u0000${t}`;
+  const cells: Cell[] = [
+    ...rows.map((r) => ({ period: key(r.period, r.term), group: r.grp, value: 0, people: Number(r.authors), few: [] })),
+    ...hidden.map((h) => ({ period: key(h.period, h.term), group: h.grp, value: 0, people: Number(h.authors), few: h.few })),
+  ];
+  const floor = applyPrivacyFloor(cells, c.q.k);
+  const kept = new Set(floor.shown.map((x) => `${x.period}\u0000${x.group}`));
+  // One entry per period and group whose row of some term was hidden so, in a fixed order.
+  const entries = new Set(floor.suppressed.filter((x) => x.reason === 'difference_with_shown_groups').map((x) => `${x.period.split('\u0000')[0]!}\u0000${x.group ?? ''}`));
+  const suppressed: Suppressed[] = [...entries].sort().map((e) => {
+    const [period, group] = e.split('\u0000') as [string, string];
+    return { period, group, reason: 'difference_with_shown_groups' };
+  });
+  return { rows: rows.filter((r) => kept.has(`${key(r.period, r.term)}\u0000${r.grp}`)), suppressed };
+}
+
 async function readTermsView(c: Ctx): Promise<ViewResult> {
   const limit = c.q.limit ?? 20;
   const cells = await readCells(c);
@@ -192,6 +225,7 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
   const floor = applyPrivacyFloor(toCells(named.rows, (r) => Number(r.messages)), c.q.k);
   const shown = new Map(floor.shown.map((x) => [`${x.period}\u0000${x.group}`, x.value!]));
   const tables = new Map<string, TopicTable>();
+  const differences: Suppressed[] = [];
   for (const kind of ['term', 'phrase'] as const) {
     // TF-IDF: share of the cell's messages with the term, times ln(N / df) over the tenant's messages of the range.
     const rows = await c.store.query<TermCellRow & { df: string; n: string }>(`topics: ${kind}s`, `
@@ -200,7 +234,9 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
       FROM cells INNER JOIN (
         SELECT term, count() AS df FROM (${TOPIC_MESSAGES}) ARRAY JOIN ${ARRAYS[kind]}
         WHERE term IN (SELECT term FROM cells) GROUP BY term) AS bg ON bg.term = cells.term`, c.params);
-    for (const r of rows) {
+    const guarded = await guardDifferences(c, kind, rows);
+    differences.push(...guarded.suppressed);
+    for (const r of guarded.rows) {
       const cellMessages = shown.get(`${r.period}\u0000${r.grp}`);
       if (cellMessages === undefined) continue;
       const key = `${r.period}\u0000${r.grp}`;
@@ -213,7 +249,7 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
     const ranked = (kind: string) => t.rows.filter((r) => r.kind === kind).sort(byScore).slice(0, limit);
     t.rows = [...ranked('term'), ...ranked('phrase')];
   }
-  return { tables: sortTables([...tables.values()]), series: seriesOf(c, 'messages', floor.shown, floor.suppressed, 0), suppressed: [...named.suppressed, ...floor.suppressed] };
+  return { tables: sortTables([...tables.values()]), series: seriesOf(c, 'messages', floor.shown, floor.suppressed, 0), suppressed: [...named.suppressed, ...floor.suppressed, ...differences] };
 }
 
 const byScore = (a: TopicRow, b: TopicRow) => (b.score as number) - (a.score as number) || (a.term < b.term ? -1 : 1);
@@ -228,7 +264,9 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
   // Counts from `baseline` periods before the range, for the candidate terms only (k authors in a period of the range).
   const ext: Ctx = { ...c, params: { ...c.params, start: `${periodsBefore(c.q.from, c.q.period, baseline)} 00:00:00.000` } };
   const candidates = await c.store.query<TermCellRow>('topics: trend candidates', termCellsSql(c, 'term'), c.params);
-  const named = await namedOnly(c, candidates);
+  const namedAll = await namedOnly(c, candidates);
+  const guarded = await guardDifferences(c, 'term', namedAll.rows);
+  const named = { rows: guarded.rows, suppressed: [...namedAll.suppressed, ...guarded.suppressed] };
   const terms = [...new Set(named.rows.map((r) => r.term))];
   if (terms.length === 0) return { tables: [], series: [], suppressed: named.suppressed };
   const counts = await c.store.query<{ period: string; grp: string; term: string; messages: string; authors: string }>('topics: trend counts', `
@@ -287,8 +325,11 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
       GROUP BY grp, term
       HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(toDate(time))) >= {minWeeks:UInt32}`,
       { ...c.params, from: c.q.from, minConversations, minWeeks });
-    const named = await namedOnly(c, rows);
+    const namedRows = await namedOnly(c, rows);
+    const guarded = await guardDifferences(c, kind, namedRows.rows, { wholeRange: true });
+    const named = { rows: guarded.rows, suppressed: [...namedRows.suppressed, ...guarded.suppressed] };
     if (kind === 'term') allSuppressed.push(...named.suppressed);
+    else allSuppressed.push(...guarded.suppressed);
     for (const r of named.rows) {
       const table = tables.get(r.grp) ?? tables.set(r.grp, { period: c.q.from, group: groupOut(c, r.grp), rows: [] }).get(r.grp)!;
       table.rows.push({ kind, term: r.term, display: r.display, forms: r.top_forms, weeks: Number(r.weeks), conversations: Number(r.conversations), messages: Number(r.messages), authors: Number(r.authors) });
@@ -334,14 +375,17 @@ async function readBottlenecksView(c: Ctx): Promise<ViewResult> {
       quantileExactInclusive(0.5)(ifNull(wait_s, {horizon:UInt32})) AS median_wait
     FROM (${questions}) ARRAY JOIN terms AS term, forms AS form
     GROUP BY period, grp, term HAVING uniqExact(user_id) >= {k:UInt32}`, params);
-  const tables = tablesOf(c, rows.filter((r) => visible.has(`${r.period}\u0000${r.grp}`)), (r) => ({ questions: Number(r.messages), askers: Number(r.authors), unanswered: Number(r.unanswered), median_wait_s: Number(r.median_wait) }),
+  const guarded = await guardDifferences(c, 'term', rows.filter((r) => visible.has(`${r.period}\u0000${r.grp}`)), { source: QUESTIONS, params });
+  const tables = tablesOf(c, guarded.rows, (r) => ({ questions: Number(r.messages), askers: Number(r.authors), unanswered: Number(r.unanswered), median_wait_s: Number(r.median_wait) }),
     (a, b) => (b.median_wait_s as number) - (a.median_wait_s as number) || (b.questions as number) - (a.questions as number) || (a.term < b.term ? -1 : 1));
-  return { tables, series, suppressed: [...named.suppressed, ...floor.suppressed] };
+  return { tables, series, suppressed: [...named.suppressed, ...floor.suppressed, ...guarded.suppressed] };
 }
 
 async function readTrainingView(c: Ctx): Promise<ViewResult> {
   const rows = await c.store.query<TermCellRow>('topics: training needs', termCellsSql(c, 'term', 'is_question = 1'), c.params);
-  const named = await namedOnly(c, rows);
+  const namedRows = await namedOnly(c, rows);
+  const guarded = await guardDifferences(c, 'term', namedRows.rows, { where: 'is_question = 1' });
+  const named = { rows: guarded.rows, suppressed: [...namedRows.suppressed, ...guarded.suppressed] };
   const tables = tablesOf(c, named.rows, (r) => ({ questions: Number(r.messages), askers: Number(r.authors) }),
     (a, b) => (b.askers as number) - (a.askers as number) || (b.questions as number) - (a.questions as number) || (a.term < b.term ? -1 : 1));
   return { tables, series: [], suppressed: named.suppressed };

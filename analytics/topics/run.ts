@@ -41,16 +41,26 @@ export interface TopicRunResult {
 interface SourceRow { conversation_id: string; message_id: string; c_type: string; c_thread: string; c_author: string; c_time: string; c_text: string }
 
 const EPOCH = '1970-01-01 00:00:00.000';
+const END_OF_TIME = '2299-12-31 23:59:59.999';
 
-/** The keys of messages touched in the window (a version stored in it, or a lifted exclusion). */
-const TOUCHED = `
-  SELECT DISTINCT conversation_id, message_id FROM message_versions
-  WHERE tenant = {tenant:String}
+/** Versions in the window: stored in it, or of a conversation whose exclusion was lifted. */
+const IN_WINDOW = `tenant = {tenant:String}
     AND ((ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')}) OR conversation_id IN {reincluded:Array(String)})
     AND conversation_id NOT IN {excluded:Array(String)}`;
 
 /**
- * Per touched message in one hash bucket: the newest text, and the author, thread and
+ * The keys of messages touched in one slice of the window: versions whose (message)
+ * time is in [lo, hi). Slices by time, not by a hash: the archive is ordered by time,
+ * so each slice's versions sit in neighbouring granules and the text column is read
+ * about once over the run (a hash slice read every granule's text in every slice).
+ * A message edited in another slice is analysed in both, to the same row.
+ */
+const TOUCHED = `
+  SELECT DISTINCT conversation_id, message_id FROM message_versions
+  WHERE ${IN_WINDOW} AND time >= {lo:DateTime64(3, 'UTC')} AND time < {hi:DateTime64(3, 'UTC')}`;
+
+/**
+ * Per touched message of one slice: the newest text, and the author, thread and
  * time of its creation (of its earliest version when the created one is missing).
  * Deleted messages are left out: their rows are replaced by tombstones.
  */
@@ -63,7 +73,7 @@ const MESSAGES = `
     argMax(text, (time, event_id)) AS c_text
   FROM message_versions
   WHERE tenant = {tenant:String}
-    AND (conversation_id, message_id) IN (SELECT conversation_id, message_id FROM (${TOUCHED}) WHERE cityHash64(message_id) % {buckets:UInt32} = {bucket:UInt32})
+    AND (conversation_id, message_id) IN (${TOUCHED})
     AND (conversation_id, message_id) NOT IN (SELECT conversation_id, message_id FROM message_deletions WHERE tenant = {tenant:String})
   GROUP BY conversation_id, message_id`;
 
@@ -85,17 +95,23 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
     if (Number(present!.n) > 0) await store.command('topics: delete excluded', 'DELETE FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
   }
 
-  const [counted] = await store.query<{ n: string }>('topics: touched messages', `SELECT toString(count()) AS n FROM (${TOUCHED})`, window);
-  const total = Number(counted!.n);
+  // Versions in the window, and the times that cut them into slices of about `chunk`.
   const chunk = o.chunk ?? 50_000;
+  const [counted] = await store.query<{ n: string }>('topics: versions in window', `SELECT toString(count()) AS n FROM message_versions WHERE ${IN_WINDOW}`, window);
+  const total = Number(counted!.n);
   const buckets = Math.max(1, Math.ceil(total / chunk));
+  const cuts = buckets === 1 ? [] : (await store.query<{ cuts: string[] }>('topics: slices', `
+    SELECT arrayMap(t -> toString(t), quantilesExact(${Array.from({ length: buckets - 1 }, (_, i) => ((i + 1) / buckets).toFixed(6)).join(', ')})(time)) AS cuts
+    FROM message_versions WHERE ${IN_WINDOW}`, window))[0]!.cuts;
+  const bounds = [EPOCH, ...cuts, END_OF_TIME];
   const analyze = o.analyzer ?? createAnalyzer();
   const timings = { read: 0, analyze: 0, write: 0, total: 0 };
   let messages = 0;
-  for (let bucket = 0; bucket < buckets; bucket++) {
+  for (let slice = 0; slice < bounds.length - 1; slice++) {
     if (o.signal?.aborted) throw o.signal.reason;
+    if (bounds[slice] === bounds[slice + 1]) continue;
     let t = performance.now();
-    const rows = await store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, buckets, bucket });
+    const rows = await store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, lo: bounds[slice], hi: bounds[slice + 1] });
     timings.read += performance.now() - t;
     t = performance.now();
     const out = rows.map((r) => {

@@ -157,6 +157,23 @@ describe('terms', () => {
     expect(JSON.stringify(body)).not.toMatch(/"(le|the|la)"/);
   });
 
+  it('hides the smallest department using a term while the departments under k for it could be worked out by difference', async () => {
+    const body = await topics({ view: 'terms', group_by: 'department' });
+    const dept = (id: string) => (id.startsWith('E') ? 'Engineering' : id.startsWith('S') ? 'Sales' : 'Legal');
+    for (const week of WEEKS) {
+      const authors = new Map<string, Set<string>>();
+      for (const m of archive.final) if (weekOf(m.time) === week && has(m, 'meeting')) authors.set(dept(m.author), (authors.get(dept(m.author)) ?? new Set()).add(m.author));
+      const under = [...authors].filter(([, a]) => a.size < K).reduce((n, [, a]) => n + a.size, 0);
+      const shown = [...authors].filter(([, a]) => a.size >= K).sort((a, b) => a[1].size - b[1].size || (a[0] < b[0] ? -1 : 1));
+      expect(under, week).toBeGreaterThan(0); // Legal's three people in the mixed messages
+      expect(under).toBeLessThan(K);
+      const hiddenToo = shown[0]![0];
+      expect(rowOf(tableOf(body, week, hiddenToo)?.rows.filter((r: any) => r.kind === 'term') ?? [], 'meeting'), `${week} ${hiddenToo}`).toBeUndefined(); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(body.suppressed).toContainEqual({ period: week, group: hiddenToo, reason: 'difference_with_shown_groups' });
+      for (const [d] of shown.slice(1)) expect(rowOf(tableOf(body, week, d).rows, 'meeting'), `${week} ${d}`).toBeDefined();
+    }
+  });
+
   it('never shows a term fewer than k people used (kubernetes: three authors, every day), in any view or grouping', async () => {
     for (const view of ['terms', 'trends', 'recurring', 'bottlenecks', 'training', 'sentiment']) {
       for (const group_by of ['none', 'department', 'conversation']) {
