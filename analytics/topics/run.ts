@@ -77,6 +77,12 @@ const MESSAGES = `
     AND (conversation_id, message_id) NOT IN (SELECT conversation_id, message_id FROM message_deletions WHERE tenant = {tenant:String})
   GROUP BY conversation_id, message_id`;
 
+/** A promise awaited later: a handler now, so its failure is not reported as unhandled before the await rethrows it. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 export async function runTopics(store: Store, tenant: string, o: TopicRunOptions = {}): Promise<TopicRunResult> {
   const started = Date.now();
   const full = o.full ?? false;
@@ -107,28 +113,38 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
   const analyze = o.analyzer ?? createAnalyzer();
   const timings = { read: 0, analyze: 0, write: 0, total: 0 };
   let messages = 0;
-  for (let slice = 0; slice < bounds.length - 1; slice++) {
+  // A pipeline: the engine reads the next slice and writes the previous one while this
+  // process analyses the current one (the engine's threads and this one overlap).
+  const slices = bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]! })).filter((x) => x.lo !== x.hi);
+  const read = (i: number) => handled(store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, ...slices[i]! }));
+  let next = slices.length > 0 ? read(0) : undefined;
+  let writing: Promise<void> | undefined;
+  for (let i = 0; i < slices.length; i++) {
     if (o.signal?.aborted) throw o.signal.reason;
-    if (bounds[slice] === bounds[slice + 1]) continue;
     let t = performance.now();
-    const rows = await store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, lo: bounds[slice], hi: bounds[slice + 1] });
+    const rows = await next!;
     timings.read += performance.now() - t;
+    next = i + 1 < slices.length ? read(i + 1) : undefined;
     t = performance.now();
-    const out = rows.map((r) => {
+    const lines = rows.map((r) => {
       const m: SourceMessage = { conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text };
-      return topicRow(tenant, m, analyze(m.text), runSeq);
+      return JSON.stringify(topicRow(tenant, m, analyze(m.text), runSeq));
     });
     timings.analyze += performance.now() - t;
     t = performance.now();
+    await writing;
     // Raw JSONCompactEachRow bytes: the embedded engine parses them on several threads without another copy.
-    if (out.length > 0) await store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(out.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    writing = lines.length > 0 ? handled(store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(lines.join('\n') + '\n'))) : undefined;
     timings.write += performance.now() - t;
     messages += rows.length;
     o.progress?.(messages, total);
   }
+  let t = performance.now();
+  await writing;
+  timings.write += performance.now() - t;
 
   // Deletions in the window: a tombstone per analysed message (same key and time; FINAL drops both).
-  const t = performance.now();
+  t = performance.now();
   const [deleted] = await store.query<{ n: string }>('topics: deletions', `
     SELECT toString(count()) AS n FROM message_deletions
     WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')}`, window);
