@@ -226,14 +226,20 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
   const shown = new Map(floor.shown.map((x) => [`${x.period}\u0000${x.group}`, x.value!]));
   const tables = new Map<string, TopicTable>();
   const differences: Suppressed[] = [];
+  let n: number | undefined;
   for (const kind of ['term', 'phrase'] as const) {
     // TF-IDF: share of the cell's messages with the term, times ln(N / df) over the tenant's messages of the range.
-    const rows = await c.store.query<TermCellRow & { df: string; n: string }>(`topics: ${kind}s`, `
-      WITH cells AS (${termCellsSql(c, kind)})
-      SELECT cells.*, toString(bg.df) AS df, toString((SELECT count() FROM (${TOPIC_MESSAGES}))) AS n
-      FROM cells INNER JOIN (
-        SELECT term, count() AS df FROM (${TOPIC_MESSAGES}) ARRAY JOIN ${ARRAYS[kind]}
-        WHERE term IN (SELECT term FROM cells) GROUP BY term) AS bg ON bg.term = cells.term`, c.params);
+    // Three reads (cells, then the background of the terms found, and N) instead of one query whose
+    // common table expression the engine would compute twice.
+    const cellRows = await c.store.query<TermCellRow>(`topics: ${kind}s`, termCellsSql(c, kind), c.params);
+    const terms = [...new Set(cellRows.map((r) => r.term))];
+    const background = terms.length === 0 ? [] : await c.store.query<{ term: string; df: string }>(`topics: ${kind} background`, `
+      SELECT term, toString(count()) AS df FROM (${TOPIC_MESSAGES}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
+      WHERE term IN {terms:Array(String)} GROUP BY term`, { ...c.params, terms });
+    const df = new Map(background.map((b) => [b.term, b.df]));
+    n ??= Number((await c.store.query<{ n: string }>('topics: tenant messages', `SELECT toString(count()) AS n FROM (${TOPIC_MESSAGES})`, c.params))[0]!.n);
+    const total = String(n);
+    const rows = cellRows.map((r) => ({ ...r, df: df.get(r.term)!, n: total }));
     const guarded = await guardDifferences(c, kind, rows);
     differences.push(...guarded.suppressed);
     for (const r of guarded.rows) {
