@@ -29,6 +29,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   erasure: async () => (await import('./erasure.js')).runErasureBench(),
   'subject-access': async () => (await import('./subject-access.js')).runSubjectAccessBench(),
   'web-ui': async () => (await import('./web-ui.js')).runWebUiBench(),
+  topics: async () => (await import('./topics.js')).runTopicsBench(),
 };
 
 const args = process.argv.slice(2);

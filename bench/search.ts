@@ -207,7 +207,7 @@ async function compareIndexes(store: Store): Promise<void> {
   const r = rnd(7);
   const words = [...Array.from({ length: 15 }, () => vocab[2000 + Math.floor(r() * (vocab.length - 2000))]!), ...Array.from({ length: 5 }, () => HEAD[Math.floor(r() * HEAD.length)]!)];
   const variants: Array<[string, string, string]> = [
-    // idx_text is gone (migration 0017): exact tokens are found through the folded index, as export sets do.
+    // idx_text is gone (migration 0016): exact tokens are found through the folded index, as export sets do.
     ['text index (folded) + exact: hasAllTokens', 'message_versions', 'hasAllTokens(text_norm, [{wf:String}]) AND hasAllTokens(lowerUTF8(text), [{w:String}])'],
     ['no index: hasToken(lowerUTF8)', 'bench_noidx', 'hasToken(lowerUTF8(text), {w:String})'],
     ['no index: ILIKE (substring!)', 'bench_noidx', "text ILIKE concat('%', {w:String}, '%')"],

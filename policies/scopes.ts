@@ -33,6 +33,7 @@ export const SCOPES = [
   'retention:explain', // why one message or call is still kept, and until when
   'subject_requests:read', // data subject requests (access, erasure): list, due dates, the person's identifiers and counts
   'subject_requests:manage', // open, extend and cancel data subject requests (approving an erasure is erasure:approve)
+  'topics:exclude', // leave conversations out of topic analysis (GDPR Art. 21 objections, policy) or lift that
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -14,6 +14,7 @@ import { metricsBackfillJobKind, metricsJobKind } from './metrics/metrics-job.js
 import { retentionJobKind } from './retention/retention-job.js';
 import { erasureJobKind } from './erasure/erasure-job.js';
 import { accessJobKind } from './access/access-job.js';
+import { topicsJobKind } from './topics/topics-job.js';
 
 export function custosVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,5 +31,6 @@ export function jobKinds(o: { dataDir: string; minGroupSize?: number }): AnyJobK
     retentionJobKind({ dataDir: o.dataDir }),
     erasureJobKind({ dataDir: o.dataDir }),
     accessJobKind({ dataDir: o.dataDir, version }),
+    topicsJobKind(),
   ];
 }

@@ -56,6 +56,7 @@ const PARAMS_FROM: Record<string, (o: Record<string, unknown>) => Record<string,
   retention: (o) => ({ dry_run: o.dryRun === true }),
   erasure: (o) => (o.request === undefined ? {} : { request: o.request }),
   access: (o) => Object.fromEntries(Object.entries({ request: o.request, context_messages: o.contextMessages === undefined ? undefined : /^\d+$/.test(String(o.contextMessages)) ? Number(o.contextMessages) : String(o.contextMessages) }).filter(([, v]) => v !== undefined)),
+  topics: (o) => ({ full: o.full === true }),
 };
 
 function summaryLine(job: Job, runner: JobRunner): string {
@@ -127,6 +128,7 @@ export function registerJobs(program: Command): void {
     .option('--dry-run', 'retention: report exactly what the run would remove, change nothing')
     .option('--request <id>', 'access, erasure: the subject request (dsr_...) the package answers or the approved erasure carries out')
     .option('--context-messages <n>', "access: others' messages shown before and after each of the person's own (default 3)")
+    .option('--full', 'topics: analyse every message again instead of only what is new since the last run')
     .option('--json', 'print the job as one JSON object');
   const submit = async (runner: JobRunner, by: Requester, kind: string, o: Common & Record<string, unknown>): Promise<Job> => {
     try {

@@ -10,6 +10,7 @@ import { loadOrCreateSigningKey } from '../../common/keys/signing-keys.js';
 import { startCheckpointPublisher } from '../checkpoint-runtime.js';
 import { startRetentionSchedule } from '../../reports/retention/retention-schedule.js';
 import { startErasureSchedule } from '../../reports/erasure/erasure-schedule.js';
+import { startTopicsSchedule } from '../../reports/topics/topics-schedule.js';
 
 export function registerServe(program: Command): void {
   program
@@ -43,6 +44,7 @@ export function registerServe(program: Command): void {
       life.add(startJobScheduler(runner, { soleProcess: store.kind === 'embedded', log: log.child({ part: 'jobs' }) }));
       life.add(startRetentionSchedule(runner, store, { hour: config.retention.hour, log: log.child({ part: 'retention' }) }));
       life.add(startErasureSchedule(runner, store, { log: log.child({ part: 'erasure' }) }));
+      life.add(startTopicsSchedule(runner, store, { log: log.child({ part: 'topics' }) }));
       const signingKeys = (tenant: string) => {
         const key = loadOrCreateSigningKey(config.dataDir, tenant);
         return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };

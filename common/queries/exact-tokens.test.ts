@@ -1,6 +1,6 @@
 /**
  * Export sets and legal holds match query tokens exactly (lowercased text split at
- * ASCII separators). Since migration 0017 they find candidates through the folded
+ * ASCII separators). Since migration 0016 they find candidates through the folded
  * index (text_norm) instead of an index on `text`: the answer must be the one the
  * exact check alone gives, for text where folding and exact tokens differ most.
  */

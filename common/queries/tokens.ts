@@ -35,7 +35,7 @@ export function phrasePattern(tokens: readonly string[]): string {
  * SQL condition "every token is a word of the version's lowercased text" (the match
  * export sets and legal holds have always had), for message_versions and parameters
  * named `${name}` and `${name}_fold` (see `exactTokensParams`). The index on `text`
- * this used to read was dropped (migrations/0017_ingest_indexes.sql: one text index
+ * this used to read was dropped (migrations/0016_ingest_indexes.sql: one text index
  * fewer to build at every insert and merge); the text index on `text_norm` now finds
  * the candidates, and the exact check runs on those only. A token's folded words are
  * always words of the folded text when the token is a word of the lowercased text
