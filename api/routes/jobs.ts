@@ -110,7 +110,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   const createExport = defineRoute({
     method: 'post', path: '/v1/tenants/:tenant/exports', operationId: 'createExport', summary: 'Queue an eDiscovery export: a signed BagIt package of the set the filters define (step-up)', tags: ['exports'],
     scope: 'exports:create', action: 'exports.create', params: tenantOnly,
-    body: z.record(z.string(), z.unknown()).meta({ description: 'Export parameters: q, custodians, conversations, conversation_types, from, to, whole_conversations, context {messages, duration}, include_deleted, include_edits, as_of, formats (docs/exports.md)' }),
+    body: z.record(z.string(), z.unknown()).meta({ description: 'Export parameters: q, custodians, conversations, conversation_types, from, to, whole_conversations, context {messages, duration}, include_deleted, include_edits, as_of, formats, holds, recipients (docs/exports.md)' }),
     response: jobView, successStatus: 202,
     handler: async ({ tenant, body, principal }) => ({ status: 202, body: view(await mapped(() => jobs.submit(tenant, 'export', body, requester(principal)))), resultCount: 1 }),
   });

@@ -3,7 +3,7 @@ import type { Store } from '../../common/store/store.js';
 import { getMessageDetail } from '../../common/queries/message-detail.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { notFound } from '../schemas/cursor.js';
-import { messageDetailParams, messageDetailResponse } from '../schemas/messages.js';
+import { holdField, messageDetailParams, messageDetailResponse } from '../schemas/messages.js';
 import { queryObject } from '../schemas/query-fields.js';
 
 export function messageDetailRoute(store: Store): RouteSpec {
@@ -16,10 +16,10 @@ export function messageDetailRoute(store: Store): RouteSpec {
     scope: 'messages:read',
     action: 'messages.get',
     params: messageDetailParams,
-    query: queryObject({}),
+    query: queryObject({ hold: holdField }),
     response: messageDetailResponse,
-    handler: async ({ tenant, params }) => {
-      const detail = await getMessageDetail(store, tenant, params.conversationId, params.messageId);
+    handler: async ({ tenant, params, query }) => {
+      const detail = await getMessageDetail(store, tenant, params.conversationId, params.messageId, { visibleHolds: query.hold ? [query.hold] : [] });
       if (!detail) throw notFound('the message');
       return { body: detail, resultCount: 1 };
     },

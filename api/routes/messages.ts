@@ -39,6 +39,7 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
   const exactAccents = q.accents === 'exact';
   const base: MessageSearch = {
     tenant,
+    visibleHolds: q.hold ? [q.hold] : [],
     author: q.author,
     conversation: q.conversation,
     conversationType: q.conversation_type,

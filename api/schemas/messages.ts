@@ -1,6 +1,7 @@
 /** Request and response schemas of the message routes. */
 import { z } from 'zod';
 import { isTimeZone } from '../../common/queries/search-query/dates.js';
+import { HOLD_ID } from '../../common/holds/hold-model.js';
 import { queryObject, booleanField, checkTimeRange, codePoints, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
@@ -12,6 +13,13 @@ export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as co
 // code points, as JSON Schema does).
 const HAS_WORD_CHARACTER = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/u;
 const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+
+/**
+ * The legal hold whose case a search or a read serves: records an erasure restricted
+ * under it (DESIGN.md rule 1: hidden from every view but the hold's case) are included.
+ */
+export const holdField = z.string().regex(HOLD_ID, 'must be a hold id (hold_ and 8 to 40 lowercase letters and digits)')
+  .meta({ description: "A legal hold whose case this serves: messages an erasure restricted under it (hidden from everyone else) are included. Restrictions exist only under active holds, so any other id changes nothing", minLength: 13, maxLength: 45 }).optional();
 
 export const messageSearchQuery = queryObject({
   q: z.string().regex(HAS_WORD_CHARACTER, 'must have at least one letter or digit')
@@ -34,6 +42,7 @@ export const messageSearchQuery = queryObject({
   has_attachments: booleanField('Only messages with (true) or without (false) attachments').optional(),
   limit: limitField(200, 50),
   cursor: cursorField.optional(),
+  hold: holdField,
 }).superRefine(checkTimeRange);
 
 export type MessageSearchQuery = z.output<typeof messageSearchQuery>;

@@ -33,7 +33,7 @@ function exportParamsFrom(o: Record<string, unknown>): Record<string, unknown> {
     q: o.q, custodians: o.custodian, conversations: o.conversation, conversation_types: o.conversationType, from: o.from, to: o.to,
     whole_conversations: o.wholeConversations, context, include_deleted: o.includeDeleted === undefined ? undefined : o.includeDeleted !== false,
     include_edits: o.edits === false ? false : undefined, as_of: o.asOf, formats: typeof o.formats === 'string' ? o.formats.split(',').map((f) => f.trim()) : undefined,
-    recipients: o.recipient,
+    recipients: o.recipient, holds: o.hold,
   }).filter(([, v]) => v !== undefined));
 }
 
@@ -119,6 +119,7 @@ export function registerJobs(program: Command): void {
     .option('--as-of <time>', 'export: leave out what was ingested after this time (default: when the job is queued)')
     .option('--formats <list>', 'export: jsonl,csv,eml,rsmf,parquet (default: all)')
     .option('--recipient <age1...>', 'export: also write the package encrypted with age for this recipient (repeatable)', many)
+    .option('--hold <hold_id>', "export: the legal hold whose case the export serves: records an erasure restricted under it are included (repeatable)", many)
     .option('--policy <id>', 'supervision-backtest: the policy to run over the archive (with --from/--to for a range)')
     .option('--policy-version <n>', 'supervision-backtest: this version of the policy (default: the newest)')
     .option('--sample <n>', 'supervision-backtest: matches kept in backtest.json (default 50)')

@@ -23,16 +23,17 @@ export interface MessageDetail {
 
 const KEY = 'tenant = {tenant:String} AND message_id = {message:String} AND conversation_id = {conversation:String}';
 
-export async function getMessageDetail(store: Store, tenant: string, conversationId: string, messageId: string): Promise<MessageDetail | undefined> {
-  const params = { tenant, conversation: conversationId, message: messageId };
+/** `visibleHolds`: holds whose case the caller serves; a message an erasure restricted under one of them is shown (restricted.ts). */
+export async function getMessageDetail(store: Store, tenant: string, conversationId: string, messageId: string, o: { visibleHolds?: string[] } = {}): Promise<MessageDetail | undefined> {
+  const params = { tenant, conversation: conversationId, message: messageId, visible_holds: o.visibleHolds ?? [] };
   const [versions, deletions, reactions, restricted] = await Promise.all([
     store.query<VersionRow>('message: versions', `SELECT ${VERSION_COLUMNS} FROM message_versions WHERE ${KEY}`, params),
     store.query<DeletionRow>('message: deletions', `SELECT event_id, time, conversation_id, message_id, deleted_by FROM message_deletions WHERE ${KEY}`, params),
     store.query<ReactionRow>('message: reactions', `SELECT event_id, time, action, user_id, emoji FROM reactions WHERE ${KEY}`, params),
     // A record an erasure left under a legal hold is hidden from every view but the hold's case (restricted.ts).
-    store.query<{ n: string }>('message: restricted', "SELECT count() AS n FROM restricted_records WHERE tenant = {tenant:String} AND family = 'messages' AND conversation_id = {conversation:String} AND record_id = {message:String}", params),
+    store.query<{ n: string; visible: string }>('message: restricted', "SELECT count() AS n, countIf(has({visible_holds:Array(String)}, hold_id)) AS visible FROM restricted_records WHERE tenant = {tenant:String} AND family = 'messages' AND conversation_id = {conversation:String} AND record_id = {message:String}", params),
   ]);
-  if (Number(restricted[0]?.n ?? 0) > 0) return undefined;
+  if (Number(restricted[0]?.n ?? 0) > 0 && Number(restricted[0]?.visible ?? 0) === 0) return undefined;
   const deletion = firstDeletions(deletions).values().next().value;
   const message = toMessageItem(versions, deletion);
   if (!message) return undefined;

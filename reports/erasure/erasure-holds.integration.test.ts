@@ -16,6 +16,8 @@ import { HoldStore } from '../../common/holds/hold-store.js';
 import type { LegalHold } from '../../common/holds/hold-model.js';
 import { searchMessages } from '../../common/queries/message-search.js';
 import { getMessageDetail } from '../../common/queries/message-detail.js';
+import { batchConversations, createExportSetReader } from '../exports/export-set.js';
+import { exportParams } from '../exports/export-params.js';
 import { SubjectRequestStore } from '../../common/subjects/subject-request-store.js';
 import type { Job } from '../../common/jobs/job-model.js';
 import { JobRunner } from '../jobs/job-runner.js';
@@ -97,6 +99,19 @@ describe('an erasure that meets a hold', () => {
     const inConversation = await searchMessages(ts.store, { tenant: 'acme', conversation: c.conv, includeDeleted: true, limit: 100 });
     expect(inConversation.hits.map((h) => h.message_id).sort()).toEqual([...c.expect.othersMessages].sort());
     expect(await getMessageDetail(ts.store, 'acme', c.conv, held)).toBeUndefined();
+    expect((await getMessageDetail(ts.store, 'acme', c.conv, held, { visibleHolds: [hold.id] }))?.message.message_id).toBe(held);
+    expect(await getMessageDetail(ts.store, 'acme', c.conv, held, { visibleHolds: [onHer.id] })).toBeUndefined();
+  });
+
+  it('leaves the held message out of exports, except an export for the hold\'s case', async () => {
+    const exported = async (holds: string[]) => {
+      const reader = createExportSetReader(ts.store, 'acme', exportParams.parse({ conversations: [c.conv], holds }), new Date().toISOString());
+      const ids: string[] = [];
+      for (const batch of batchConversations(await reader.conversations())) for await (const m of reader.messages(batch)) ids.push(m.message_id);
+      return ids.sort();
+    };
+    expect(await exported([])).toEqual([...c.expect.othersMessages].sort());
+    expect(await exported([hold.id])).toEqual([...c.expect.othersMessages, held].sort());
   });
 
   it('completes by itself once the hold is released', async () => {

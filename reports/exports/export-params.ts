@@ -4,6 +4,7 @@
  * an as-of time (rows ingested after it are not in the set, so a re-run gives the
  * same package). Validated before a job exists; every field is named on error.
  */
+import { HOLD_ID } from '../../common/holds/hold-model.js';
 import { z } from 'zod';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { MAX_QUERY_TOKENS, tokenize } from '../../common/queries/tokens.js';
@@ -43,6 +44,11 @@ export const exportParams = z.object({
   as_of: instant.optional(),
   formats: z.array(z.enum(EXPORT_FORMATS)).min(1).default(['jsonl', 'csv', 'eml', 'rsmf', 'parquet']).transform((f) => [...new Set(f)]),
   /** age recipients (age1...): the package ZIP is also written encrypted for them (`<id>.zip.age`), to send by e-mail or USB. */
+  /**
+   * Legal holds whose case the export serves: messages an erasure restricted under one
+   * of them (DESIGN.md rule 1) are exported; every other export leaves them out.
+   */
+  holds: z.array(z.string().regex(HOLD_ID, 'must be a hold id (hold_ and 8 to 40 lowercase letters and digits)')).max(100).default([]),
   recipients: z.array(z.string().regex(AGE_RECIPIENT, 'must be an age recipient (age1..., as `age-keygen -y` prints it)')).max(20).default([]),
 }).strict().refine((p) => !p.from || !p.to || p.from < p.to, { message: 'must be after from', path: ['to'] });
 

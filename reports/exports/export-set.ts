@@ -14,6 +14,7 @@
 import type { Store } from '../../common/store/store.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { exactTokensCondition, exactTokensParams, tokenize } from '../../common/queries/tokens.js';
+import { NOT_RESTRICTED_MESSAGE } from '../../common/queries/restricted.js';
 import type { ExportMessage } from './export-record.js';
 import { durationMs, type ExportParams } from './export-params.js';
 import { messageKey } from '../../common/queries/message-rows.js';
@@ -171,8 +172,9 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
         SELECT ${VERSION_COLUMNS} FROM message_versions
         WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND kind = 'created' AND ingested_at <= {as_of:${T}}
           AND time >= {lo:${T}}${hi ? ` AND time < {hi:${T}}` : ''} AND (time, message_id) > ({at:${T}}, {aid:String})
+          AND ${NOT_RESTRICTED_MESSAGE}
         ORDER BY time, message_id, event_id LIMIT 1 BY conversation_id, message_id LIMIT {n:UInt32}`,
-        { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), at, aid, n: PAGE });
+        { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), at, aid, n: PAGE, visible_holds: p.holds });
       if (rows.length > 0) yield rows;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1]!;
