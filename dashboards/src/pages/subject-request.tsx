@@ -50,7 +50,7 @@ export function SubjectRequestPage({ api, tenant, params, search, me }: PageProp
       <p><a href={`${tp}/subject-requests`}>{t.all}</a></p>
       {!d || !q ? (loaded.state === 'done' && !loaded.result.ok ? <ProblemView problem={loaded.result.problem} wwwAuthenticate={loaded.result.wwwAuthenticate} /> : <Loading what={t.loading} />) : (
         <>
-          <dl class="facts" data-state={q.state} data-late={String(q.late)}>
+          <dl class="facts" id="request-facts" data-state={q.state} data-late={String(q.late)}>
             <dt>{t.type}</dt><dd>{tr.types[q.type] ?? q.type}</dd>
             <dt>{t.state}</dt><dd><span class={`state state-${q.state}`}>{tr.states[q.state] ?? q.state}</span></dd>
             <dt>{t.subject}</dt><dd><code>{q.subject}</code></dd>
