@@ -264,6 +264,29 @@ describe('the DPO pages in chromium', () => {
     await context.close();
   });
 
+  it('runs the approved erasure from its page, follows the job to done and downloads the signed certificate', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${TENANT}/subject-requests/${erasureId}`);
+    await signIn(page, 'dpo');
+    await expect.poll(() => page.locator('#request-facts').getAttribute('data-state')).toBe('approved');
+    await page.getByRole('button', { name: 'Run the erasure' }).click();
+    const job = page.locator('[data-job]');
+    await expect.poll(() => job.getAttribute('data-job-state')).toBe('queued');
+    const runner = api.jobs.service as JobRunner;
+    await runner.run(await runner.get(TENANT, (await job.getAttribute('data-job'))!));
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => page.locator('#request-facts').getAttribute('data-state')).toBe('done');
+    expect((await page.locator('[data-file]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-file')))).sort()).toEqual(['certificate.json', 'certificate.json.sig']);
+    const href = (await page.locator('[data-file="certificate.json"] a').getAttribute('href'))!;
+    const cert = await page.evaluate(async (h) => (await (await fetch(h)).text()), href);
+    const body = JSON.parse(cert) as { kind: string; request_id: string; identifiers: { user_ids: number; emails: number } };
+    expect(body).toMatchObject({ kind: 'custos-erasure-certificate', request_id: erasureId, identifiers: { user_ids: 2, emails: 1 } });
+    // The certificate names the person by hash only.
+    expect(cert).not.toContain(PERSON.email);
+    await shot(page, 'dpo-08-erased');
+    await context.close();
+  });
+
   it('made no script error', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -16,7 +16,7 @@ import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { SubjectFound } from '../components/subject-found.js';
-import { Time } from '../components/time.js';
+import { DueDay, Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { usePoll } from '../components/use-poll.js';
 import { formatBytes } from '../format/numbers.js';
@@ -55,7 +55,7 @@ export function SubjectRequestPage({ api, tenant, params, search, me }: PageProp
             <dt>{t.state}</dt><dd><span class={`state state-${q.state}`}>{tr.states[q.state] ?? q.state}</span></dd>
             <dt>{t.subject}</dt><dd><code>{q.subject}</code></dd>
             <dt>{t.received}</dt><dd><Time iso={q.received_at} /></dd>
-            <dt>{t.due}</dt><dd data-due={q.due_at}><Time iso={q.due_at} />{q.late ? <> <span class="tag warn">{tr.late}</span> {t.late}</> : null}</dd>
+            <dt>{t.due}</dt><dd data-due={q.due_at}><DueDay iso={q.due_at} />{q.late ? <> <span class="tag warn">{tr.late}</span> {t.late}</> : null}</dd>
             {q.person_told_at ? <><dt>{tr.extended}</dt><dd data-told={q.person_told_at}>{t.extendedTold} <Time iso={q.person_told_at} /></dd></> : null}
             <dt>{t.openedBy}</dt><dd><code>{q.opened_by}</code></dd>
             {q.approved_by ? <><dt>{t.approvedBy}</dt><dd><code data-approved-by={q.approved_by}>{q.approved_by}</code> <Time iso={q.approved_at} /></dd></> : null}
@@ -92,7 +92,7 @@ function History({ history }: { history: SubjectRequestDetail['history'] }) {
           {history.map((h, i) => (
             <tr key={i} data-change={h.change}>
               <td><Time iso={h.changed_at} /></td><td>{h.change}</td><td>{tr.states[h.state] ?? h.state}</td>
-              <td><Time iso={h.due_at} /></td><td><code>{h.changed_by}</code></td><td>{h.note}</td>
+              <td><DueDay iso={h.due_at} /></td><td><code>{h.changed_by}</code></td><td>{h.note}</td>
             </tr>
           ))}
         </tbody>

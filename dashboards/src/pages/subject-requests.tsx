@@ -4,7 +4,7 @@ import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
-import { Time } from '../components/time.js';
+import { DueDay, Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { formatCount } from '../format/numbers.js';
 import { navigate, queryOf } from '../router.js';
@@ -51,7 +51,7 @@ export function SubjectRequestsPage({ api, tenant, search, me }: PageProps) {
                 <tbody>
                   {loaded.result.data.items.map((r) => (
                     <tr key={r.id} data-request={r.id} data-late={String(r.late)} class={r.late ? 'late' : undefined}>
-                      <td><Time iso={r.due_at} />{r.late ? <> <span class="tag warn">{t.late}</span></> : null}{r.extended ? <> <span class="tag">{t.extended}</span></> : null}</td>
+                      <td><DueDay iso={r.due_at} />{r.late ? <> <span class="tag warn">{t.late}</span></> : null}{r.extended ? <> <span class="tag">{t.extended}</span></> : null}</td>
                       <td><a href={`${tp}/subject-requests/${encodeURIComponent(r.id)}`}><code>{r.id}</code></a></td>
                       <td>{t.types[r.type] ?? r.type}</td>
                       <td><code>{r.subject}</code></td>
