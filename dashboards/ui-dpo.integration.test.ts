@@ -5,7 +5,9 @@
  * request by e-mail and sees every identifier the directory gives (two accounts sharing
  * the address) and the records per family before anything runs; the second DPO approves
  * it after a step-up sign-in; the list shows a late request first and filters; an access
- * package is built from the request page and downloaded; the list in French. axe-core,
+ * package is built from the request page and downloaded, the approved erasure run and its
+ * certificate downloaded; an extension recorded with the day the person was told; the
+ * officer refused the pages and their API; the list in French. axe-core,
  * the storage check and a screenshot on each page; no script error. Expectations come
  * from the sample company's generator and from the dates the test gives.
  */
@@ -284,6 +286,34 @@ describe('the DPO pages in chromium', () => {
     // The certificate names the person by hash only.
     expect(cert).not.toContain(PERSON.email);
     await shot(page, 'dpo-08-erased');
+    await context.close();
+  });
+
+  it('extends a request with the day the person was told: due three calendar months after receipt', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${TENANT}/subject-requests/${soonId}`);
+    await signIn(page, 'dpo');
+    await expect.poll(() => page.locator('#request-facts').getAttribute('data-state')).toBe('open');
+    const received = (await page.locator('#request-facts time').first().getAttribute('datetime'))!;
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('Person told on (UTC day)').fill(today);
+    await page.getByRole('button', { name: 'Extend' }).click();
+    await expect.poll(() => page.locator('[data-told]').getAttribute('data-told')).toBe(`${today}T00:00:00.000Z`);
+    expect(Date.parse((await page.locator('[data-due]').getAttribute('data-due'))!)).toBe(Date.parse(addCalendarMonths(received, 3)));
+    expect(await page.locator('tr[data-change]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-change')))).toEqual(['opened', 'extended']);
+    // Extended once: the form is gone.
+    expect(await page.getByRole('button', { name: 'Extend' }).count()).toBe(0);
+    await shot(page, 'dpo-09-extended');
+    await context.close();
+  });
+
+  it('shows the officer "Not allowed" on the DPO pages, and the API behind them answers 403', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${TENANT}/subject-requests`);
+    await signIn(page, 'officer');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not allowed');
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).not.toContain('Subject requests');
+    expect(await page.evaluate(async (t) => (await fetch(`/v1/tenants/${t}/subject-requests`, { headers: { accept: 'application/json' } })).status, TENANT)).toBe(403);
     await context.close();
   });
 
