@@ -474,11 +474,11 @@ describe('web UI in chromium', () => {
     await context.close();
   });
 
-  it('lands a DPO (signed in with a one-time code) on search, without the audit log, the review queue or engagement', async () => {
+  it('lands a DPO (signed in with a one-time code) on subject requests, with search, without the audit log, the review queue or engagement', async () => {
     const { context, page } = await newSession();
     await page.goto(`${api.baseUrl}/`);
     await signIn(page, 'dpo');
-    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
+    await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/subject-requests`);
     const links = await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents();
     expect(links).toContain('Search');
     for (const other of ['Audit log', 'Review queue', 'Engagement']) expect(links).not.toContain(other);

@@ -115,7 +115,7 @@ function Shell({ tenant, tenants, session, me, place, children }: { tenant: stri
               const href = `/ui/${tp}${p.pattern}`;
               return <li key={p.id}><a href={href} aria-current={place.path === href ? 'page' : undefined}>{t.nav[p.nav!]}</a></li>;
             })}
-            {/* Slots for the subject requests (DPO) and topics (managers) pages, added with their APIs. */}
+            {/* Slot for the topics (managers) pages, added with their API; the DPO's subject request pages are entries of PAGES. */}
           </ul>
         </nav>
         <div class="who">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayToInstant, formatLocal, formatUtc } from './times.js';
+import { dayToInstant, formatLocal, formatUtc, formatUtcDay } from './times.js';
 
 describe('times', () => {
   it('prints UTC to the second, and leaves text that is not a time alone', () => {
@@ -27,5 +27,14 @@ describe('times', () => {
     expect(dayToInstant('2026-02-31')).toBeUndefined();
     expect(dayToInstant('2026-02-31', true)).toBeUndefined();
     expect(dayToInstant('1/10/2026')).toBeUndefined();
+  });
+});
+
+describe('a deadline as its UTC day', () => {
+  it('keeps the day of the instant in UTC, whatever the viewer\'s zone', () => {
+    const iso = '2027-01-07T23:59:59.999Z';
+    expect(formatUtcDay(iso, 'en-GB')).toBe(new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2027, 0, 7)));
+    expect(formatUtcDay(iso, 'en-GB')).toContain('7');
+    expect(formatUtcDay('soon')).toBe('soon');
   });
 });

@@ -35,3 +35,14 @@ export function dayToInstant(day: string, endOfDay = false): string | undefined 
   if (endOfDay && dayToInstant(day) === undefined) return undefined;
   return d.toISOString().replace('.000Z', 'Z');
 }
+
+/**
+ * A legal deadline's UTC day ("7 Jan 2027"): subject requests are due at the end of a
+ * UTC day (docs/subject-requests.md), which a viewer east of UTC would otherwise read
+ * as the next day. The exact instant stays on hover.
+ */
+export function formatUtcDay(iso: string, locale?: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+}

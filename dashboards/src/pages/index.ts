@@ -17,6 +17,9 @@ import type { PageDef } from './page.js';
 import { ReviewItemPage } from './review-item.js';
 import { ReviewQueuePage } from './review-queue.js';
 import { SearchPage } from './search.js';
+import { SubjectRequestPage } from './subject-request.js';
+import { SubjectRequestNewPage } from './subject-request-new.js';
+import { SubjectRequestsPage } from './subject-requests.js';
 
 export const PAGES: readonly PageDef[] = [
   { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'search', landing: 100, component: SearchPage },
@@ -30,4 +33,8 @@ export const PAGES: readonly PageDef[] = [
   { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'reviewQueue', landing: 20, component: ReviewQueuePage },
   { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'engagement', landing: 50, component: EngagementPage },
   { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
+  // The DPO's pages (docs/subject-requests.md): the list is where a DPO lands, above search.
+  { id: 'subject-requests', pattern: '/subject-requests', scopes: ['subject_requests:read'], nav: 'subjectRequests', landing: 110, component: SubjectRequestsPage },
+  { id: 'subject-request-new', pattern: '/subject-requests/new', scopes: ['subject_requests:manage'], nav: 'subjectRequestNew', component: SubjectRequestNewPage },
+  { id: 'subject-request', pattern: '/subject-requests/:requestId', scopes: ['subject_requests:read'], component: SubjectRequestPage },
 ];
