@@ -32,3 +32,5 @@ export type Engagement = Json<'/v1/tenants/{tenant}/analytics/engagement', 'get'
 export type EngagementQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/engagement']['get']['parameters']['query']>;
 export type EngagementSummary = Json<'/v1/tenants/{tenant}/analytics/engagement/summary', 'get'>;
 export type RetentionExplanation = Json<'/v1/tenants/{tenant}/messages/{conversationId}/{messageId}/retention', 'get'>;
+export type Topics = Json<'/v1/tenants/{tenant}/analytics/topics', 'get'>;
+export type TopicsQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/topics']['get']['parameters']['query']>;

@@ -17,6 +17,7 @@ import type { PageDef } from './page.js';
 import { ReviewItemPage } from './review-item.js';
 import { ReviewQueuePage } from './review-queue.js';
 import { SearchPage } from './search.js';
+import { TopicsPage } from './topics.js';
 
 export const PAGES: readonly PageDef[] = [
   { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'search', landing: 100, component: SearchPage },
@@ -30,4 +31,5 @@ export const PAGES: readonly PageDef[] = [
   { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'reviewQueue', landing: 20, component: ReviewQueuePage },
   { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'engagement', landing: 50, component: EngagementPage },
   { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
+  { id: 'topics', pattern: '/topics', scopes: ['metrics:read'], nav: 'topics', component: TopicsPage },
 ];
