@@ -32,6 +32,8 @@ const user = (id: string): DemoSignIn => USERS.find((u) => u.id === id)!;
 const end = new Date();
 end.setUTCHours(0, 0, 0, 0);
 const SAMPLE: DemoOptions = { tenant: TENANT, users: 37, days: 28, messagesPerDay: 200, end };
+/** The sample's days as the page's range. */
+const RANGE = `from=${new Date(end.getTime() - SAMPLE.days * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(end.getTime() - 86_400_000).toISOString().slice(0, 10)}`;
 
 let api: TestApi;
 let browser: Browser;
@@ -72,11 +74,11 @@ describe('topics page in chromium', () => {
     expect(analysed).toBe(MESSAGES.length);
     const d = `${api.baseUrl}/ui/${TENANT}`;
     const { context, page } = await newSession(browser, errors);
-    await page.goto(`${d}/topics`);
+    await page.goto(`${d}/topics?${RANGE}`);
     await page.getByRole('link', { name: 'Sign in' }).click();
     await atIdp(page, api.idp!.issuer, user('manager'));
-    await page.waitForURL(`${d}/topics`);
-    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toContain('Topics');
+    await page.waitForURL(`${d}/topics?${RANGE}`);
+    await expect.poll(() => page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toContain('Topics');
     expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).not.toContain('Search');
 
     // Top terms: the head of Engineering sees Engineering only, ranked terms that are words of the sample, each used by at least k people.
@@ -88,7 +90,7 @@ describe('topics page in chromium', () => {
     expect(authors.every((a) => Number(a) >= K)).toBe(true);
     // What the page shows is what the API answers this manager (same cookie): every term, in the API's order.
     const apiTerms = await page.evaluate(async () => {
-      const r = await fetch('/v1/tenants/demo/analytics/topics', { headers: { accept: 'application/json' } });
+      const r = await fetch(`/v1/tenants/demo/analytics/topics${window.location.search}`, { headers: { accept: 'application/json' } });
       const body = (await r.json()) as { tables: { rows: { display: string; search?: unknown }[] }[] };
       return body.tables.flatMap((t) => t.rows.map((x) => ({ display: x.display, search: x.search !== undefined })));
     });
@@ -147,7 +149,7 @@ describe('topics page in chromium', () => {
   it('links a compliance officer from a term to the normal search, which finds its messages; a department under k is hidden', async () => {
     const d = `${api.baseUrl}/ui/${TENANT}`;
     const { context, page } = await newSession(browser, errors);
-    await page.goto(`${d}/topics?view=sentiment`);
+    await page.goto(`${d}/topics?view=sentiment&${RANGE}`);
     await page.getByRole('link', { name: 'Sign in' }).click();
     await atIdp(page, api.idp!.issuer, user('officer'));
     await page.waitForURL((u) => u.pathname === `/ui/${TENANT}/topics`);
@@ -160,7 +162,9 @@ describe('topics page in chromium', () => {
     const rows = await page.locator('table.series[data-figure="sentiment"] tbody tr').evaluateAll((trs) => trs.map((tr) => ({ group: tr.querySelector('th')?.textContent ?? '', cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })));
     for (const dept of small) {
       const row = rows.find((r) => r.group === dept);
-      if (row) expect(row.cells.every((c) => c.startsWith('hidden:')), dept).toBe(true);
+      // Weeks without a message are empty (—), never a figure.
+      expect(row!.cells.every((c) => c.startsWith('hidden:') || c === '—'), dept).toBe(true);
+      expect(row!.cells.filter((c) => c === `hidden: group under ${K} people`).length, dept).toBeGreaterThan(0);
     }
     expect(rows.filter((r) => !small.includes(r.group)).some((r) => r.cells.some((c) => !c.startsWith('hidden:') && c !== '—'))).toBe(true);
 

@@ -117,7 +117,7 @@ function SeriesTables({ a, hidden }: { a: Topics; hidden: Map<string, Parameters
                 <th scope="row">{groupLabel(row.group, te)}</th>
                 {a.periods.map((p, i) => {
                   const reason = hidden.get(cellKey(row.group, p));
-                  return <td key={p}>{reason ? <span class="hidden-note">{hiddenText(reason, a.k, undefined, te, locale)}</span> : formatFigure(row.values[i], unitOf(figure), locale)}</td>;
+                  return <td key={p}>{reason ? <span class="hidden-note">{hiddenText(reason, a.k, undefined, te, locale)}</span> : figure === 'sentiment' ? tone(row.values[i], locale) : formatFigure(row.values[i], unitOf(figure), locale)}</td>;
                 })}
               </tr>
             ))}
@@ -126,6 +126,11 @@ function SeriesTables({ a, hidden }: { a: Topics; hidden: Map<string, Parameters
       ))}
     </>
   );
+}
+
+/** The mean tone (-1..1) with its sign and two decimals: weekly means differ in the second decimal. */
+function tone(v: number | null | undefined, locale: string): string {
+  return v === null || v === undefined ? '—' : new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' }).format(v);
 }
 
 const unitOf = (figure: string) => (figure.startsWith('rate:') ? 'ratio' : figure === 'median_wait_s' ? 'seconds' : 'count');
