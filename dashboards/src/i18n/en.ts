@@ -398,6 +398,7 @@ export const en = {
     nothing: 'Nothing here reaches the privacy floor in this range.',
     hiddenCells: 'Hidden cells',
     hiddenAt: (period: string, group: string, why: string) => `${period}, ${group}: ${why}`,
+    hiddenInPeriod: (period: string, why: string) => `${period}: ${why}`,
     chart: (figure: string) => `Chart: ${figure} per period`,
     seriesCaption: (figure: string, period: string, from: string, to: string) => `${figure} per ${period}, ${from} to ${to}`,
     analyzer: (name: string, version: string) => `Analyzer ${name}, version ${version}.`,

@@ -394,6 +394,7 @@ export const fr: Messages = {
     nothing: 'Rien n’atteint ici le seuil de confidentialité sur cette période.',
     hiddenCells: 'Cellules masquées',
     hiddenAt: (period, group, why) => `${period}, ${group} : ${why}`,
+    hiddenInPeriod: (period, why) => `${period} : ${why}`,
     chart: (figure) => `Graphique : ${figure} par période`,
     seriesCaption: (figure, period, from, to) => `${figure} par ${period}, du ${from} au ${to}`,
     analyzer: (name, version) => `Analyseur ${name}, version ${version}.`,

@@ -76,7 +76,11 @@ function Answer({ a, tenant }: { a: Topics; tenant: string }) {
       {a.suppressed.length ? (
         <details class="hidden-cells">
           <summary>{t.hiddenCells} ({formatFigure(a.suppressed.length, 'count', locale)})</summary>
-          <ul>{a.suppressed.map((s) => <li key={`${s.period}|${s.group ?? ''}|${s.reason}`}>{t.hiddenAt(s.period, s.group === null ? te.everyoneInScope : groupLabel(s.group, te), hiddenText(s.reason, a.k, s.count, te, locale))}</li>)}</ul>
+          <ul>{a.suppressed.map((s) => {
+            const why = hiddenText(s.reason, a.k, s.count, te, locale);
+            // Small conversations are counted per period, never named: no group to say.
+            return <li key={`${s.period}|${s.group ?? ''}|${s.reason}`}>{s.reason === 'conversation_under_k_members' ? t.hiddenInPeriod(s.period, why) : t.hiddenAt(s.period, s.group === null ? te.everyoneInScope : groupLabel(s.group, te), why)}</li>;
+          })}</ul>
         </details>
       ) : null}
       {notices.length ? <ul class="notices" aria-label={te.privacyFloor}>{notices.map((n) => <li key={n} class="notice">{n}</li>)}</ul> : null}
