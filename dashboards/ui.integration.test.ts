@@ -186,7 +186,7 @@ describe('web UI in chromium', () => {
     await signIn(page, 'officer');
     await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export', 'Legal holds', 'Review queue', 'Engagement']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Search', 'Jobs and exports', 'New export', 'Legal holds', 'Review queue', 'Engagement', 'Topics']);
     await expect.poll(() => page.getByTestId('who').textContent()).toContain(user('officer').name);
 
     // By keyboard: after the landing navigation focus is on the page's heading, Tab reaches the words, Enter searches.
@@ -559,7 +559,7 @@ describe('web UI in chromium', () => {
     await atIdp(page, 'officer');
     await page.waitForURL(`${api.baseUrl}/ui/${FIXTURE_TENANT}/search`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Rechercher des messages');
-    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Recherche', 'Tâches et exports', 'Nouvel export', 'Conservations légales', 'File de revue', 'Engagement']);
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Recherche', 'Tâches et exports', 'Nouvel export', 'Conservations légales', 'File de revue', 'Engagement', 'Sujets']);
     await page.getByLabel('Mots', { exact: true }).fill('budget');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     const expected = fixtureHits('budget').size;

@@ -4,7 +4,7 @@ import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { ApiTokenStore } from '../../api/auth/api-tokens.js';
 import { commandContext, withStore } from '../context.js';
-import { demoHoldAndJob, fillSampleCompany } from '../demo/demo-history.js';
+import { demoHoldAndJob, demoTopics, fillSampleCompany } from '../demo/demo-history.js';
 import { buildJobRunner } from '../job-runtime.js';
 import { serveWithDemoIdp } from '../demo/serve-with-idp.js';
 
@@ -37,6 +37,8 @@ export function registerDemo(program: Command): void {
         const audit = new AuditWriter(store);
         await demoHoldAndJob(store, audit, buildJobRunner(ctx.config, store, audit, ctx.log), opts.tenant, filled.policy);
         process.stderr.write(`\ndemo: ${filled.flagged} messages flagged for review by "${filled.policy.definition.name}", a legal hold and a backtest job added`);
+        const topics = await demoTopics(store, opts.tenant);
+        process.stderr.write(`\ndemo: topics of ${topics.messages.toLocaleString('en-US')} messages analysed`);
         const { total, inserted } = filled;
         return { total, inserted, token: token.secret };
       });

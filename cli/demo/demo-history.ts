@@ -5,7 +5,9 @@
  *   items, flagged by ingest's own evaluation (`flagMessages`) as the sample is stored;
  * - a legal hold on the Orion project's channel, audited as the operator's
  *   (`custos holds create` does the same);
- * - a finished job: the policy's backtest, run by the job runner.
+ * - a finished job: the policy's backtest, run by the job runner;
+ * - the topic analysis of the whole sample (docs/topics.md), so the topics page shows
+ *   something before `custos serve`'s first scheduled run.
  */
 import { AuditWriter } from '../../common/audit/index.js';
 import { toStoreTime } from '../../common/events/time.js';
@@ -23,6 +25,7 @@ import { toRow, type RoutedRow } from '../../common/events/rows.js';
 import { validateEvent } from '../../common/events/validate.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 import type { JobRunner } from '../../reports/jobs/job-runner.js';
+import { runTopics } from '../../analytics/topics/run.js';
 import { auditCli } from '../cli-audit.js';
 import { cliRequester } from '../job-runtime.js';
 import { sampleCompany, type DemoEvent, type DemoOptions } from './sample-company.js';
@@ -93,4 +96,14 @@ export async function demoHoldAndJob(store: Store, audit: AuditWriter, runner: J
   await new HoldStore(store).create(tenant, { caseName: input.case_name, reason: input.reason, scope: scopeOf(input), createdBy: by.subjectRef });
   await auditCli(audit, by, { tenant, command: 'custos demo', action: 'holds.create', params: raw, status: 200, resultCount: 1 });
   await runner.run(await runner.submit(tenant, 'supervision-backtest', { policy: policy.policyId }, by));
+}
+
+/**
+ * The topic analysis of everything stored so far (the `topics` job's own run). The
+ * sample was stored by this process and is complete, so nothing is still in flight:
+ * no settling delay (the scheduled job waits 5 s for inserts of other writers).
+ */
+export async function demoTopics(store: Store, tenant: string): Promise<{ messages: number }> {
+  const r = await runTopics(store, tenant, { settleMs: 0 });
+  return { messages: r.messages };
 }

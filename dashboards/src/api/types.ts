@@ -39,3 +39,5 @@ export type SubjectRequestDetail = Json<'/v1/tenants/{tenant}/subject-requests/{
 export type SubjectPreview = SubjectRequestDetail['preview'];
 export type OpenedSubjectRequest = Json<'/v1/tenants/{tenant}/subject-requests', 'post', 201>;
 export type SubjectRequestBody = NonNullable<paths['/v1/tenants/{tenant}/subject-requests']['post']['requestBody']>['content']['application/json'];
+export type Topics = Json<'/v1/tenants/{tenant}/analytics/topics', 'get'>;
+export type TopicsQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/topics']['get']['parameters']['query']>;

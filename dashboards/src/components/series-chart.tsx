@@ -9,14 +9,16 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Engagement } from '../api/types.js';
-import { cellKey, groupLabel, hiddenCells } from '../format/engagement.js';
+import { type Reason, cellKey, groupLabel, hiddenCells } from '../format/engagement.js';
 import { useT } from '../i18n/index.js';
 
 const COLOURS = ['#1f5fa8', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#be185d'];
 
+/** What the chart draws: the engagement answer, or any answer of the same shape (the topics' series, docs/topics.md). */
+export interface Charted { periods: readonly string[]; group_by: string; suppressed: readonly { period: string; group: string | null; reason: Reason }[]; series: readonly { group: string | null; values: readonly (number | null)[] }[] }
+
 /** The chart's data: x is the period's index (periods are labels, not instants), each series its values with hidden cells as gaps. */
-export function chartData(e: Engagement): { xs: number[]; lines: { label: string | null; values: (number | null)[] }[] } {
+export function chartData(e: Charted): { xs: number[]; lines: { label: string | null; values: (number | null)[] }[] } {
   const hidden = hiddenCells(e.suppressed, e.group_by === 'none');
   return {
     xs: e.periods.map((_, i) => i),
@@ -24,7 +26,7 @@ export function chartData(e: Engagement): { xs: number[]; lines: { label: string
   };
 }
 
-export function SeriesChart({ e, title }: { e: Engagement; title: string }) {
+export function SeriesChart({ e, title }: { e: Charted; title: string }) {
   const t = useT().engagement;
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -20,6 +20,7 @@ import { SearchPage } from './search.js';
 import { SubjectRequestPage } from './subject-request.js';
 import { SubjectRequestNewPage } from './subject-request-new.js';
 import { SubjectRequestsPage } from './subject-requests.js';
+import { TopicsPage } from './topics.js';
 
 export const PAGES: readonly PageDef[] = [
   { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'search', landing: 100, component: SearchPage },
@@ -37,4 +38,5 @@ export const PAGES: readonly PageDef[] = [
   { id: 'subject-requests', pattern: '/subject-requests', scopes: ['subject_requests:read'], nav: 'subjectRequests', landing: 110, component: SubjectRequestsPage },
   { id: 'subject-request-new', pattern: '/subject-requests/new', scopes: ['subject_requests:manage'], nav: 'subjectRequestNew', component: SubjectRequestNewPage },
   { id: 'subject-request', pattern: '/subject-requests/:requestId', scopes: ['subject_requests:read'], component: SubjectRequestPage },
+  { id: 'topics', pattern: '/topics', scopes: ['metrics:read'], nav: 'topics', component: TopicsPage },
 ];
