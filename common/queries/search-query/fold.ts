@@ -9,8 +9,10 @@
  * emoji, guillemets and both apostrophes (' and ’) split: "l’équipe" is the words
  * `l` and `equipe`, which is how French elisions are found by the bare word.
  *
- * Each code point is folded on its own, as lowerUTF8 does in the store (no
- * context-dependent rules such as the Greek final sigma), so the two sides agree.
+ * Each code point is folded on its own, as lowerUTF8 does in the store, except the one
+ * context-dependent rule its whole-text lowercasing (ICU) applies: a capital sigma at
+ * the end of a word becomes the final form "ς" (Unicode's Final_Sigma condition), so a
+ * query typed in capitals finds the word the store folded ("ΟΔΟΣ" -> "οδος").
  */
 
 /** The store side, for the migration and its test: must fold exactly like `foldCodePoint`. */
@@ -21,6 +23,21 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
 export function foldCodePoint(cp: string): string {
   return cp.toLowerCase().normalize('NFKD').replace(MN, '');
+}
+
+const CASED = /\p{Cased}/u;
+const CASE_IGNORABLE = /\p{Case_Ignorable}/u;
+
+/** Unicode's Final_Sigma: a cased letter before (past case-ignorables), none after. */
+function isFinalSigma(cps: readonly string[], k: number): boolean {
+  const cased = (step: number): boolean => {
+    for (let j = k + step; j >= 0 && j < cps.length; j += step) {
+      if (CASE_IGNORABLE.test(cps[j]!)) continue;
+      return CASED.test(cps[j]!);
+    }
+    return false;
+  };
+  return cased(-1) && !cased(1);
 }
 
 /** A word of a text: its folded form, its exact form (lowercase, NFC) and where it is. */
@@ -51,10 +68,12 @@ export function textWords(text: string): TextWord[] {
     start = -1;
   };
   let i = 0;
-  for (const cp of text) {
+  const cps = [...text];
+  for (let k = 0; k < cps.length; k++) {
+    const cp = cps[k]!;
     const at = i;
     i += cp.length;
-    const f = foldCodePoint(cp);
+    const f = cp === 'Σ' && isFinalSigma(cps, k) ? 'ς' : foldCodePoint(cp);
     if (f.length === 0) {
       // A mark dropped by folding: part of the word it follows (if any), never a separator.
       if (start >= 0 && end === at && /\p{M}/u.test(cp)) end = i;
