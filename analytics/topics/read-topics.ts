@@ -16,7 +16,7 @@ import { AnalyticsInputError, checkRange } from '../engagement.js';
 import { ANALYZER, ANALYZER_VERSION } from './analyze.js';
 import { QUESTIONS } from './questions-sql.js';
 import { riseTest } from './significance.js';
-import { TOPIC_MESSAGES, groupedRows, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
+import { TOPIC_MESSAGES, groupedRows, topicCells, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
 
 export const TOPIC_VIEWS = ['terms', 'trends', 'recurring', 'bottlenecks', 'training', 'sentiment'] as const;
 export type TopicView = (typeof TOPIC_VIEWS)[number];
@@ -85,7 +85,11 @@ function periodsBefore(date: string, period: TopicPeriod, n: number): string {
   return addDays(monday, -7 * n);
 }
 
-interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string }
+/** `cells`: the view reads the per-day cells (topic_cells) instead of the messages. */
+interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string; cells: boolean }
+
+/** Views answered from the cells; the others still read topic_messages (docs/topics.md "Cells"). */
+const CELL_VIEWS: ReadonlySet<TopicView> = new Set(['terms', 'sentiment']);
 
 export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnswer> {
   checkK(q.k);
@@ -95,7 +99,7 @@ export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnsw
     tenant: q.tenant, k: q.k, start: `${q.from} 00:00:00.000`, end: `${addDays(q.to, 1)} 00:00:00.000`,
     ...(q.scope.kind === 'departments' ? { departments: q.scope.departments } : {}),
   };
-  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope) };
+  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: CELL_VIEWS.has(q.view) };
   const empty = q.scope.kind === 'departments' && q.scope.departments.length === 0;
   const base = { view: q.view, period: q.period, from: q.from, to: q.to, group_by: q.groupBy, k: q.k, periods, analyzer: { name: ANALYZER, version: ANALYZER_VERSION } };
   if (empty) return { ...base, tables: [], series: [], suppressed: [] };
@@ -119,6 +123,13 @@ const VIEWS: Record<TopicView, (c: Ctx) => Promise<ViewResult>> = {
 interface CellRow { period: string; grp: string; messages: string; people: string; few: string[]; questions: string; rated: string; sentiment_mean: number | null }
 
 async function readCells(c: Ctx): Promise<CellRow[]> {
+  if (c.cells) {
+    return c.store.query<CellRow>('topics: cells', `
+      SELECT period, grp, toString(sum(c_messages)) AS messages, toString(uniqExact(user_id)) AS people,
+        if(uniqExact(user_id) < {k:UInt32}, ${fewPeopleSql('1')}, []) AS few,
+        toString(sum(c_questions)) AS questions, toString(sum(c_rated)) AS rated, if(sum(c_rated) > 0, sum(c_sentiment_sum) / sum(c_rated), NULL) AS sentiment_mean
+      FROM (${c.rows(topicCells('message'))}) GROUP BY period, grp ORDER BY period, grp`, c.params);
+  }
   return c.store.query<CellRow>('topics: cells', `
     SELECT period, grp, toString(count()) AS messages, toString(uniqExact(user_id)) AS people,
       if(uniqExact(user_id) < {k:UInt32}, ${fewPeopleSql('1')}, []) AS few,
@@ -131,7 +142,7 @@ async function nameable(c: Ctx, ids: string[]): Promise<Set<string>> {
   if (c.q.groupBy !== 'conversation' || ids.length === 0) return new Set(ids);
   const rows = await c.store.query<{ id: string; members: string }>('topics: conversation sizes', `
     SELECT p.conversation_id AS id, toString(greatest(p.posters, ifNull(m.members, 0))) AS members
-    FROM (SELECT conversation_id, uniqExact(author_id) AS posters FROM (${TOPIC_MESSAGES}) WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS p
+    FROM (SELECT conversation_id, uniqExact(author_id) AS posters FROM (${c.cells ? topicCells('message') : TOPIC_MESSAGES}) WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS p
     LEFT JOIN (SELECT conversation_id, countIf(is_member) AS members FROM memberships_current
                WHERE tenant = {tenant:String} AND conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS m
     ON m.conversation_id = p.conversation_id`, { ...c.params, ids });
@@ -176,6 +187,14 @@ const ARRAYS = { term: 'terms AS term, forms AS form', phrase: 'phrases AS term,
 
 /** (period, group, term) cells used by at least k distinct authors; `where` narrows the messages (questions). */
 function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
+  if (c.cells && where === '1') {
+    return `
+    SELECT period, grp, term, toString(sum(c_messages)) AS messages, toString(uniqExact(user_id)) AS authors,
+      arraySort(groupUniqArray(5)(form)) AS top_forms, topKWeighted(1)(form, c_messages)[1] AS display
+    FROM (${c.rows(topicCells(kind))})
+    GROUP BY period, grp, term
+    HAVING uniqExact(user_id) >= {k:UInt32}`;
+  }
   return `
     SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
       arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
@@ -196,9 +215,11 @@ async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'p
   if (c.q.groupBy === 'none' || rows.length === 0) return { rows, suppressed: [] };
   const terms = [...new Set(rows.map((r) => r.term))];
   const period = o.wholeRange ? '{from:String}' : 'period';
+  const fromCells = c.cells && o.source === undefined && o.where === undefined;
+  const source = fromCells ? `(${c.rows(topicCells(kind))})` : `(${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term`;
   const hidden = await c.store.query<{ period: string; grp: string; term: string; authors: string; few: string[] }>(`topics: ${kind}s under k`, `
     SELECT ${period} AS period, grp, term, toString(uniqExact(user_id)) AS authors, ${fewPeopleSql('1')} AS few
-    FROM (${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
+    FROM ${source}
     WHERE ${o.where ?? '1'} AND term IN {terms:Array(String)}
     GROUP BY period, grp, term HAVING uniqExact(user_id) < {k:UInt32}`,
   { ...c.params, ...o.params, from: c.q.from, terms });
@@ -234,10 +255,9 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
     const cellRows = await c.store.query<TermCellRow>(`topics: ${kind}s`, termCellsSql(c, kind), c.params);
     const terms = [...new Set(cellRows.map((r) => r.term))];
     const background = terms.length === 0 ? [] : await c.store.query<{ term: string; df: string }>(`topics: ${kind} background`, `
-      SELECT term, toString(count()) AS df FROM (${TOPIC_MESSAGES}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
-      WHERE term IN {terms:Array(String)} GROUP BY term`, { ...c.params, terms });
+      SELECT term, toString(sum(c_messages)) AS df FROM (${topicCells(kind)}) WHERE term IN {terms:Array(String)} GROUP BY term`, { ...c.params, terms });
     const df = new Map(background.map((b) => [b.term, b.df]));
-    n ??= Number((await c.store.query<{ n: string }>('topics: tenant messages', `SELECT toString(count()) AS n FROM (${TOPIC_MESSAGES})`, c.params))[0]!.n);
+    n ??= Number((await c.store.query<{ n: string }>('topics: tenant messages', `SELECT toString(sum(c_messages)) AS n FROM (${topicCells('message')})`, c.params))[0]!.n);
     const total = String(n);
     const rows = cellRows.map((r) => ({ ...r, df: df.get(r.term)!, n: total }));
     const guarded = await guardDifferences(c, kind, rows);
