@@ -8,7 +8,8 @@
 --
 -- `kind`: 'message' (one row per day, conversation and author: messages, questions,
 -- rated messages, the sum of their sentiment), 'term' and 'phrase' (one row per term
--- or phrase and the form it was written in: messages holding it).
+-- or phrase and the form it was written in: messages holding it), 'question-term'
+-- (likewise, questions only: training needs).
 -- `time` is the start of the UTC day. The run rebuilds the cells of every
 -- (conversation, day) it touched from topic_messages FINAL, so edits, deletions and
 -- exclusions replace what they change and an incremental run gives the full run's cells.

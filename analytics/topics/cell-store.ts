@@ -16,10 +16,10 @@ const TOUCHED = `(conversation_id, ${DAY}) IN (
 
 function fill(where: string): string[] {
   const from = `FROM topic_messages FINAL WHERE tenant = {tenant:String} AND ${where}`;
-  const terms = (kind: 'term' | 'phrase', arrays: string) => `
+  const terms = (kind: 'term' | 'phrase' | 'question-term', arrays: string, only = '') => `
     INSERT INTO topic_cells (${COLUMNS})
     SELECT tenant, ${DAY} AS day, conversation_id, author_id, '${kind}', term, form, toUInt32(count()), 0, 0, 0
-    ${from.replace('WHERE', `ARRAY JOIN ${arrays} WHERE`)}
+    ${from.replace('WHERE', `ARRAY JOIN ${arrays} WHERE${only}`)}
     GROUP BY tenant, day, conversation_id, author_id, term, form`;
   return [
     `INSERT INTO topic_cells (${COLUMNS})
@@ -28,6 +28,7 @@ function fill(where: string): string[] {
     ${from} GROUP BY tenant, day, conversation_id, author_id`,
     terms('term', 'terms AS term, forms AS form'),
     terms('phrase', 'phrases AS term, phrase_forms AS form'),
+    terms('question-term', 'terms AS term, forms AS form', ' is_question = 1 AND'),
   ];
 }
 

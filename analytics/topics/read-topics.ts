@@ -40,6 +40,8 @@ export interface TopicQuery {
   /** Recurring: in at least this many conversations and weeks (defaults 2 and 2; 1 conversation when grouped by conversation). */
   minConversations?: number;
   minWeeks?: number;
+  /** 'messages' answers from topic_messages as before the cells (the bench compares the two); default the cells. */
+  source?: 'cells' | 'messages';
 }
 
 export interface TopicRow {
@@ -89,7 +91,16 @@ function periodsBefore(date: string, period: TopicPeriod, n: number): string {
 interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string; cells: boolean }
 
 /** Views answered from the cells; the others still read topic_messages (docs/topics.md "Cells"). */
-const CELL_VIEWS: ReadonlySet<TopicView> = new Set(['terms', 'sentiment']);
+const CELL_VIEWS: ReadonlySet<TopicView> = new Set(['terms', 'sentiment', 'training', 'recurring', 'trends']);
+
+/** The rows of terms or phrases (question terms when `questionsOnly`) with `term`, `form` and one message each, or a cell each (`c_messages`). */
+function termSource(c: Ctx, kind: 'term' | 'phrase', questionsOnly = false, ctx: Ctx = c): string {
+  if (c.cells) return `(${ctx.rows(topicCells(questionsOnly ? 'question-term' : kind))})`;
+  return `(${ctx.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}${questionsOnly ? ' WHERE is_question = 1' : ''}`;
+}
+/** Messages of a group of term rows, and the form written most often. */
+const COUNT = (c: Ctx) => (c.cells ? 'sum(c_messages)' : 'count()');
+const DISPLAY = (c: Ctx) => (c.cells ? 'topKWeighted(1)(form, c_messages)[1]' : 'topK(1)(form)[1]');
 
 export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnswer> {
   checkK(q.k);
@@ -99,7 +110,7 @@ export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnsw
     tenant: q.tenant, k: q.k, start: `${q.from} 00:00:00.000`, end: `${addDays(q.to, 1)} 00:00:00.000`,
     ...(q.scope.kind === 'departments' ? { departments: q.scope.departments } : {}),
   };
-  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: CELL_VIEWS.has(q.view) };
+  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: q.source !== 'messages' && CELL_VIEWS.has(q.view) };
   const empty = q.scope.kind === 'departments' && q.scope.departments.length === 0;
   const base = { view: q.view, period: q.period, from: q.from, to: q.to, group_by: q.groupBy, k: q.k, periods, analyzer: { name: ANALYZER, version: ANALYZER_VERSION } };
   if (empty) return { ...base, tables: [], series: [], suppressed: [] };
@@ -186,20 +197,11 @@ interface TermCellRow { period: string; grp: string; term: string; messages: str
 const ARRAYS = { term: 'terms AS term, forms AS form', phrase: 'phrases AS term, phrase_forms AS form' } as const;
 
 /** (period, group, term) cells used by at least k distinct authors; `where` narrows the messages (questions). */
-function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
-  if (c.cells && where === '1') {
-    return `
-    SELECT period, grp, term, toString(sum(c_messages)) AS messages, toString(uniqExact(user_id)) AS authors,
-      arraySort(groupUniqArray(5)(form)) AS top_forms, topKWeighted(1)(form, c_messages)[1] AS display
-    FROM (${c.rows(topicCells(kind))})
-    GROUP BY period, grp, term
-    HAVING uniqExact(user_id) >= {k:UInt32}`;
-  }
+function termCellsSql(c: Ctx, kind: 'term' | 'phrase', questionsOnly = false): string {
   return `
-    SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
-      arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
-    FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
-    WHERE ${where}
+    SELECT period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors,
+      arraySort(groupUniqArray(5)(form)) AS top_forms, ${DISPLAY(c)} AS display
+    FROM ${termSource(c, kind, questionsOnly)}
     GROUP BY period, grp, term
     HAVING uniqExact(user_id) >= {k:UInt32}`;
 }
@@ -211,16 +213,17 @@ function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
  * are read with those authors as hashes (they never leave the server), and the floor
  * hides the smallest shown group while they cover some but fewer than k people.
  */
-async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'phrase', rows: T[], o: { source?: string; where?: string; wholeRange?: boolean; params?: Record<string, unknown> } = {}): Promise<{ rows: T[]; suppressed: Suppressed[] }> {
+async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'phrase', rows: T[], o: { source?: string; questionsOnly?: boolean; wholeRange?: boolean; params?: Record<string, unknown> } = {}): Promise<{ rows: T[]; suppressed: Suppressed[] }> {
   if (c.q.groupBy === 'none' || rows.length === 0) return { rows, suppressed: [] };
   const terms = [...new Set(rows.map((r) => r.term))];
   const period = o.wholeRange ? '{from:String}' : 'period';
-  const fromCells = c.cells && o.source === undefined && o.where === undefined;
-  const source = fromCells ? `(${c.rows(topicCells(kind))})` : `(${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term`;
+  const fromCells = c.cells && o.source === undefined;
+  const source = fromCells ? `(${c.rows(topicCells(o.questionsOnly ? 'question-term' : kind))})` : `(${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term`;
+  const where = !fromCells && o.questionsOnly ? 'is_question = 1' : '1';
   const hidden = await c.store.query<{ period: string; grp: string; term: string; authors: string; few: string[] }>(`topics: ${kind}s under k`, `
     SELECT ${period} AS period, grp, term, toString(uniqExact(user_id)) AS authors, ${fewPeopleSql('1')} AS few
     FROM ${source}
-    WHERE ${o.where ?? '1'} AND term IN {terms:Array(String)}
+    WHERE ${where} AND term IN {terms:Array(String)}
     GROUP BY period, grp, term HAVING uniqExact(user_id) < {k:UInt32}`,
   { ...c.params, ...o.params, from: c.q.from, terms });
   const key = (p: string, t: string) => `${p}\u0000${t}`;
@@ -296,11 +299,11 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
   const terms = [...new Set(named.rows.map((r) => r.term))];
   if (terms.length === 0) return { tables: [], series: [], suppressed: named.suppressed };
   const counts = await c.store.query<{ period: string; grp: string; term: string; messages: string; authors: string }>('topics: trend counts', `
-    SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors
-    FROM (${ext.rows(TOPIC_MESSAGES)}) ARRAY JOIN terms AS term
+    SELECT period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors
+    FROM ${termSource(c, 'term', false, ext)}
     WHERE term IN {terms:Array(String)} GROUP BY period, grp, term`, { ...ext.params, terms });
   const totals = await c.store.query<CellRow>('topics: trend cells', `
-    SELECT period, grp, toString(count()) AS messages, toString(uniqExact(user_id)) AS people FROM (${ext.rows(TOPIC_MESSAGES)}) GROUP BY period, grp`, ext.params);
+    SELECT period, grp, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS people FROM (${ext.rows(c.cells ? topicCells('message') : TOPIC_MESSAGES)}) GROUP BY period, grp`, ext.params);
   const n = new Map(totals.map((r) => [`${r.period}\u0000${r.grp}`, Number(r.messages)]));
   const x = new Map(counts.map((r) => [`${r.period}\u0000${r.grp}\u0000${r.term}`, Number(r.messages)]));
   const tables = new Map<string, TopicTable>();
@@ -344,10 +347,10 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
   const allSuppressed: Suppressed[] = [];
   for (const kind of ['term', 'phrase'] as const) {
     const rows = await c.store.query<TermCellRow & { conversations: string; weeks: string }>(`topics: recurring ${kind}s`, `
-      SELECT {from:String} AS period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
+      SELECT {from:String} AS period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors,
         toString(uniqExact(conversation_id)) AS conversations, toString(uniqExact(toMonday(toDate(time)))) AS weeks,
-        arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
-      FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
+        arraySort(groupUniqArray(5)(form)) AS top_forms, ${DISPLAY(c)} AS display
+      FROM ${termSource(c, kind)}
       GROUP BY grp, term
       HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(toDate(time))) >= {minWeeks:UInt32}`,
       { ...c.params, from: c.q.from, minConversations, minWeeks });
@@ -408,9 +411,9 @@ async function readBottlenecksView(c: Ctx): Promise<ViewResult> {
 }
 
 async function readTrainingView(c: Ctx): Promise<ViewResult> {
-  const rows = await c.store.query<TermCellRow>('topics: training needs', termCellsSql(c, 'term', 'is_question = 1'), c.params);
+  const rows = await c.store.query<TermCellRow>('topics: training needs', termCellsSql(c, 'term', true), c.params);
   const namedRows = await namedOnly(c, rows);
-  const guarded = await guardDifferences(c, 'term', namedRows.rows, { where: 'is_question = 1' });
+  const guarded = await guardDifferences(c, 'term', namedRows.rows, { questionsOnly: true });
   const named = { rows: guarded.rows, suppressed: [...namedRows.suppressed, ...guarded.suppressed] };
   const tables = tablesOf(c, named.rows, (r) => ({ questions: Number(r.messages), askers: Number(r.authors) }),
     (a, b) => (b.askers as number) - (a.askers as number) || (b.questions as number) - (a.questions as number) || (a.term < b.term ? -1 : 1));

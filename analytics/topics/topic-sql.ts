@@ -44,7 +44,7 @@ export function groupedRows(source: string, period: TopicPeriod, groupBy: TopicG
  * the department joined is the one its author had at the end of that day (a person
  * whose department changed during a day is counted in the new one for that whole day).
  */
-export function topicCells(kind: 'message' | 'term' | 'phrase'): string {
+export function topicCells(kind: 'message' | 'term' | 'phrase' | 'question-term'): string {
   return `
   SELECT *, day + toIntervalMillisecond(86399999) AS time FROM (
     SELECT conversation_id, author_id, term, form, messages AS c_messages, questions AS c_questions, rated AS c_rated, sentiment_sum AS c_sentiment_sum, time AS day
