@@ -9,7 +9,8 @@
  *  2. where the analysis' time goes, on the same texts in this process: tokenization
  *     alone, + language detection, + stop words and stemming (the whole analyzer);
  *  3. the answers (aggregation in the store): each view over 90 days, by department.
- * Environment: BENCH_TOPICS_MESSAGES (default 1,000,000).
+ * Environment: BENCH_TOPICS_MESSAGES (default 1,000,000); BENCH_TOPICS_BEFORE=0 skips the
+ * answers from the messages (the path before the cells).
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -107,6 +108,16 @@ function analysisBreakdown(sample: string[]): void {
   console.log(`  whole analyzer, warm stem cache:       ${per(full)}  (stop words, stems, phrases, questions, sentiment: ${fmt(((full - detect) * 1000) / sample.length, 2)} µs/msg)`);
 }
 
+/**
+ * An answer without the forms shown (`groupUniqArray(5)` keeps any five of a term's
+ * forms when it has more, `topK` approximates), numbers to 12 digits (a sum of
+ * sentiments in another order): what must be equal between the cells and the messages.
+ */
+const figures = (a: unknown) => JSON.stringify(a, (key, v: unknown) => (key === 'forms' || key === 'display' ? undefined : typeof v === 'number' ? Number(v.toPrecision(12)) : v));
+
+/** BENCH_TOPICS_BEFORE=0 skips the answers from the messages (before the cells): they take tens of seconds at 1M. */
+const BENCH_BEFORE = process.env.BENCH_TOPICS_BEFORE !== '0';
+
 export async function runTopicsBench(): Promise<void> {
   const messages = Number(process.env.BENCH_TOPICS_MESSAGES ?? 1_000_000);
   const dir = join(packageRoot(), '.bench', `topics-${randomUUID().slice(0, 8)}`);
@@ -137,10 +148,22 @@ export async function runTopicsBench(): Promise<void> {
     analysisBreakdown(texts(200_000, 424242));
 
     const scope = { kind: 'all' as const };
-    for (const view of TOPIC_VIEWS) {
-      t = Date.now();
-      const a = await readTopics(store, { tenant: TENANT, view, period: 'week', from: '2026-09-07', to: '2026-12-05', groupBy: 'none', k: 5, scope });
-      console.log(`answer ${view} (90 days, ${a.periods.length} weeks, everyone): ${fmt(Date.now() - t)} ms, ${a.tables.length} tables  [${uptimeLine()}]`);
+    // Each view from the cells (now) and from the messages (before the cells), ungrouped and by department,
+    // and whether the two answers are equal.
+    for (const groupBy of ['none', 'department'] as const) {
+      for (const view of TOPIC_VIEWS) {
+        const q = { tenant: TENANT, view, period: 'week' as const, from: '2026-09-07', to: '2026-12-05', groupBy, k: 5, scope };
+        const timed = async (source: 'cells' | 'messages') => {
+          const t0 = Date.now();
+          const a = await readTopics(store, { ...q, source });
+          return { a, ms: Date.now() - t0, load: uptimeLine() };
+        };
+        const cells = await timed('cells');
+        const before = BENCH_BEFORE ? await timed('messages') : undefined;
+        const same = before ? figures(before.a) === figures(cells.a) : undefined;
+        const sameForms = before ? JSON.stringify(before.a) === JSON.stringify(cells.a) : undefined;
+        console.log(`answer ${view} (90 days, ${cells.a.periods.length} weeks, by ${groupBy}): cells ${fmt(cells.ms)} ms [${cells.load}]${before ? `; messages ${fmt(before.ms)} ms [${before.load}]; same figures: ${same}, same forms and display: ${sameForms}` : ''}; ${cells.a.tables.length} tables`);
+      }
     }
     console.log('Figures are upper bounds: other builders load this 2-core machine (see the load averages).');
   } finally {

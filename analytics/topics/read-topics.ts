@@ -16,7 +16,7 @@ import { AnalyticsInputError, checkRange } from '../engagement.js';
 import { ANALYZER, ANALYZER_VERSION } from './analyze.js';
 import { QUESTIONS } from './questions-sql.js';
 import { riseTest } from './significance.js';
-import { TOPIC_MESSAGES, groupedRows, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
+import { TOPIC_MESSAGES, groupedRows, topicCells, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
 
 export const TOPIC_VIEWS = ['terms', 'trends', 'recurring', 'bottlenecks', 'training', 'sentiment'] as const;
 export type TopicView = (typeof TOPIC_VIEWS)[number];
@@ -40,6 +40,8 @@ export interface TopicQuery {
   /** Recurring: in at least this many conversations and weeks (defaults 2 and 2; 1 conversation when grouped by conversation). */
   minConversations?: number;
   minWeeks?: number;
+  /** 'messages' answers from topic_messages as before the cells (the bench compares the two); default the cells. */
+  source?: 'cells' | 'messages';
 }
 
 export interface TopicRow {
@@ -85,7 +87,24 @@ function periodsBefore(date: string, period: TopicPeriod, n: number): string {
   return addDays(monday, -7 * n);
 }
 
-interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string }
+/** `cells`: the view reads the per-day cells (topic_cells) instead of the messages. */
+interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string; cells: boolean }
+
+/**
+ * Views answered from the cells; the others still read topic_messages (docs/topics.md
+ * "Cells"): bottlenecks (first replies are not in the cells), recurring (its SQL runs on
+ * the cells and gives the same answer, but was slower there at 1M: 3.0 s against 1.7 s).
+ */
+const CELL_VIEWS: ReadonlySet<TopicView> = new Set(['terms', 'sentiment', 'training', 'trends']);
+
+/** The rows of terms or phrases (question terms when `questionsOnly`) with `term`, `form` and one message each, or a cell each (`c_messages`). */
+function termSource(c: Ctx, kind: 'term' | 'phrase', questionsOnly = false, ctx: Ctx = c): string {
+  if (c.cells) return `(${ctx.rows(topicCells(questionsOnly ? 'question-term' : kind))})`;
+  return `(${ctx.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}${questionsOnly ? ' WHERE is_question = 1' : ''}`;
+}
+/** Messages of a group of term rows, and the form written most often. */
+const COUNT = (c: Ctx) => (c.cells ? 'sum(c_messages)' : 'count()');
+const DISPLAY = (c: Ctx) => (c.cells ? 'topKWeighted(1)(form, c_messages)[1]' : 'topK(1)(form)[1]');
 
 export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnswer> {
   checkK(q.k);
@@ -95,7 +114,7 @@ export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnsw
     tenant: q.tenant, k: q.k, start: `${q.from} 00:00:00.000`, end: `${addDays(q.to, 1)} 00:00:00.000`,
     ...(q.scope.kind === 'departments' ? { departments: q.scope.departments } : {}),
   };
-  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope) };
+  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: q.source !== 'messages' && CELL_VIEWS.has(q.view) };
   const empty = q.scope.kind === 'departments' && q.scope.departments.length === 0;
   const base = { view: q.view, period: q.period, from: q.from, to: q.to, group_by: q.groupBy, k: q.k, periods, analyzer: { name: ANALYZER, version: ANALYZER_VERSION } };
   if (empty) return { ...base, tables: [], series: [], suppressed: [] };
@@ -119,6 +138,13 @@ const VIEWS: Record<TopicView, (c: Ctx) => Promise<ViewResult>> = {
 interface CellRow { period: string; grp: string; messages: string; people: string; few: string[]; questions: string; rated: string; sentiment_mean: number | null }
 
 async function readCells(c: Ctx): Promise<CellRow[]> {
+  if (c.cells) {
+    return c.store.query<CellRow>('topics: cells', `
+      SELECT period, grp, toString(sum(c_messages)) AS messages, toString(uniqExact(user_id)) AS people,
+        if(uniqExact(user_id) < {k:UInt32}, ${fewPeopleSql('1')}, []) AS few,
+        toString(sum(c_questions)) AS questions, toString(sum(c_rated)) AS rated, if(sum(c_rated) > 0, sum(c_sentiment_sum) / sum(c_rated), NULL) AS sentiment_mean
+      FROM (${c.rows(topicCells('message'))}) GROUP BY period, grp ORDER BY period, grp`, c.params);
+  }
   return c.store.query<CellRow>('topics: cells', `
     SELECT period, grp, toString(count()) AS messages, toString(uniqExact(user_id)) AS people,
       if(uniqExact(user_id) < {k:UInt32}, ${fewPeopleSql('1')}, []) AS few,
@@ -131,7 +157,7 @@ async function nameable(c: Ctx, ids: string[]): Promise<Set<string>> {
   if (c.q.groupBy !== 'conversation' || ids.length === 0) return new Set(ids);
   const rows = await c.store.query<{ id: string; members: string }>('topics: conversation sizes', `
     SELECT p.conversation_id AS id, toString(greatest(p.posters, ifNull(m.members, 0))) AS members
-    FROM (SELECT conversation_id, uniqExact(author_id) AS posters FROM (${TOPIC_MESSAGES}) WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS p
+    FROM (SELECT conversation_id, uniqExact(author_id) AS posters FROM (${c.cells ? topicCells('message') : TOPIC_MESSAGES}) WHERE conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS p
     LEFT JOIN (SELECT conversation_id, countIf(is_member) AS members FROM memberships_current
                WHERE tenant = {tenant:String} AND conversation_id IN {ids:Array(String)} GROUP BY conversation_id) AS m
     ON m.conversation_id = p.conversation_id`, { ...c.params, ids });
@@ -175,12 +201,11 @@ interface TermCellRow { period: string; grp: string; term: string; messages: str
 const ARRAYS = { term: 'terms AS term, forms AS form', phrase: 'phrases AS term, phrase_forms AS form' } as const;
 
 /** (period, group, term) cells used by at least k distinct authors; `where` narrows the messages (questions). */
-function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
+function termCellsSql(c: Ctx, kind: 'term' | 'phrase', questionsOnly = false): string {
   return `
-    SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
-      arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
-    FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
-    WHERE ${where}
+    SELECT period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors,
+      arraySort(groupUniqArray(5)(form)) AS top_forms, ${DISPLAY(c)} AS display
+    FROM ${termSource(c, kind, questionsOnly)}
     GROUP BY period, grp, term
     HAVING uniqExact(user_id) >= {k:UInt32}`;
 }
@@ -192,14 +217,17 @@ function termCellsSql(c: Ctx, kind: 'term' | 'phrase', where = '1'): string {
  * are read with those authors as hashes (they never leave the server), and the floor
  * hides the smallest shown group while they cover some but fewer than k people.
  */
-async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'phrase', rows: T[], o: { source?: string; where?: string; wholeRange?: boolean; params?: Record<string, unknown> } = {}): Promise<{ rows: T[]; suppressed: Suppressed[] }> {
+async function guardDifferences<T extends TermCellRow>(c: Ctx, kind: 'term' | 'phrase', rows: T[], o: { source?: string; questionsOnly?: boolean; wholeRange?: boolean; params?: Record<string, unknown> } = {}): Promise<{ rows: T[]; suppressed: Suppressed[] }> {
   if (c.q.groupBy === 'none' || rows.length === 0) return { rows, suppressed: [] };
   const terms = [...new Set(rows.map((r) => r.term))];
   const period = o.wholeRange ? '{from:String}' : 'period';
+  const fromCells = c.cells && o.source === undefined;
+  const source = fromCells ? `(${c.rows(topicCells(o.questionsOnly ? 'question-term' : kind))})` : `(${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term`;
+  const where = !fromCells && o.questionsOnly ? 'is_question = 1' : '1';
   const hidden = await c.store.query<{ period: string; grp: string; term: string; authors: string; few: string[] }>(`topics: ${kind}s under k`, `
     SELECT ${period} AS period, grp, term, toString(uniqExact(user_id)) AS authors, ${fewPeopleSql('1')} AS few
-    FROM (${c.rows(o.source ?? TOPIC_MESSAGES)}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
-    WHERE ${o.where ?? '1'} AND term IN {terms:Array(String)}
+    FROM ${source}
+    WHERE ${where} AND term IN {terms:Array(String)}
     GROUP BY period, grp, term HAVING uniqExact(user_id) < {k:UInt32}`,
   { ...c.params, ...o.params, from: c.q.from, terms });
   const key = (p: string, t: string) => `${p}\u0000${t}`;
@@ -234,10 +262,9 @@ async function readTermsView(c: Ctx): Promise<ViewResult> {
     const cellRows = await c.store.query<TermCellRow>(`topics: ${kind}s`, termCellsSql(c, kind), c.params);
     const terms = [...new Set(cellRows.map((r) => r.term))];
     const background = terms.length === 0 ? [] : await c.store.query<{ term: string; df: string }>(`topics: ${kind} background`, `
-      SELECT term, toString(count()) AS df FROM (${TOPIC_MESSAGES}) ARRAY JOIN ${kind === 'term' ? 'terms' : 'phrases'} AS term
-      WHERE term IN {terms:Array(String)} GROUP BY term`, { ...c.params, terms });
+      SELECT term, toString(sum(c_messages)) AS df FROM (${topicCells(kind)}) WHERE term IN {terms:Array(String)} GROUP BY term`, { ...c.params, terms });
     const df = new Map(background.map((b) => [b.term, b.df]));
-    n ??= Number((await c.store.query<{ n: string }>('topics: tenant messages', `SELECT toString(count()) AS n FROM (${TOPIC_MESSAGES})`, c.params))[0]!.n);
+    n ??= Number((await c.store.query<{ n: string }>('topics: tenant messages', `SELECT toString(sum(c_messages)) AS n FROM (${topicCells('message')})`, c.params))[0]!.n);
     const total = String(n);
     const rows = cellRows.map((r) => ({ ...r, df: df.get(r.term)!, n: total }));
     const guarded = await guardDifferences(c, kind, rows);
@@ -276,11 +303,11 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
   const terms = [...new Set(named.rows.map((r) => r.term))];
   if (terms.length === 0) return { tables: [], series: [], suppressed: named.suppressed };
   const counts = await c.store.query<{ period: string; grp: string; term: string; messages: string; authors: string }>('topics: trend counts', `
-    SELECT period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors
-    FROM (${ext.rows(TOPIC_MESSAGES)}) ARRAY JOIN terms AS term
+    SELECT period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors
+    FROM ${termSource(c, 'term', false, ext)}
     WHERE term IN {terms:Array(String)} GROUP BY period, grp, term`, { ...ext.params, terms });
   const totals = await c.store.query<CellRow>('topics: trend cells', `
-    SELECT period, grp, toString(count()) AS messages, toString(uniqExact(user_id)) AS people FROM (${ext.rows(TOPIC_MESSAGES)}) GROUP BY period, grp`, ext.params);
+    SELECT period, grp, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS people FROM (${ext.rows(c.cells ? topicCells('message') : TOPIC_MESSAGES)}) GROUP BY period, grp`, ext.params);
   const n = new Map(totals.map((r) => [`${r.period}\u0000${r.grp}`, Number(r.messages)]));
   const x = new Map(counts.map((r) => [`${r.period}\u0000${r.grp}\u0000${r.term}`, Number(r.messages)]));
   const tables = new Map<string, TopicTable>();
@@ -324,10 +351,10 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
   const allSuppressed: Suppressed[] = [];
   for (const kind of ['term', 'phrase'] as const) {
     const rows = await c.store.query<TermCellRow & { conversations: string; weeks: string }>(`topics: recurring ${kind}s`, `
-      SELECT {from:String} AS period, grp, term, toString(count()) AS messages, toString(uniqExact(user_id)) AS authors,
+      SELECT {from:String} AS period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors,
         toString(uniqExact(conversation_id)) AS conversations, toString(uniqExact(toMonday(toDate(time)))) AS weeks,
-        arraySort(groupUniqArray(5)(form)) AS top_forms, topK(1)(form)[1] AS display
-      FROM (${c.rows(TOPIC_MESSAGES)}) ARRAY JOIN ${ARRAYS[kind]}
+        arraySort(groupUniqArray(5)(form)) AS top_forms, ${DISPLAY(c)} AS display
+      FROM ${termSource(c, kind)}
       GROUP BY grp, term
       HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(toDate(time))) >= {minWeeks:UInt32}`,
       { ...c.params, from: c.q.from, minConversations, minWeeks });
@@ -388,9 +415,9 @@ async function readBottlenecksView(c: Ctx): Promise<ViewResult> {
 }
 
 async function readTrainingView(c: Ctx): Promise<ViewResult> {
-  const rows = await c.store.query<TermCellRow>('topics: training needs', termCellsSql(c, 'term', 'is_question = 1'), c.params);
+  const rows = await c.store.query<TermCellRow>('topics: training needs', termCellsSql(c, 'term', true), c.params);
   const namedRows = await namedOnly(c, rows);
-  const guarded = await guardDifferences(c, 'term', namedRows.rows, { where: 'is_question = 1' });
+  const guarded = await guardDifferences(c, 'term', namedRows.rows, { questionsOnly: true });
   const named = { rows: guarded.rows, suppressed: [...namedRows.suppressed, ...guarded.suppressed] };
   const tables = tablesOf(c, named.rows, (r) => ({ questions: Number(r.messages), askers: Number(r.authors) }),
     (a, b) => (b.askers as number) - (a.askers as number) || (b.questions as number) - (a.questions as number) || (a.term < b.term ? -1 : 1));

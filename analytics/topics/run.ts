@@ -12,6 +12,7 @@
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
 import { createAnalyzer, type Analyzer } from './analyze.js';
+import { deleteExcludedCells, rebuildCells } from './cell-store.js';
 import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
 
 export interface TopicRunOptions {
@@ -98,7 +99,10 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
   if (full) await store.command('topics: clear tenant', 'DELETE FROM topic_messages WHERE tenant = {tenant:String}', { tenant });
   else if (excluded.length > 0) {
     const [present] = await store.query<{ n: string }>('topics: excluded rows', 'SELECT toString(count()) AS n FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
-    if (Number(present!.n) > 0) await store.command('topics: delete excluded', 'DELETE FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
+    if (Number(present!.n) > 0) {
+      await store.command('topics: delete excluded', 'DELETE FROM topic_messages WHERE tenant = {tenant:String} AND conversation_id IN {excluded:Array(String)}', { tenant, excluded });
+      await deleteExcludedCells(store, tenant, excluded);
+    }
   }
 
   // Versions in the window, and the times that cut them into slices of about `chunk`.
@@ -158,6 +162,8 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
         SELECT conversation_id, message_id FROM message_deletions
         WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')})`, { ...window, runSeq });
   }
+  // The cells the answers read, rebuilt where this run wrote (before the run row: a run that dies redoes them).
+  if (full || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full);
   timings.write += performance.now() - t;
   await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions });
   timings.total = Date.now() - started;

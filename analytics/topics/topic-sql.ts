@@ -36,3 +36,18 @@ export function groupedRows(source: string, period: TopicPeriod, groupBy: TopicG
   const inScope = scope.kind === 'departments' ? 'WHERE department IN {departments:Array(String)}' : '';
   return `SELECT *, author_id AS user_id, toString(${PERIOD_EXPR[period]}) AS period, toString(${GROUP_EXPR[groupBy]}) AS grp FROM (${joined}) ${inScope}`;
 }
+
+/**
+ * Cells of [{start}, {end}) (migrations/0017_topic_cells.sql) of one kind, shaped like
+ * messages for `groupedRows`: `time` is the last millisecond of the cell's UTC day (figures are `c_`-named, apart from the
+ * answers' aliases), so
+ * the department joined is the one its author had at the end of that day (a person
+ * whose department changed during a day is counted in the new one for that whole day).
+ */
+export function topicCells(kind: 'message' | 'term' | 'phrase' | 'question-term'): string {
+  return `
+  SELECT *, day + toIntervalMillisecond(86399999) AS time FROM (
+    SELECT conversation_id, author_id, term, form, messages AS c_messages, questions AS c_questions, rated AS c_rated, sentiment_sum AS c_sentiment_sum, time AS day
+    FROM topic_cells
+    WHERE tenant = {tenant:String} AND kind = '${kind}' AND time >= {start:DateTime64(3, 'UTC')} AND time < {end:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED})`;
+}
