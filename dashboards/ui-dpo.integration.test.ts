@@ -11,15 +11,15 @@
  * the storage check and a screenshot on each page; no script error. Expectations come
  * from the sample company's generator and from the dates the test gives.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SubjectRequestService } from '../common/subjects/request-service.js';
 import { addCalendarMonths } from '../common/subjects/request-lifecycle.js';
 import { startTestApi, type TestApi } from '../test/helpers/api.js';
 import { launchChromium } from '../test/helpers/browser.js';
+import { atIdp as atIdpForms, newSession as newBrowserSession, shot } from '../test/helpers/ui-browser.js';
 import { fixtureRows } from '../test/helpers/search-fixture.js';
 import { createEventWriter } from '../ingest/event-writer.js';
 import type { JobRunner } from '../reports/jobs/job-runner.js';
@@ -31,7 +31,6 @@ import { sampleCompany, samplePerson, type DemoOptions } from '../cli/demo/sampl
 vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 const UI_DIR = join(process.cwd(), 'dist', 'ui');
-const SHOTS = join(process.cwd(), '.test-runs', 'ui-screenshots');
 const TENANT = 'lumen';
 const USERS = demoUsers(TENANT);
 const user = (id: string): DemoSignIn => USERS.find((u) => u.id === id)!;
@@ -52,53 +51,15 @@ let lateId = '';
 let soonId = '';
 let freshId = '';
 
-async function newSession(locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale, timezoneId: 'Europe/Paris' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => {
-    // Chromium logs every 4xx answer of fetch as an error line (the step-up's 401 is one); those are checked by status.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-  });
-  return { context, page };
-}
+const newSession = (locale = 'en-GB') => newBrowserSession(browser, pageErrors, { locale });
 
-/** At the IdP's forms: user name, password, the one-time code (both DPOs have MFA); authAgeS backdates the sign-in. */
-async function atIdp(page: Page, id: string, authAgeS = 0): Promise<void> {
-  await page.waitForURL((u) => u.origin === api.idp!.issuer);
-  const u = user(id);
-  await page.getByLabel('User name').fill(u.id);
-  await page.getByLabel('Password').fill(u.password!);
-  await page.getByLabel(/seconds ago/).fill(String(authAgeS));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('One-time code').fill(u.otp!);
-  await page.getByRole('button', { name: 'Verify' }).click();
-}
+/** At the IdP's forms as the demo user `id` (both DPOs have MFA); authAgeS backdates the sign-in. */
+const atIdp = (page: Page, id: string, authAgeS = 0) => atIdpForms(page, api.idp!.issuer, user(id), { authAgeS });
 
 async function signIn(page: Page, id: string, authAgeS = 0, signInLabel = 'Sign in'): Promise<void> {
   await page.getByRole('link', { name: signInLabel }).click();
   await atIdp(page, id, authAgeS);
   await page.waitForURL((u) => u.origin === api.baseUrl && u.pathname.startsWith('/ui/'));
-}
-
-/** Screenshot, storage check (only the language's bare code) and axe-core (no serious or critical violation). */
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const stored = await page.evaluate(() => ({ local: Object.entries({ ...window.localStorage }), session: Object.entries({ ...window.sessionStorage }) }));
-  expect(stored.session, `sessionStorage on ${name}`).toEqual([]);
-  for (const [k, v] of stored.local) expect([k, ['en', 'fr'].includes(v)], `localStorage on ${name}`).toEqual(['custos.lang', true]);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await page.evaluate(axe.source);
-  const { passes, violations } = await page.evaluate(async () => {
-    type Rule = { id: string; impact?: string; help: string; nodes: { target: string[] }[] };
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ passes: Rule[]; violations: Rule[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return {
-      passes: r.passes.length,
-      violations: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    };
-  });
-  expect(passes, `axe-core ran its rules on ${name}`).toBeGreaterThan(5);
-  expect(violations, `axe-core on ${name}`).toEqual([]);
 }
 
 /** Messages the sample company's generator has the given authors write. */

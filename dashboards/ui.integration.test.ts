@@ -12,10 +12,9 @@
  * Everyone signs in through the demo's identity provider (cli/demo/identity-provider.ts)
  * with the demo's sign-ins (password, and a one-time code for the roles with step-up).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toStoreTime } from '../common/events/time.js';
 import { tokenize } from '../common/queries/tokens.js';
@@ -23,6 +22,7 @@ import { createReviewQueue } from '../common/supervision/review-queue.js';
 import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { startTestApi, type TestApi } from '../test/helpers/api.js';
 import { launchChromium } from '../test/helpers/browser.js';
+import { atIdp as atIdpForms, newSession as newBrowserSession, shot, storageIsClean } from '../test/helpers/ui-browser.js';
 import { demoUsers, type DemoSignIn } from '../cli/demo/demo-users.js';
 import { demoHoldAndJob, fillSampleCompany } from '../cli/demo/demo-history.js';
 import { samplePerson } from '../cli/demo/sample-company.js';
@@ -32,7 +32,6 @@ import { FIXTURE_EVENTS, FIXTURE_TENANT, loadFixture } from '../test/helpers/sea
 vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 const UI_DIR = join(process.cwd(), 'dist', 'ui');
-const SHOTS = join(process.cwd(), '.test-runs', 'ui-screenshots');
 
 let api: TestApi;
 let browser: Browser;
@@ -52,17 +51,7 @@ function fixtureHits(q: string): Set<string> {
   return hits;
 }
 
-async function newSession(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
-  const page = await context.newPage();
-  page.on('request', (r: Request) => requests.push({ url: r.url(), type: r.resourceType(), from: r.frame().url() }));
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => {
-    // Chromium logs every 4xx answer of fetch as an error line; those are checked by status in the tests.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-  });
-  return { context, page };
-}
+const newSession = () => newBrowserSession(browser, pageErrors, { onRequest: (r) => requests.push({ url: r.url(), type: r.resourceType(), from: r.frame().url() }) });
 
 /** The demo's sample company (small), in its own tenant beside the fixture's. */
 const DEMO_TENANT = 'demo';
@@ -71,19 +60,8 @@ const USERS = demoUsers(FIXTURE_TENANT).map((u) => ({ ...u, groups: [...u.groups
 let demoFill: { flagged: number; policyName: string };
 const user = (id: string): DemoSignIn => USERS.find((u) => u.id === id)!;
 
-/** At the IdP's form: user name, password, and the one-time code for a person with MFA (authAgeS: the tests' backdating field). */
-async function atIdp(page: Page, id: string, authAgeS = 0): Promise<void> {
-  await page.waitForURL((u) => u.origin === api.idp!.issuer);
-  const u = user(id);
-  await page.getByLabel('User name').fill(u.id);
-  await page.getByLabel('Password').fill(u.password!);
-  await page.getByLabel(/seconds ago/).fill(String(authAgeS));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (u.otp) {
-    await page.getByLabel('One-time code').fill(u.otp);
-    await page.getByRole('button', { name: 'Verify' }).click();
-  }
-}
+/** At the IdP's forms as the demo user `id`; authAgeS backdates the sign-in. */
+const atIdp = (page: Page, id: string, authAgeS = 0) => atIdpForms(page, api.idp!.issuer, user(id), { authAgeS });
 
 /** From the signed-out page through the IdP's forms and back. */
 async function signIn(page: Page, id: string, authAgeS = 0): Promise<void> {
@@ -97,40 +75,9 @@ async function resultsOfThisUrl(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('#results-heading')?.getAttribute('data-query') === window.location.search.slice(1));
 }
 
-/**
- * A screenshot of the step, and axe-core's check of the page as it is: no serious or
- * critical violation. axe is evaluated through the DevTools protocol, which the
- * page's CSP (no inline script, no eval) does not govern, so the CSP stays on.
- */
+/** Waits until the audit entries shown are those of the current URL. */
 async function resultsOfAudit(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('#entries-heading')?.getAttribute('data-query') === window.location.search.slice(1));
-}
-
-/** Browser storage holds nothing but the language switch's bare choice: no name, id, token or page data. */
-async function storageIsClean(page: Page, name: string): Promise<void> {
-  const stored = await page.evaluate(() => ({
-    local: Object.entries({ ...window.localStorage }),
-    session: Object.entries({ ...window.sessionStorage }),
-  }));
-  expect(stored.session, `sessionStorage on ${name}`).toEqual([]);
-  for (const [k, v] of stored.local) expect([k, ['en', 'fr'].includes(v)], `localStorage on ${name}`).toEqual(['custos.lang', true]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await storageIsClean(page, name);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await page.evaluate(axe.source);
-  const { passes, violations } = await page.evaluate(async () => {
-    type Rule = { id: string; impact?: string; help: string; nodes: { target: string[] }[] };
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ passes: Rule[]; violations: Rule[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return {
-      passes: r.passes.length,
-      violations: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    };
-  });
-  expect(passes, `axe-core ran its rules on ${name}`).toBeGreaterThan(5);
-  expect(violations, `axe-core on ${name}`).toEqual([]);
 }
 
 beforeAll(async () => {
