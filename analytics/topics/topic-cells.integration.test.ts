@@ -6,12 +6,10 @@
  * columns removes their whole contribution from the answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEvent } from '../../common/events/validate.js';
-import { toRow } from '../../common/events/rows.js';
 import { PERSONAL_DATA_REGISTRY } from '../../common/registry/personal-data.js';
-import { createEventWriter } from '../../ingest/event-writer.js';
 import { startTestApi, type TestApi } from '../../test/helpers/api.js';
 import type { CloudEvent } from '../../test/helpers/events.js';
+import { writeEvents } from '../../test/helpers/store-events.js';
 import { FROM, TO, WEEKS, topicsArchive, type TopicsArchive } from '../../test/helpers/topics-archive.js';
 import { createAnalyzer } from './analyze.js';
 import { readTopics, TOPIC_VIEWS, type TopicQuery } from './read-topics.js';
@@ -22,16 +20,7 @@ let api: TestApi;
 let archive: TopicsArchive;
 const analyzer = createAnalyzer();
 
-async function store(events: CloudEvent[]): Promise<void> {
-  const writer = createEventWriter(api.store);
-  for (let i = 0; i < events.length; i += 500) {
-    await writer.write(events.slice(i, i + 500).map((e) => {
-      const v = validateEvent(e);
-      if (!v.ok) throw new Error(`${v.reason}: ${v.detail}`);
-      return toRow(v, 'test');
-    }));
-  }
-}
+const store = (events: CloudEvent[]) => writeEvents(api.store, events);
 
 async function run(full = false) {
   await new Promise((r) => setTimeout(r, 5));

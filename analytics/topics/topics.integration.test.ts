@@ -5,11 +5,9 @@
  * TF-IDF, the trend test, replies and waits, sentiment means.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEvent } from '../../common/events/validate.js';
-import { toRow } from '../../common/events/rows.js';
-import { createEventWriter } from '../../ingest/event-writer.js';
 import { startTestApi, type TestApi } from '../../test/helpers/api.js';
 import type { CloudEvent } from '../../test/helpers/events.js';
+import { writeEvents } from '../../test/helpers/store-events.js';
 import { CONCEPTS, FROM, TO, WEEKS, topicsArchive, type Concept, type GenMessage, type TopicsArchive } from '../../test/helpers/topics-archive.js';
 import { runTopics } from './run.js';
 import { createAnalyzer } from './analyze.js';
@@ -22,16 +20,7 @@ let archive: TopicsArchive;
 let admin: string;
 const analyzer = createAnalyzer();
 
-async function store(events: CloudEvent[]): Promise<void> {
-  const writer = createEventWriter(api.store);
-  for (let i = 0; i < events.length; i += 500) {
-    await writer.write(events.slice(i, i + 500).map((e) => {
-      const v = validateEvent(e);
-      if (!v.ok) throw new Error(`${v.reason}: ${v.detail}`);
-      return toRow(v, 'test');
-    }));
-  }
-}
+const store = (events: CloudEvent[]) => writeEvents(api.store, events);
 
 async function run(full = false) {
   await new Promise((r) => setTimeout(r, 5)); // rows stored in the run's own millisecond wait for the next run

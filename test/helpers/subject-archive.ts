@@ -7,8 +7,7 @@
  */
 import { cloudEvent, type CloudEvent } from './events.js';
 import type { Store } from '../../common/store/store.js';
-import { validateEvent } from '../../common/events/validate.js';
-import { toRow } from '../../common/events/rows.js';
+import { insertEvents } from './store-events.js';
 
 export const SUBJECT_ARCHIVE_TENANT = 'acme';
 
@@ -106,12 +105,5 @@ export function samTruth(events: CloudEvent[]) {
 
 /** Stores the events as ingest would (validated, routed to their tables). */
 export async function storeSubjectArchive(store: Store, events: CloudEvent[]): Promise<void> {
-  const byTable = new Map<string, Record<string, unknown>[]>();
-  for (const ev of events) {
-    const v = validateEvent(ev);
-    if (!v.ok) throw new Error(`test event ${ev.id} is invalid: ${JSON.stringify(v)}`);
-    const routed = toRow(v, `test:${ev.id}`);
-    byTable.set(routed.table, [...(byTable.get(routed.table) ?? []), routed.row]);
-  }
-  for (const [table, rows] of byTable) await store.insert('test: subject archive', table, rows);
+  await insertEvents(store, events, { label: 'subject archive', origin: (e) => `test:${String(e.id)}` });
 }
