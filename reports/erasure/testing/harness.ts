@@ -8,12 +8,20 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from '../../../common/store/store.js';
-import { insertEvents } from '../../../test/helpers/store-events.js';
+import { validateEvent } from '../../../common/events/validate.js';
+import { toRow } from '../../../common/events/rows.js';
 import { SubjectRequestStore } from '../../../common/subjects/subject-request-store.js';
 import { newSubjectRequestId, type SubjectIdentifiers, type SubjectRequest } from '../../../common/subjects/subject-request.js';
 
 export async function storeEvents(store: Store, events: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-  await insertEvents(store, events, { label: 'conversation' });
+  const byTable = new Map<string, Record<string, unknown>[]>();
+  for (const e of events) {
+    const v = validateEvent(e);
+    if (!v.ok) throw new Error(`test event ${String(e.id)} is invalid: ${JSON.stringify(v)}`);
+    const routed = toRow(v, 'test');
+    byTable.set(routed.table, [...(byTable.get(routed.table) ?? []), routed.row]);
+  }
+  for (const [table, rows] of byTable) await store.insert('test: conversation', table, rows);
 }
 
 export async function approvedErasure(store: Store, tenant: string, ids: SubjectIdentifiers): Promise<SubjectRequest> {
