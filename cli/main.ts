@@ -18,6 +18,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerHolds } from './commands/holds.js';
 import { registerRetention } from './commands/retention.js';
 import { registerDsr } from './commands/dsr.js';
+import { registerTopics } from './commands/topics.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -38,6 +39,7 @@ registerJobs(program);
 registerHolds(program);
 registerRetention(program);
 registerDsr(program);
+registerTopics(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;
