@@ -187,4 +187,29 @@ describe('audit search', () => {
     expect(erased.items.every((i) => i.subject === null && i.subject_name === null)).toBe(true);
     expect(((await (await get('/v1/tenants/acme/audit/verify', auditor)).json()) as { ok: boolean }).ok).toBe(true);
   });
+
+  it('pages oldest first when asked, every entry once across pages, and refuses a cursor of the other order', async () => {
+    type Page = { items: Array<{ seq: number }>; total: number; next_cursor: string | null };
+    const newest = (await (await get('/v1/tenants/acme/audit?outcome=invalid&limit=200', auditor)).json()) as Page;
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let total = -1;
+    do {
+      const page: Page = (await (await get(`/v1/tenants/acme/audit?outcome=invalid&order=oldest&limit=3${cursor ? `&cursor=${cursor}` : ''}`, auditor)).json()) as Page;
+      total = page.total;
+      seen.push(...page.items.map((i) => i.seq));
+      cursor = page.next_cursor;
+    } while (cursor);
+    // Entries this search writes (outcome success) do not change the invalid ones being paged.
+    expect(total).toBe(newest.total);
+    expect(seen).toEqual(newest.items.map((i) => i.seq).reverse());
+
+    const first = (await (await get('/v1/tenants/acme/audit?outcome=invalid&limit=2', auditor)).json()) as Page;
+    const wrong = await get(`/v1/tenants/acme/audit?outcome=invalid&order=oldest&limit=2&cursor=${first.next_cursor}`, auditor);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { field: string }).field).toBe('cursor');
+    const bad = await get('/v1/tenants/acme/audit?order=random', auditor);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { field: string }).field).toBe('order');
+  });
 });

@@ -78,7 +78,8 @@ describe('small guards', () => {
     });
   });
   it('decodes only cursors it made', () => {
-    expect(decodeAuditCursor(encodeAuditCursor(42))).toBe(42);
+    expect(decodeAuditCursor(encodeAuditCursor(42))).toEqual({ seq: 42, order: 'newest' });
+    expect(decodeAuditCursor(encodeAuditCursor(42, 'oldest'))).toEqual({ seq: 42, order: 'oldest' });
     for (const bad of ['', 'x', "1' OR 1=1", Buffer.from('{"v":1,"before":-1}').toString('base64url'), Buffer.from('{"v":1,"before":"1 OR 1=1"}').toString('base64url'), '../../etc/passwd']) {
       expect(decodeAuditCursor(bad)).toBeUndefined();
     }

@@ -3,24 +3,36 @@ import { z } from 'zod';
 import type { Store } from '../../common/store/store.js';
 import { AUDIT_OUTCOMES, SUBJECT_REF_PATTERN, searchAuditLog, toApiEntry, verifyAuditChain } from '../../common/audit/index.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { checkTimeRange, instantMsField, limitField, queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
+import { checkTimeRange, instantMsField, limitField, orderField, queryObject, tenantOnlyParams } from '../schemas/query-fields.js';
+import type { ListOrder } from '../../common/queries/list-order.js';
 
 const tenantParams = tenantOnlyParams;
 const AUDIT_CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** Cursors are opaque to clients: base64url JSON holding the last seq of the previous page. */
-export function encodeAuditCursor(seq: number): string {
-  return Buffer.from(JSON.stringify({ v: 1, before: seq })).toString('base64url');
+/**
+ * Cursors are opaque to clients: base64url JSON holding the last seq of the previous
+ * page, as `before` (newest first) or `after` (oldest first), so a cursor says which
+ * order it pages.
+ */
+export function encodeAuditCursor(seq: number, order: ListOrder = 'newest'): string {
+  return Buffer.from(JSON.stringify(order === 'oldest' ? { v: 1, after: seq } : { v: 1, before: seq })).toString('base64url');
 }
 
-export function decodeAuditCursor(cursor: string): number | undefined {
+export function decodeAuditCursor(cursor: string): { seq: number; order: ListOrder } | undefined {
   if (!AUDIT_CURSOR.test(cursor)) return undefined;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; before?: unknown };
-    return v.v === 1 && Number.isSafeInteger(v.before) && (v.before as number) > 0 ? (v.before as number) : undefined;
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; before?: unknown; after?: unknown };
+    if (v.v !== 1 || (v.before === undefined) === (v.after === undefined)) return undefined;
+    const seq = v.before ?? v.after;
+    return Number.isSafeInteger(seq) && (seq as number) > 0 ? { seq: seq as number, order: v.before !== undefined ? 'newest' : 'oldest' } : undefined;
   } catch {
     return undefined;
   }
+}
+
+function checkCursorOrder(q: { cursor?: string; order: ListOrder }, ctx: z.RefinementCtx): void {
+  const c = q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor);
+  if (c && c.order !== q.order) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `pages the ${c.order}-first order, not ${q.order}-first` });
 }
 
 const searchQuery = queryObject({
@@ -33,8 +45,9 @@ const searchQuery = queryObject({
     .refine((c) => decodeAuditCursor(c) !== undefined, 'is not a cursor this API returned')
     .meta({ description: 'Opaque cursor from the `next_cursor` of the previous page' })
     .optional(),
+  order: orderField('By seq, the chain\'s order'),
   limit: limitField(200, 50),
-}).superRefine(checkTimeRange);
+}).superRefine(checkTimeRange).superRefine(checkCursorOrder);
 
 const auditEntry = z.object({
   seq: z.number().int(),
@@ -75,7 +88,7 @@ export function auditRoutes(deps: { store: Store }): RouteSpec[] {
     method: 'get',
     path: '/v1/tenants/:tenant/audit',
     operationId: 'searchAuditLog',
-    summary: "Search Custos' own audit log (who did what, when, from where), newest first",
+    summary: "Search Custos' own audit log (who did what, when, from where), newest first or oldest first",
     tags: ['audit'],
     scope: 'audit:read',
     action: 'audit.search',
@@ -91,10 +104,11 @@ export function auditRoutes(deps: { store: Store }): RouteSpec[] {
         ...(query.outcome ? { outcome: query.outcome } : {}),
         ...(query.from !== undefined ? { fromMs: query.from } : {}),
         ...(query.to !== undefined ? { toMs: query.to } : {}),
-        ...(query.cursor ? { beforeSeq: decodeAuditCursor(query.cursor)! } : {}),
+        order: query.order,
+        ...(query.cursor ? { pastSeq: decodeAuditCursor(query.cursor)!.seq } : {}),
       });
       return {
-        body: { items: page.items.map((e) => toApiEntry(e, page.subjects.get(e.subjectRef))), total: page.total, next_cursor: page.nextBeforeSeq === null ? null : encodeAuditCursor(page.nextBeforeSeq) },
+        body: { items: page.items.map((e) => toApiEntry(e, page.subjects.get(e.subjectRef))), total: page.total, next_cursor: page.nextPastSeq === null ? null : encodeAuditCursor(page.nextPastSeq, query.order) },
         resultCount: page.items.length,
       };
     },

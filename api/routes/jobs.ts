@@ -14,7 +14,7 @@ import { HttpProblem } from '../problem.js';
 import { PROBLEM_BASE } from '../middleware/problems.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { cursorFilters, decodeCursorParam } from '../schemas/cursor.js';
-import { cursorField, limitField, pageOf, queryObject, tenantParam } from '../schemas/query-fields.js';
+import { cursorField, limitField, orderField, pageOf, queryObject, tenantParam } from '../schemas/query-fields.js';
 
 const JOB_ID = /^job_[a-z0-9]{8,40}$/;
 const jobIdParam = z.string().regex(JOB_ID, 'must be a job id (job_ and lowercase letters and digits)').meta({ description: 'Job id', minLength: 12, maxLength: 44 });
@@ -68,15 +68,15 @@ export function jobRoutes(deps: JobRouteDeps): RouteSpec[] {
   const tenantOnly = z.strictObject({ tenant: tenantParam });
   const oneJob = z.strictObject({ tenant: tenantParam, jobId: jobIdParam });
   const list = defineRoute({
-    method: 'get', path: '/v1/tenants/:tenant/jobs', operationId: 'listJobs', summary: "The tenant's jobs, newest first", tags: ['jobs'],
+    method: 'get', path: '/v1/tenants/:tenant/jobs', operationId: 'listJobs', summary: "The tenant's jobs, newest first (or oldest first)", tags: ['jobs'],
     scope: 'jobs:read', action: 'jobs.list', params: tenantOnly,
-    query: queryObject({ kind: z.string().regex(/^[a-z_-]{1,32}$/, 'must be a job kind').meta({ description: 'Only jobs of this kind (export, supervision-backtest, ...)', minLength: 1, maxLength: 32 }).optional(), state: z.enum(JOB_STATES).optional(), limit: limitField(), cursor: cursorField.optional() }),
+    query: queryObject({ kind: z.string().regex(/^[a-z_-]{1,32}$/, 'must be a job kind').meta({ description: 'Only jobs of this kind (export, supervision-backtest, ...)', minLength: 1, maxLength: 32 }).optional(), state: z.enum(JOB_STATES).optional(), order: orderField('By creation time'), limit: limitField(), cursor: cursorField.optional() }),
     response: pageOf(jobView),
     handler: async ({ tenant, query }) => {
       const filters = cursorFilters('jobs.list', tenant, query);
       const pos = decodeCursorParam(cursors, query.cursor, filters);
       const before = pos ? { createdAt: fromStoreTime(pos.t), id: pos.k[0]! } : undefined;
-      const page = await jobs.list(tenant, { limit: query.limit + 1, ...(query.kind ? { kind: query.kind } : {}), ...(query.state ? { state: query.state } : {}), ...(before ? { before } : {}) });
+      const page = await jobs.list(tenant, { limit: query.limit + 1, order: query.order, ...(query.kind ? { kind: query.kind } : {}), ...(query.state ? { state: query.state } : {}), ...(before ? { before } : {}) });
       const items = page.jobs.slice(0, query.limit);
       const last = items[items.length - 1];
       const next = page.jobs.length > query.limit && last ? cursors.encode({ t: toStoreTime(Date.parse(last.createdAt)), k: [last.id] }, filters) : null;

@@ -17,7 +17,7 @@ import { createReviewQueue, REVIEW_STATES } from '../../common/supervision/revie
 import { SEVERITIES } from '../../common/supervision/policy-model.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { cursorFilters, decodeCursorParam } from '../schemas/cursor.js';
-import { checkTimeRange, cursorField, instantField, limitField, pageOf, queryObject, tenantOnlyParams, wholeNumberPattern } from '../schemas/query-fields.js';
+import { checkTimeRange, cursorField, instantField, limitField, orderField, pageOf, queryObject, tenantOnlyParams, wholeNumberPattern } from '../schemas/query-fields.js';
 import { messageDetailResponse } from '../schemas/messages.js';
 import { actionView, itemView, mappedSupervision, oneItem, policyIdParam, reviewBody, toActionView, toItemView } from '../schemas/supervision.js';
 
@@ -36,7 +36,7 @@ export function supervisionQueueRoutes(store: Store, cursors: CursorCodec): Rout
   const authorPseudonyms = () => (authors ??= loadAuthorPseudonyms(store));
 
   const list = defineRoute({
-    method: 'get', path: '/v1/tenants/:tenant/supervision/items', operationId: 'listReviewItems', summary: 'The review queue, newest message first, authors pseudonymized; exact total', tags: ['supervision'],
+    method: 'get', path: '/v1/tenants/:tenant/supervision/items', operationId: 'listReviewItems', summary: 'The review queue, newest message first (or oldest first, to work it in order), authors pseudonymized; exact total', tags: ['supervision'],
     scope: 'supervision:read', action: 'supervision.items.list', params: tenantOnlyParams,
     query: queryObject({
       state: z.enum(REVIEW_STATES).optional(),
@@ -44,6 +44,7 @@ export function supervisionQueueRoutes(store: Store, cursors: CursorCodec): Rout
       severity: z.enum(SEVERITIES).optional(),
       from: instantField('Messages written at or after this instant').optional(),
       to: instantField('Messages written before this instant').optional(),
+      order: orderField('By the flagged message\'s time'),
       limit: limitField(),
       cursor: cursorField.optional(),
     }).superRefine(checkTimeRange),
@@ -52,7 +53,7 @@ export function supervisionQueueRoutes(store: Store, cursors: CursorCodec): Rout
       const filters = cursorFilters('supervision.items.list', tenant, query);
       const pos = decodeCursorParam(cursors, query.cursor, filters);
       const page = await queue.list(tenant, { ...(query.state ? { state: query.state } : {}), ...(query.policy ? { policyId: query.policy } : {}), ...(query.severity ? { severity: query.severity } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
-        { limit: query.limit + 1, ...(pos ? { before: { time: pos.t, itemId: pos.k[0]! } } : {}) });
+        { limit: query.limit + 1, order: query.order, ...(pos ? { before: { time: pos.t, itemId: pos.k[0]! } } : {}) });
       const shown = page.items.slice(0, query.limit);
       const last = shown[shown.length - 1];
       const next = page.items.length > query.limit && last ? cursors.encode({ t: toStoreTime(Date.parse(last.messageTime)), k: [last.itemId] }, filters) : null;

@@ -188,6 +188,32 @@ describe('supervision over the API', () => {
     expect((await call('auditor', 'GET', `/supervision/items/${page.body.items[0].id}`)).status).toBe(403);
   });
 
+  it('works the queue oldest first when asked: every item once, in message-time order; a cursor pages only its own order', async () => {
+    const walk = async (order: string, limit: number) => {
+      const ids: string[] = [];
+      const times: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await call('auditor', 'GET', `/supervision/items?state=pending&order=${order}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(r.status).toBe(200);
+        ids.push(...r.body.items.map((i: { id: string }) => i.id));
+        times.push(...r.body.items.map((i: { message_time: string }) => i.message_time));
+        cursor = r.body.next_cursor;
+      } while (cursor);
+      return { ids, times };
+    };
+    const oldest = await walk('oldest', 7);
+    const newest = await walk('newest', 200);
+    expect(oldest.ids.length).toBeGreaterThan(7);
+    expect(new Set(oldest.ids).size).toBe(oldest.ids.length);
+    expect(oldest.ids).toEqual([...newest.ids].reverse());
+    expect(oldest.times).toEqual([...oldest.times].sort());
+    const first = await call('auditor', 'GET', '/supervision/items?state=pending&limit=2');
+    const crossed = await call('auditor', 'GET', `/supervision/items?state=pending&order=oldest&limit=2&cursor=${first.body.next_cursor}`);
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.field).toBe('cursor');
+  });
+
   it('opens an item (author revealed, audited), reviews it, and keeps who did what and when', async () => {
     const [first] = (await call('compliance_officer', 'GET', '/supervision/items?limit=1')).body.items;
     const opened = await call('compliance_officer', 'GET', `/supervision/items/${first.id}?context=2`);

@@ -56,6 +56,18 @@ export const limitField = (max = 200, dflt = 50) =>
     .transform((v) => v ?? dflt)
     .meta({ description: `Page size, 1..${max} (default ${dflt})` });
 
+/**
+ * The order of a paged list, chosen by the client and applied by the store (a web UI
+ * sorting one page would misstate the whole): `newest` first (the default) or `oldest`
+ * first, as a reviewer working a queue or an auditor reading a day in order wants. A
+ * cursor belongs to the order it was issued for.
+ */
+export const orderField = (what: string) =>
+  z.enum(['newest', 'oldest'], { error: 'must be newest or oldest' })
+    .optional()
+    .transform((v) => v ?? 'newest')
+    .meta({ description: `${what}: newest first (default) or oldest first` });
+
 export const booleanField = (description: string) =>
   z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').meta({ description });
 

@@ -13,6 +13,7 @@ import { ReviewItemNotFoundError } from './errors.js';
 import type { Flag } from './flagging.js';
 import type { Hit } from './matcher.js';
 import type { Severity } from './policy-model.js';
+import { orderSql, type ListOrder } from '../queries/list-order.js';
 
 export const REVIEW_STATES = ['pending', 'resolved', 'false_positive', 'escalated'] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
@@ -95,7 +96,7 @@ export interface ReviewChange {
 export interface ReviewQueue {
   /** Writes the sampled flags as pending items (idempotent: the same flag is the same item). */
   write(flags: readonly Flag[]): Promise<number>;
-  list(tenant: string, filters: ItemFilters, page: { limit: number; before?: { time: string; itemId: string } }): Promise<ItemPage>;
+  list(tenant: string, filters: ItemFilters, page: { limit: number; order?: ListOrder; before?: { time: string; itemId: string } }): Promise<ItemPage>;
   get(tenant: string, itemId: string): Promise<ReviewItem>;
   /** Records that `actor` opened the item (not a review: FINRA 3110.07). */
   opened(tenant: string, itemId: string, actor: string): Promise<ReviewAction>;
@@ -148,11 +149,12 @@ export function createReviewQueue(store: Store): ReviewQueue {
     },
     async list(tenant, filters, page) {
       const where = whereOf(tenant, filters);
-      const keyset = page.before ? ' AND (message_time, item_id) < ({beforeTime:DateTime64(3, \'UTC\')}, {beforeId:String})' : '';
+      const { direction, comparison } = orderSql(page.order);
+      const keyset = page.before ? ` AND (message_time, item_id) ${comparison} ({beforeTime:DateTime64(3, 'UTC')}, {beforeId:String})` : '';
       const [rows, totals] = await Promise.all([
         store.query<ItemRow>(
           'supervision: list items',
-          `SELECT ${ITEM_COLUMNS} FROM supervision_items FINAL WHERE ${where.sql}${keyset} ORDER BY message_time DESC, item_id DESC LIMIT {limit:UInt32}`,
+          `SELECT ${ITEM_COLUMNS} FROM supervision_items FINAL WHERE ${where.sql}${keyset} ORDER BY message_time ${direction}, item_id ${direction} LIMIT {limit:UInt32}`,
           { ...where.params, limit: page.limit, ...(page.before ? { beforeTime: page.before.time, beforeId: page.before.itemId } : {}) },
         ),
         store.query<{ n: string }>('supervision: count items', `SELECT count() AS n FROM supervision_items FINAL WHERE ${where.sql}`, where.params),

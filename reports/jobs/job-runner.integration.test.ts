@@ -16,6 +16,7 @@ import { createJobAuditor } from './job-audit.js';
 import { InvalidJobParamsError, JobStateError } from '../../common/jobs/job-errors.js';
 import type { JobKind } from './job-kind.js';
 import { JobRunner, type JobRunnerOptions } from './job-runner.js';
+import { JobStore } from './job-store.js';
 
 /** Writes one line per item; its checkpoint keeps the next item and the file length, so a resume truncates to it. */
 const tally: JobKind<{ n: number; fail_at?: number | undefined }, { next: number; bytes: number }> = {
@@ -117,5 +118,32 @@ describe('job runner', () => {
     expect(again).toMatchObject({ state: 'queued', params: { n: 20, fail_at: 12 } });
     expect(again.id).not.toBe(failed.id);
     expect((await r.jobs.list('t4', { limit: 10 })).jobs.map((j) => j.state)).toEqual(['queued', 'failed']);
+  });
+});
+
+describe('job list order', () => {
+  it('pages newest first or oldest first, each job once, the one order the reverse of the other', async () => {
+    const r = runner();
+    const submitted = [];
+    for (let i = 0; i < 5; i++) {
+      submitted.push(await r.submit('t-order', 'tally', { n: 1 }, by));
+      await new Promise((res) => setTimeout(res, 3)); // distinct creation times, the list's sort key
+    }
+    const jobs = new JobStore(ts.store);
+    const walk = async (order: 'newest' | 'oldest') => {
+      const ids: string[] = [];
+      let before: { createdAt: string; id: string } | undefined;
+      for (;;) {
+        const page = await jobs.list('t-order', { limit: 2, order, ...(before ? { before } : {}) });
+        ids.push(...page.jobs.map((j) => j.id));
+        expect(page.total).toBe(5);
+        const last = page.jobs.at(-1);
+        if (page.jobs.length < 2 || !last) break;
+        before = { createdAt: last.createdAt, id: last.id };
+      }
+      return ids;
+    };
+    expect(await walk('oldest')).toEqual(submitted.map((j) => j.id));
+    expect(await walk('newest')).toEqual(submitted.map((j) => j.id).reverse());
   });
 });

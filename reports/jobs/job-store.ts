@@ -6,6 +6,7 @@
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
 import { jobFromRow, type Job, type JobRow, type JobState } from '../../common/jobs/job-model.js';
+import { orderSql, type ListOrder } from '../../common/queries/list-order.js';
 
 const COLUMNS = [
   'tenant', 'job_id', 'kind', 'params', 'state', 'progress_done', 'progress_total', 'requested_by', 'approved_by', 'created_at', 'started_at',
@@ -41,20 +42,21 @@ export class JobStore {
     return rows[0] ? jobFromRow(rows[0]) : undefined;
   }
 
-  /** Newest first; `before` is the created_at/id of the last job of the previous page. */
-  async list(tenant: string, o: { kind?: string; state?: JobState; limit: number; before?: { createdAt: string; id: string } }): Promise<{ jobs: Job[]; total: number }> {
+  /** Newest first (or oldest first); `before` is the created_at/id of the last job of the previous page. */
+  async list(tenant: string, o: { kind?: string; state?: JobState; limit: number; order?: ListOrder; before?: { createdAt: string; id: string } }): Promise<{ jobs: Job[]; total: number }> {
+    const { direction, comparison } = orderSql(o.order);
     const params: Record<string, unknown> = { tenant, limit: o.limit, ...(o.kind ? { kind: o.kind } : {}), ...(o.state ? { state: o.state } : {}) };
     const having = [o.kind ? 'kind = {kind:String}' : '', o.state ? 'state = {state:String}' : ''].filter(Boolean);
     const filter = having.length ? `HAVING ${having.join(' AND ')}` : '';
     let page = '';
     if (o.before) {
-      page = "WHERE (created_at, job_id) < ({bt:DateTime64(3, 'UTC')}, {bid:String})";
+      page = `WHERE (created_at, job_id) ${comparison} ({bt:DateTime64(3, 'UTC')}, {bid:String})`;
       params.bt = toStoreTime(Date.parse(o.before.createdAt));
       params.bid = o.before.id;
     }
     const base = `${LATEST} WHERE tenant = {tenant:String} GROUP BY tenant, job_id ${filter}`;
     const [rows, count] = await Promise.all([
-      this.store.query<JobRow>('jobs: list', `SELECT * FROM (${base}) ${page} ORDER BY created_at DESC, job_id DESC LIMIT {limit:UInt32}`, params),
+      this.store.query<JobRow>('jobs: list', `SELECT * FROM (${base}) ${page} ORDER BY created_at ${direction}, job_id ${direction} LIMIT {limit:UInt32}`, params),
       this.store.query<{ n: string }>('jobs: count', `SELECT count() AS n FROM (${base})`, params),
     ]);
     return { jobs: rows.map(jobFromRow), total: Number(count[0]?.n ?? 0) };
