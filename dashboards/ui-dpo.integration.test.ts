@@ -268,6 +268,31 @@ describe('the DPO pages in chromium', () => {
     await context.close();
   });
 
+  it('records an objection on the topic exclusions page, lists it with the DPO by pseudonym, and lifts it', async () => {
+    const { context, page } = await newSession();
+    await page.goto(`${api.baseUrl}/ui/${TENANT}/topics/exclusions`);
+    await signIn(page, 'dpo');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Conversations left out of topic analysis');
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toContain('Topic exclusions');
+    await page.getByLabel('Conversation id').fill('C-works-council');
+    await page.getByLabel('Reason').selectOption('objection');
+    await page.getByLabel('Reference').fill('letter 2026-114');
+    await page.getByRole('button', { name: 'Exclude' }).click();
+    const row = page.locator('tr[data-conversation="C-works-council"]');
+    await expect.poll(() => row.getAttribute('data-excluded')).toBe('true');
+    expect(await row.textContent()).toContain('letter 2026-114');
+    expect(await row.locator('code').textContent()).not.toContain(user('dpo').name);
+    await shot(page, 'dpo-10-topic-exclusions');
+    // What the page shows is what the topic run reads.
+    const stored = await api.store.query<{ excluded: number; reason: string }>('test: exclusion', 'SELECT excluded, reason FROM topic_exclusions FINAL WHERE tenant = {t:String} AND conversation_id = {c:String}', { t: TENANT, c: 'C-works-council' });
+    expect(stored.map((r) => [Number(r.excluded), r.reason])).toEqual([[1, 'objection']]);
+    await page.getByLabel('Conversation id').fill('C-works-council');
+    await page.getByLabel('Reason').selectOption('policy');
+    await page.getByRole('button', { name: 'Analyse again' }).click();
+    await expect.poll(() => row.getAttribute('data-excluded')).toBe('false');
+    await context.close();
+  });
+
   it('shows the officer "Not allowed" on the DPO pages, and the API behind them answers 403', async () => {
     const { context, page } = await newSession();
     await page.goto(`${api.baseUrl}/ui/${TENANT}/subject-requests`);

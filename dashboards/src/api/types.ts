@@ -1,7 +1,7 @@
 /** Names for the answer bodies the pages show, taken from the generated API types (never restated). */
 import type { paths } from './schema.js';
 
-type Json<P extends keyof paths, M extends 'get' | 'post', S extends number = 200> = paths[P][M] extends { responses: { [K in S]: { content: { 'application/json': infer T } } } } ? T : never;
+type Json<P extends keyof paths, M extends 'get' | 'post' | 'put', S extends number = 200> = paths[P][M] extends { responses: { [K in S]: { content: { 'application/json': infer T } } } } ? T : never;
 
 export type Me = Json<'/v1/tenants/{tenant}/me', 'get'>;
 export type Scope = Me['scopes'][number];
@@ -32,6 +32,7 @@ export type Engagement = Json<'/v1/tenants/{tenant}/analytics/engagement', 'get'
 export type EngagementQuery = NonNullable<paths['/v1/tenants/{tenant}/analytics/engagement']['get']['parameters']['query']>;
 export type EngagementSummary = Json<'/v1/tenants/{tenant}/analytics/engagement/summary', 'get'>;
 export type RetentionExplanation = Json<'/v1/tenants/{tenant}/messages/{conversationId}/{messageId}/retention', 'get'>;
+export type TopicExclusion = Json<'/v1/tenants/{tenant}/analytics/topics/exclusions/{conversationId}', 'put'>;
 export type SubjectRequestList = Json<'/v1/tenants/{tenant}/subject-requests', 'get'>;
 export type SubjectRequest = SubjectRequestList['items'][number];
 export type SubjectRequestQuery = NonNullable<paths['/v1/tenants/{tenant}/subject-requests']['get']['parameters']['query']>;

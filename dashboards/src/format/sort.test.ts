@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextSort, sortFromQuery, sortRows } from './sort.js';
+import { nextSort, sortFromQuery, sortRows, serverOrder, serverSortState, sortParams } from './sort.js';
 
 const rows = [
   { name: 'Écureuil', n: 10 },
@@ -26,5 +26,15 @@ describe('table sorting', () => {
     expect(nextSort({ key: 'case', dir: 'asc' }, 'case')).toEqual({ key: 'case', dir: 'desc' });
     expect(nextSort({ key: 'case', dir: 'desc' }, 'case')).toEqual({ key: 'case', dir: 'asc' });
     expect(nextSort({ key: 'case', dir: 'desc' }, 'state')).toEqual({ key: 'state', dir: 'asc' });
+  });
+
+  it('maps a server-sorted table\'s time column to the API order, newest first unless asked', () => {
+    expect(serverOrder(new URLSearchParams('sort=time&dir=asc'), 'time')).toBe('oldest');
+    expect(serverOrder(new URLSearchParams('sort=time&dir=desc'), 'time')).toBe('newest');
+    expect(serverOrder(new URLSearchParams('sort=other&dir=asc'), 'time')).toBe('newest');
+    expect(serverOrder(new URLSearchParams(''), 'time')).toBe('newest');
+    expect(serverSortState(new URLSearchParams('sort=time&dir=asc'), 'time')).toEqual({ key: 'time', dir: 'asc' });
+    expect(serverSortState(new URLSearchParams(''), 'time')).toEqual({ key: 'time', dir: 'desc' });
+    expect(sortParams(new URLSearchParams('sort=time&dir=asc&cursor=x'))).toEqual({ sort: 'time', dir: 'asc' });
   });
 });

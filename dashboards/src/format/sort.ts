@@ -1,8 +1,8 @@
 /**
- * Sorting a table the API answers whole (no paging): the column and direction live in
- * the URL (`sort`, `dir`), like every other filter, and the rows are sorted here. Tables
- * the API pages keep the API's order (newest first, keyset cursors): sorting one page
- * would misstate the whole.
+ * Sorting tables: the column and direction live in the URL (`sort`, `dir`), like every
+ * other filter. A table the API answers whole (no paging) is sorted here; a table the
+ * API pages is sorted by the API (`order=newest|oldest` on its time column), since
+ * sorting one page would misstate the whole.
  */
 export type Direction = 'asc' | 'desc';
 
@@ -29,6 +29,21 @@ export function sortRows<T, K extends string>(rows: readonly T[], s: SortState<K
       return c !== 0 ? sign * c : a.i - b.i;
     })
     .map((x) => x.row);
+}
+
+/** The API order a server-sorted table's URL asks for: `sort=<its time column>&dir=asc` is oldest first; anything else is the default, newest first. */
+export function serverOrder(search: URLSearchParams, timeColumn: string): 'newest' | 'oldest' {
+  return search.get('sort') === timeColumn && search.get('dir') === 'asc' ? 'oldest' : 'newest';
+}
+
+/** The header state of a server-sorted table: only its time column sorts. */
+export function serverSortState<K extends string>(search: URLSearchParams, timeColumn: K): SortState<K> {
+  return { key: timeColumn, dir: serverOrder(search, timeColumn) === 'oldest' ? 'asc' : 'desc' };
+}
+
+/** The URL parameters that keep a server-sorted table's order across pages. */
+export function sortParams(search: URLSearchParams): Record<string, string | undefined> {
+  return { sort: search.get('sort') ?? undefined, dir: search.get('dir') ?? undefined };
 }
 
 /** The direction a click on column `key` asks for: the other one on the sorted column, ascending on another. */

@@ -10,4 +10,9 @@ describe('audit page query', () => {
   it('leaves out an unknown outcome and empty fields', () => {
     expect(auditQuery(new URLSearchParams({ outcome: 'maybe', action: '' }))).toEqual({ limit: '50' });
   });
+
+  it('asks the API for oldest first when the time column is sorted ascending, and for the default otherwise', () => {
+    expect(auditQuery(new URLSearchParams({ sort: 'time', dir: 'asc' }))).toEqual({ limit: '50', order: 'oldest' });
+    expect(auditQuery(new URLSearchParams({ sort: 'time', dir: 'desc' }))).toEqual({ limit: '50' });
+  });
 });

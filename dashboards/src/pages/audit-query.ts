@@ -1,6 +1,7 @@
 /** The audit page's URL query to the API's: pure, so it is unit-tested. */
 import type { AuditQuery } from '../api/types.js';
 import { dayToInstant } from '../format/times.js';
+import { serverOrder } from '../format/sort.js';
 
 export const OUTCOMES = ['success', 'denied', 'not_found', 'invalid', 'error'] as const;
 export const AUDIT_FIELDS = ['action', 'outcome', 'subject_ref', 'from', 'to'] as const;
@@ -18,6 +19,7 @@ export function auditQuery(s: URLSearchParams): AuditQuery {
   const to = dayToInstant(s.get('to') ?? '', true);
   if (from) q.from = from;
   if (to) q.to = to;
+  if (serverOrder(s, 'time') === 'oldest') q.order = 'oldest';
   const cursor = s.get('cursor');
   if (cursor) q.cursor = cursor;
   return q;

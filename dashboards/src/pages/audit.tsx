@@ -1,4 +1,4 @@
-/** Custos' own audit log for auditors: filters, newest first with paging, and the hash-chain verification. */
+/** Custos' own audit log for auditors: filters, newest or oldest first (sorted by the API) with paging, and the hash-chain verification. */
 import { call } from '../api/client.js';
 import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
@@ -7,6 +7,8 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { formatCount } from '../format/numbers.js';
+import { serverOrder, serverSortState, sortParams } from '../format/sort.js';
+import { SortHeader } from '../components/sort-header.js';
 import { navigate, queryOf } from '../router.js';
 import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
@@ -22,9 +24,10 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    navigate(base + queryOf(Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? '')]))));
+    navigate(base + queryOf({ ...Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? '')])), ...sortParams(search) }));
   };
-  const filters = Object.fromEntries(FIELDS.map((f) => [f, search.get(f) ?? undefined]));
+  const filters = { ...Object.fromEntries(FIELDS.map((f) => [f, search.get(f) ?? undefined])), ...sortParams(search) };
+  const oldestFirst = serverOrder(search, 'time') === 'oldest';
   return (
     <>
       <PageTitle>{t.title}</PageTitle>
@@ -46,7 +49,7 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
             <h2 id="entries-heading" data-total={loaded.result.data.total} data-query={key}>{t.entries(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}</h2>
             <table class="results">
               <caption class="visually-hidden">{t.caption}</caption>
-              <thead><tr><th scope="col">{t.cols.seq}</th><th scope="col">{t.cols.time}</th><th scope="col">{t.cols.who}</th><th scope="col">{t.cols.action}</th><th scope="col">{t.cols.outcome}</th><th scope="col">{t.cols.records}</th><th scope="col">{t.cols.from}</th><th scope="col">{t.cols.request}</th></tr></thead>
+              <thead><tr><th scope="col">{t.cols.seq}</th><SortHeader label={t.cols.time} column="time" sort={serverSortState(search, 'time')} base={base} search={search} /><th scope="col">{t.cols.who}</th><th scope="col">{t.cols.action}</th><th scope="col">{t.cols.outcome}</th><th scope="col">{t.cols.records}</th><th scope="col">{t.cols.from}</th><th scope="col">{t.cols.request}</th></tr></thead>
               <tbody>
                 {loaded.result.data.items.map((e) => (
                   <tr key={e.seq} data-action={e.action}>
@@ -66,8 +69,8 @@ export function AuditPage({ api, tenant, search, me }: PageProps) {
               </tbody>
             </table>
             <nav class="pager" aria-label={t.pages}>
-              {search.get('cursor') ? <a href={base + queryOf(filters)}>{c.newest}</a> : null}
-              {loaded.result.data.next_cursor ? <a href={base + queryOf({ ...filters, cursor: loaded.result.data.next_cursor })} rel="next">{t.older}</a> : null}
+              {search.get('cursor') ? <a href={base + queryOf(filters)}>{oldestFirst ? c.firstPage : c.newest}</a> : null}
+              {loaded.result.data.next_cursor ? <a href={base + queryOf({ ...filters, cursor: loaded.result.data.next_cursor })} rel="next">{oldestFirst ? c.nextPage : t.older}</a> : null}
             </nav>
           </>
         )}

@@ -21,6 +21,7 @@ import { SubjectRequestPage } from './subject-request.js';
 import { SubjectRequestNewPage } from './subject-request-new.js';
 import { SubjectRequestsPage } from './subject-requests.js';
 import { TopicsPage } from './topics.js';
+import { TopicExclusionsPage } from './topic-exclusions.js';
 
 export const PAGES: readonly PageDef[] = [
   { id: 'search', pattern: '/search', scopes: ['messages:read'], nav: 'search', landing: 100, component: SearchPage },
@@ -39,4 +40,5 @@ export const PAGES: readonly PageDef[] = [
   { id: 'subject-request-new', pattern: '/subject-requests/new', scopes: ['subject_requests:manage'], nav: 'subjectRequestNew', component: SubjectRequestNewPage },
   { id: 'subject-request', pattern: '/subject-requests/:requestId', scopes: ['subject_requests:read'], component: SubjectRequestPage },
   { id: 'topics', pattern: '/topics', scopes: ['metrics:read'], nav: 'topics', component: TopicsPage },
+  { id: 'topic-exclusions', pattern: '/topics/exclusions', scopes: ['topics:exclude'], nav: 'topicExclusions', component: TopicExclusionsPage },
 ];

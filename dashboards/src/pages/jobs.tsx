@@ -1,4 +1,4 @@
-/** The tenant's jobs (exports and the rest), newest first, refreshed while any is queued or running. */
+/** The tenant's jobs (exports and the rest), newest or oldest first (sorted by the API), refreshed while any is queued or running. */
 import { call } from '../api/client.js';
 import { isActive, JobProgress } from '../components/job-progress.js';
 import { Loading } from '../components/loading.js';
@@ -8,6 +8,8 @@ import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { usePoll } from '../components/use-poll.js';
 import { formatCount } from '../format/numbers.js';
+import { serverOrder, serverSortState, sortParams } from '../format/sort.js';
+import { SortHeader } from '../components/sort-header.js';
 import { queryOf } from '../router.js';
 import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
@@ -17,7 +19,8 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
   const c = useT().common;
   const locale = useLang();
   const cursor = search.get('cursor') ?? undefined;
-  const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/jobs', { params: { path: { tenant }, query: { limit: '25', ...(cursor ? { cursor } : {}) } } })), [tenant, cursor]);
+  const order = serverOrder(search, 'queued');
+  const [loaded, reload] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/jobs', { params: { path: { tenant }, query: { limit: '25', ...(order === 'oldest' ? { order } : {}), ...(cursor ? { cursor } : {}) } } })), [tenant, cursor, order]);
   const items = loaded.state === 'done' && loaded.result.ok ? loaded.result.data.items : [];
   usePoll(items.some(isActive), 2000, reload);
   const t = encodeURIComponent(tenant);
@@ -30,7 +33,7 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
           <p>{tr.count(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}</p>
           <table class="results">
             <caption class="visually-hidden">{tr.caption}</caption>
-            <thead><tr><th scope="col">{tr.cols.job}</th><th scope="col">{tr.cols.kind}</th><th scope="col">{tr.cols.queued}</th><th scope="col">{tr.cols.state}</th><th scope="col">{tr.cols.files}</th></tr></thead>
+            <thead><tr><th scope="col">{tr.cols.job}</th><th scope="col">{tr.cols.kind}</th><SortHeader label={tr.cols.queued} column="queued" sort={serverSortState(search, 'queued')} base={`/ui/${t}/jobs`} search={search} /><th scope="col">{tr.cols.state}</th><th scope="col">{tr.cols.files}</th></tr></thead>
             <tbody>
               {loaded.result.data.items.map((j) => (
                 <tr key={j.id} data-job={j.id}>
@@ -44,8 +47,8 @@ export function JobsPage({ api, tenant, search, me }: PageProps) {
             </tbody>
           </table>
           <nav class="pager" aria-label={tr.pages}>
-            {cursor ? <a href={`/ui/${t}/jobs`}>{c.firstPage}</a> : null}
-            {loaded.result.data.next_cursor ? <a href={`/ui/${t}/jobs${queryOf({ cursor: loaded.result.data.next_cursor })}`} rel="next">{c.nextPage}</a> : null}
+            {cursor ? <a href={`/ui/${t}/jobs${queryOf(sortParams(search))}`}>{c.firstPage}</a> : null}
+            {loaded.result.data.next_cursor ? <a href={`/ui/${t}/jobs${queryOf({ ...sortParams(search), cursor: loaded.result.data.next_cursor })}`} rel="next">{c.nextPage}</a> : null}
           </nav>
         </>
       ) : null}

@@ -10,4 +10,9 @@ describe('review queue query', () => {
   it('leaves out unknown states and severities and empty fields', () => {
     expect(reviewQuery(new URLSearchParams({ state: 'done', severity: 'extreme', policy: ' ' }))).toEqual({ limit: '50' });
   });
+
+  it('asks the API for oldest first when the time column is sorted ascending, and for the default otherwise', () => {
+    expect(reviewQuery(new URLSearchParams({ sort: 'written', dir: 'asc' }))).toEqual({ limit: '50', order: 'oldest' });
+    expect(reviewQuery(new URLSearchParams({ sort: 'written', dir: 'desc' }))).toEqual({ limit: '50' });
+  });
 });

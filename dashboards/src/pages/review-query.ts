@@ -1,5 +1,6 @@
 /** The review queue page's URL query to the API's: pure, so it is unit-tested. Unknown values are left out. */
 import type { ReviewQuery } from '../api/types.js';
+import { serverOrder } from '../format/sort.js';
 
 export const REVIEW_STATES = ['pending', 'resolved', 'false_positive', 'escalated'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -14,6 +15,7 @@ export function reviewQuery(s: URLSearchParams): ReviewQuery {
   if (severity) q.severity = severity;
   const policy = s.get('policy')?.trim();
   if (policy) q.policy = policy;
+  if (serverOrder(s, 'written') === 'oldest') q.order = 'oldest';
   const cursor = s.get('cursor');
   if (cursor) q.cursor = cursor;
   return q;

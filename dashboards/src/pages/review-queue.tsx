@@ -1,6 +1,6 @@
 /**
  * The supervision review queue: filters (state, policy, severity), the exact total,
- * newest message first with cursor paging. Authors are pseudonyms here; opening an
+ * newest or oldest message first (sorted by the API) with cursor paging. Authors are pseudonyms here; opening an
  * item (reviewers only) reveals them and is audited.
  */
 import { call } from '../api/client.js';
@@ -11,6 +11,8 @@ import { ProblemView } from '../components/problem-view.js';
 import { Time } from '../components/time.js';
 import { useLoad } from '../components/use-load.js';
 import { formatCount } from '../format/numbers.js';
+import { serverOrder, serverSortState, sortParams } from '../format/sort.js';
+import { SortHeader } from '../components/sort-header.js';
 import { navigate, queryOf } from '../router.js';
 import { useLang, useT, type Messages } from '../i18n/index.js';
 import type { PageProps } from './page.js';
@@ -25,11 +27,12 @@ export function ReviewQueuePage({ api, tenant, search }: PageProps) {
   const [loaded] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/supervision/items', { params: { path: { tenant }, query: reviewQuery(search) } })), [tenant, key]);
   const t = encodeURIComponent(tenant);
   const base = `/ui/${t}/supervision`;
-  const filters = Object.fromEntries(REVIEW_FIELDS.map((f) => [f, search.get(f) ?? undefined]));
+  const filters = { ...Object.fromEntries(REVIEW_FIELDS.map((f) => [f, search.get(f) ?? undefined])), ...sortParams(search) };
+  const oldestFirst = serverOrder(search, 'written') === 'oldest';
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    navigate(base + queryOf(Object.fromEntries(REVIEW_FIELDS.map((f) => [f, String(form.get(f) ?? '') || undefined]))));
+    navigate(base + queryOf({ ...Object.fromEntries(REVIEW_FIELDS.map((f) => [f, String(form.get(f) ?? '') || undefined])), ...sortParams(search) }));
   };
   return (
     <>
@@ -52,7 +55,7 @@ export function ReviewQueuePage({ api, tenant, search }: PageProps) {
             <h2 id="items-heading" data-total={loaded.result.data.total} data-query={key}>{tr.items(formatCount(loaded.result.data.total, locale), loaded.result.data.total)}</h2>
             <table class="results">
               <caption class="visually-hidden">{tr.caption}</caption>
-              <thead><tr><th scope="col">{tr.cols.written}</th><th scope="col">{tr.cols.policy}</th><th scope="col">{tr.cols.severity}</th><th scope="col">{tr.cols.author}</th><th scope="col">{tr.cols.conversation}</th><th scope="col">{tr.cols.matched}</th><th scope="col">{tr.cols.state}</th></tr></thead>
+              <thead><tr><SortHeader label={tr.cols.written} column="written" sort={serverSortState(search, 'written')} base={base} search={search} /><th scope="col">{tr.cols.policy}</th><th scope="col">{tr.cols.severity}</th><th scope="col">{tr.cols.author}</th><th scope="col">{tr.cols.conversation}</th><th scope="col">{tr.cols.matched}</th><th scope="col">{tr.cols.state}</th></tr></thead>
               <tbody>
                 {loaded.result.data.items.map((i) => (
                   <tr key={i.id} data-item={i.id} data-state={i.state}>
@@ -68,7 +71,7 @@ export function ReviewQueuePage({ api, tenant, search }: PageProps) {
               </tbody>
             </table>
             <nav class="pager" aria-label={tr.pages}>
-              {search.get('cursor') ? <a href={base + queryOf(filters)}>{c.newest}</a> : null}
+              {search.get('cursor') ? <a href={base + queryOf(filters)}>{oldestFirst ? c.firstPage : c.newest}</a> : null}
               {loaded.result.data.next_cursor ? <a href={base + queryOf({ ...filters, cursor: loaded.result.data.next_cursor })} rel="next">{c.nextPage}</a> : null}
             </nav>
           </>
