@@ -205,12 +205,15 @@ describe('the DPO pages in chromium', () => {
     await page.goto(`${api.baseUrl}/ui/${TENANT}/subject-requests/${lateId}`);
     await signIn(page, 'dpo');
     await expect.poll(() => page.locator('#request-facts').getAttribute('data-late')).toBe('true');
+    expect(await page.getByLabel('Context messages around each of theirs').inputValue()).toBe('3');
+    await page.getByLabel('Context messages around each of theirs').fill('5');
     await page.getByRole('button', { name: 'Build the access package' }).click();
     const job = page.locator('[data-job]');
     // Queued, shown while the page polls; the test API's runner runs jobs when told (as `custos serve`'s loop would).
     await expect.poll(() => job.getAttribute('data-job-state')).toBe('queued');
     const jobId = (await job.getAttribute('data-job'))!;
     const runner = api.jobs.service as JobRunner;
+    expect((await runner.get(TENANT, jobId)).params).toEqual({ request: lateId, context_messages: 5 });
     await runner.run(await runner.get(TENANT, jobId));
     await expect.poll(() => job.getAttribute('data-job-state')).toBe('done');
     await expect.poll(() => page.locator('#request-facts').getAttribute('data-state')).toBe('done');

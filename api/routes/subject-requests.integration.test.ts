@@ -79,6 +79,11 @@ describe('subject requests API', () => {
     const refused = await call('dana', 'POST', `/${unapproved.request.id}/run`, {});
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ type: 'https://custos.dev/problems/request-state', field: 'requestId' });
+    const contextOnErasure = await call('dana', 'POST', `/${erasureId}/run`, { context_messages: 5 });
+    expect(contextOnErasure.status).toBe(400);
+    expect(await contextOnErasure.json()).toMatchObject({ field: 'context_messages' });
+    const tooWide = await call('dana', 'POST', `/${erasureId}/run`, { context_messages: 51 });
+    expect(await tooWide.json()).toMatchObject({ field: 'context_messages' });
     const carol = await call('carol', 'POST', `/${erasureId}/run`, {});
     expect(carol.status).toBe(403);
     const started = await call('dana', 'POST', `/${erasureId}/run`, {});
@@ -96,6 +101,16 @@ describe('subject requests API', () => {
     expect(shown.request.job_ids).toContain(job.job_id);
     expect(JSON.stringify(shown.request)).not.toContain(SAM.email);
     await call('dana', 'POST', `/${unapproved.request.id}/cancel`, { note: 'test' });
+  });
+
+  it('starts an access package with the context window the DPO chose', async () => {
+    const opened = (await (await call('dana', 'POST', '', { type: 'access', subject: 'U-BEN' })).json()) as { request: { id: string } };
+    const started = await call('dana', 'POST', `/${opened.request.id}/run`, { context_messages: 0 });
+    expect(started.status).toBe(202);
+    const job = (await started.json()) as { kind: string; href: string };
+    expect(job.kind).toBe('access');
+    const queued = (await (await fetch(`${api.baseUrl}${job.href}`, { headers: { authorization: `Bearer ${token.get('dana')}` } })).json()) as { params: Record<string, unknown> };
+    expect(queued.params).toEqual({ request: opened.request.id, context_messages: 0 });
   });
 
   it('lists a late request as late and first; refuses its extension after the first month; shows the history', async () => {

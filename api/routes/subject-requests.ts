@@ -150,16 +150,22 @@ export function subjectRequestRoutes(deps: { store: Store; pseudonyms: Pseudonym
   const run = defineRoute({
     method: 'post', path: `${base}/:requestId/run`, operationId: 'runSubjectRequest', summary: "Start the job that answers the request: the access package of an open access request, or an approved erasure (the approver is recorded on the job); follow it under .../jobs/{id}", tags: ['subject-requests'],
     scope: 'subject_requests:manage', action: 'subject_requests.run', params: oneRequest, query: queryObject({}),
-    body: z.strictObject({}),
+    body: z.strictObject({
+      context_messages: z.number().int().min(0).max(50).optional()
+        .meta({ description: "Access requests only: others' messages shown around each of the person's, in the package, as 'Participant N' (default 3)" }),
+    }),
     response: z.object({ job_id: z.string(), kind: z.enum(TYPES), state: z.string(), href: z.string() }), successStatus: 202,
     conflict: 'The request is not in a state its job can start from (an erasure must be approved first)',
-    handler: async ({ tenant, params, principal }) => {
+    handler: async ({ tenant, params, body, principal }) => {
       const q = await mapped(() => requests.get(tenant, params.requestId));
+      if (body.context_messages !== undefined && q.type !== 'access') {
+        throw new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: 'context_messages applies to access requests only', field: 'context_messages' });
+      }
       if (!RUNNABLE[q.type].includes(q.state)) {
         throw new HttpProblem({ status: 409, type: `${PROBLEM_BASE}request-state`, title: 'Subject request in another state', detail: `a ${q.type} request's job starts from ${RUNNABLE[q.type].join(' or ')}; this one is ${q.state}`, field: 'requestId' });
       }
       try {
-        const job = await deps.jobs.submit(tenant, q.type, { request: q.id }, { subjectRef: by(principal), kind: principal.kind }, q.approvedBy ?? undefined);
+        const job = await deps.jobs.submit(tenant, q.type, { request: q.id, ...(body.context_messages !== undefined ? { context_messages: body.context_messages } : {}) }, { subjectRef: by(principal), kind: principal.kind }, q.approvedBy ?? undefined);
         return { status: 202, body: { job_id: job.id, kind: q.type, state: job.state, href: `/v1/tenants/${tenant}/jobs/${job.id}` }, resultCount: 1, audit: { request_id: q.id, job_id: job.id } };
       } catch (err) {
         throw jobProblem(err);

@@ -399,6 +399,8 @@ export const en = {
     toRequest: 'Go to the request',
   },
   subjectRequest: {
+    contextMessages: 'Context messages around each of theirs',
+    contextHelp: "Others' messages before and after each of the person's (0 to 50), shown as “Participant N”.",
     title: (id: string) => `Subject request ${id}`,
     all: 'All requests',
     loading: 'the request',

@@ -395,6 +395,8 @@ export const fr: Messages = {
     toRequest: 'Aller à la demande',
   },
   subjectRequest: {
+    contextMessages: 'Messages de contexte autour de chacun des siens',
+    contextHelp: 'Messages des autres avant et après chacun de ceux de la personne (0 à 50), montrés comme « Participant N ».',
     title: (id: string) => `Demande ${id}`,
     all: 'Toutes les demandes',
     loading: 'la demande',

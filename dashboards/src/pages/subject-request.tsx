@@ -180,9 +180,13 @@ function RunAction({ api, tenant, request, onStarted }: { api: Api; tenant: stri
   const t = useT().subjectRequest;
   const [failed, setFailed] = useState<Failure | undefined>();
   const [busy, setBusy] = useState(false);
-  const run = async () => {
+  const run = async (e: Event) => {
+    e.preventDefault();
+    // Access only: how many of others' messages the package shows around each of the person's (the API says why a value is refused).
+    const context = new FormData(e.currentTarget as HTMLFormElement).get('context_messages');
+    const body = request.type === 'access' && context !== null && String(context) !== '' ? { context_messages: Number(context) } : {};
     setBusy(true);
-    const result = await call(api.POST('/v1/tenants/{tenant}/subject-requests/{requestId}/run', { params: { path: { tenant, requestId: request.id } }, body: {} }));
+    const result = await call(api.POST('/v1/tenants/{tenant}/subject-requests/{requestId}/run', { params: { path: { tenant, requestId: request.id } }, body }));
     setBusy(false);
     if (result.ok) return onStarted(result.data.job_id);
     setFailed(result);
@@ -192,7 +196,13 @@ function RunAction({ api, tenant, request, onStarted }: { api: Api; tenant: stri
       <h2 id="run-heading">{t.run}</h2>
       <p>{t.runText}</p>
       {failed ? <ProblemView problem={failed.problem} wwwAuthenticate={failed.wwwAuthenticate} /> : null}
-      <p><button type="button" onClick={run} disabled={busy}>{busy ? t.working : request.type === 'erasure' ? t.runErasure : t.runAccess}</button></p>
+      <form class="filters" onSubmit={run} aria-label={t.run}>
+        {request.type === 'access' ? (
+          <div class="field"><label for="context_messages">{t.contextMessages}</label><input id="context_messages" name="context_messages" type="number" min={0} max={50} step={1} defaultValue="3" aria-describedby="context-help" /></div>
+        ) : null}
+        {request.type === 'access' ? <p id="context-help" class="muted wide">{t.contextHelp}</p> : null}
+        <div class="actions"><button type="submit" disabled={busy}>{busy ? t.working : request.type === 'erasure' ? t.runErasure : t.runAccess}</button></div>
+      </form>
     </section>
   );
 }
