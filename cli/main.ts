@@ -19,6 +19,7 @@ import { registerHolds } from './commands/holds.js';
 import { registerRetention } from './commands/retention.js';
 import { registerDsr } from './commands/dsr.js';
 import { registerTopics } from './commands/topics.js';
+import { registerSupervision } from './commands/supervision.js';
 
 const program = new Command('custos')
   .description('Compliance, audit and analytics archive for workplace chat')
@@ -40,6 +41,7 @@ registerHolds(program);
 registerRetention(program);
 registerDsr(program);
 registerTopics(program);
+registerSupervision(program);
 
 function failureLine(err: unknown): string {
   if (err instanceof ConfigError) return `custos: invalid configuration: ${err.message}`;
