@@ -18,6 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toStoreTime } from '../common/events/time.js';
 import { tokenize } from '../common/queries/tokens.js';
+import { HoldStore } from '../common/holds/hold-store.js';
 import { createReviewQueue } from '../common/supervision/review-queue.js';
 import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { startTestApi, type TestApi } from '../test/helpers/api.js';
@@ -393,6 +394,16 @@ describe('web UI in chromium', () => {
     await expect.poll(() => page.locator('tr[data-action]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-action'))), { timeout: 15_000 }).toEqual(['opened', 'resolved']);
     await expect.poll(() => page.locator('dl.facts').getAttribute('data-state')).toBe('resolved');
     await shot(page, '10-review-item');
+    // Escalated to a legal hold: the hold must cover the message (the API checks), and the page links to it.
+    const hold = await new HoldStore(api.store).create(FIXTURE_TENANT, { caseName: 'Budget leak', reason: 'escalated review', scope: { custodians: [], conversations: ['C1'], from: null, to: null, q: '' }, createdBy: 'sr_test' });
+    await page.getByLabel('State').selectOption('escalated');
+    await page.getByLabel('Escalated to (legal hold or case)').fill('hold_unknown00000');
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('no legal hold');
+    await page.getByLabel('Escalated to (legal hold or case)').fill(hold.id);
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await expect.poll(() => page.locator('dl.facts').getAttribute('data-state')).toBe('escalated');
+    expect(await page.locator('[data-escalation] a').getAttribute('href')).toBe(`/ui/${FIXTURE_TENANT}/holds/${hold.id}`);
     await context.close();
   });
 

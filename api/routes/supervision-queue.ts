@@ -20,6 +20,7 @@ import { cursorFilters, decodeCursorParam } from '../schemas/cursor.js';
 import { checkTimeRange, cursorField, instantField, limitField, orderField, pageOf, queryObject, tenantOnlyParams, wholeNumberPattern } from '../schemas/query-fields.js';
 import { messageDetailResponse } from '../schemas/messages.js';
 import { actionView, itemView, mappedSupervision, oneItem, policyIdParam, reviewBody, toActionView, toItemView } from '../schemas/supervision.js';
+import { checkEscalationHold } from '../../common/supervision/escalation.js';
 
 const windowMessage = z.object({ message_id: z.string(), time: z.string(), author_id: z.string(), text: z.string(), edited: z.boolean() });
 const openedView = itemView.extend({
@@ -87,11 +88,14 @@ export function supervisionQueueRoutes(store: Store, cursors: CursorCodec): Rout
     scope: 'supervision:review', action: 'supervision.items.review', params: oneItem, body: reviewBody,
     response: z.object({ item: itemView, action: actionView }),
     handler: async ({ tenant, params, body, principal }) => {
-      const { item, action } = await mappedSupervision(async () => queue.review(tenant, params.itemId, {
-        state: body.state, ...(body.tag ? { tag: body.tag } : {}), ...(body.comment !== undefined ? { comment: body.comment } : {}), ...(body.escalation_case ? { escalationCase: body.escalation_case } : {}),
-      }, await actorOf(principal)));
+      const { item, action } = await mappedSupervision(async () => {
+        if (body.escalation_case) await checkEscalationHold(store, tenant, body.escalation_case, await queue.get(tenant, params.itemId));
+        return queue.review(tenant, params.itemId, {
+          state: body.state, ...(body.tag ? { tag: body.tag } : {}), ...(body.comment !== undefined ? { comment: body.comment } : {}), ...(body.escalation_case ? { escalationCase: body.escalation_case } : {}),
+        }, await actorOf(principal));
+      });
       const pseudonym = await authorPseudonyms();
-      return { body: { item: toItemView(item, pseudonym(tenant, item.authorId)), action: toActionView(action) }, resultCount: 1, audit: { item_id: item.itemId, state: body.state, tag: body.tag ?? null, action_id: action.actionId } };
+      return { body: { item: toItemView(item, pseudonym(tenant, item.authorId)), action: toActionView(action) }, resultCount: 1, audit: { item_id: item.itemId, state: body.state, tag: body.tag ?? null, action_id: action.actionId, escalation_case: body.escalation_case ?? null } };
     },
   });
   const history = defineRoute({

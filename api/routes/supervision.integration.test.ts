@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import type { Stoppable } from '../../common/lifecycle.js';
 import { createMetrics } from '../../common/metrics.js';
 import { createReviewQueue } from '../../common/supervision/review-queue.js';
+import { HoldStore } from '../../common/holds/hold-store.js';
 import { createEventWriter } from '../../ingest/event-writer.js';
 import { createWriteCoalescer } from '../../ingest/write-coalescer.js';
 import { superviseDepsFromStore } from '../../ingest/supervision/supervise-deps.js';
@@ -252,5 +253,28 @@ describe('supervision over the API', () => {
     expect(audit.map((a) => [a.action, JSON.parse(a.params).answer.item_id])).toEqual([['supervision.items.open', first.id], ['supervision.items.review', first.id], ['supervision.items.review', escalatedId]]);
     expect(JSON.parse(audit[0]!.params).answer.author_revealed).toBe(true);
     expect(audit[0]!.subject_ref).toBe(actor);
+  });
+});
+
+describe('escalation to a legal hold', () => {
+  it('accepts a hold of the tenant that covers the message, and refuses one that is unknown, released or elsewhere, naming escalation_case', async () => {
+    const holds = new HoldStore(api.store);
+    const [item] = (await createReviewQueue(api.store).list(T, { state: 'pending' }, { limit: 1 })).items;
+    const scope = (conversations: string[]) => ({ custodians: [], conversations, from: null, to: null, q: '' });
+    const covering = await holds.create(T, { caseName: 'Desk review', reason: 'escalated flags', scope: scope([item!.conversationId]), createdBy: 'sr_test' });
+    const elsewhere = await holds.create(T, { caseName: 'Other desk', reason: 'other', scope: scope(['no-such-conversation']), createdBy: 'sr_test' });
+    const released = await holds.create(T, { caseName: 'Old case', reason: 'closed', scope: scope([item!.conversationId]), createdBy: 'sr_test' });
+    await holds.release(T, released.id, { by: 'sr_test', reason: 'case closed' });
+    const escalate = (escalation_case: string) => call('compliance_officer', 'POST', `/supervision/items/${item!.itemId}/review`, { state: 'escalated', escalation_case });
+    for (const [id, why] of [['hold_unknown00000', /no legal hold/], [elsewhere.id, /does not cover this message/], [released.id, /released/]] as const) {
+      const r = await escalate(id);
+      expect(r.status, id).toBe(400);
+      expect(r.body.field).toBe('escalation_case');
+      expect(r.body.detail).toMatch(why);
+    }
+    expect((await createReviewQueue(api.store).get(T, item!.itemId)).state).toBe('pending');
+    const ok = await escalate(covering.id);
+    expect(ok.status).toBe(200);
+    expect(ok.body.item).toMatchObject({ state: 'escalated', escalation_case: covering.id });
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SEVERITIES, type PolicyVersion } from '../../common/supervision/policy-model.js';
 import { REVIEW_STATES, REVIEW_TAGS, type ReviewAction, type ReviewItem } from '../../common/supervision/review-queue.js';
 import { POLICY_ID_PATTERN } from '../../common/supervision/policy-store.js';
-import { InvalidPolicyError, PolicyNotFoundError, ReviewItemNotFoundError } from '../../common/supervision/errors.js';
+import { InvalidEscalationError, InvalidPolicyError, PolicyNotFoundError, ReviewItemNotFoundError } from '../../common/supervision/errors.js';
 import { HttpProblem, PROBLEM_BASE } from '../problem.js';
 import { tenantParam } from './query-fields.js';
 
@@ -70,6 +70,7 @@ export const reviewBody = z.strictObject({
 export function supervisionProblem(err: unknown): unknown {
   if (err instanceof InvalidPolicyError) return new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.${err.field}: ${err.problem}`, field: err.field });
   if (err instanceof PolicyNotFoundError) return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Policy not found', detail: err.message, field: 'policyId' });
+  if (err instanceof InvalidEscalationError) return new HttpProblem({ status: 400, type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', detail: `body.${err.message}`, field: 'escalation_case' });
   if (err instanceof ReviewItemNotFoundError) return new HttpProblem({ status: 404, type: `${PROBLEM_BASE}not-found`, title: 'Review item not found', detail: err.message, field: 'itemId' });
   return err;
 }

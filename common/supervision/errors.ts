@@ -19,3 +19,10 @@ export class InvalidPolicyError extends CustosError {
     super(`${field}: ${problem}`);
   }
 }
+
+/** An escalation that names a legal hold which is not the tenant's, released, or does not cover the item's message. */
+export class InvalidEscalationError extends CustosError {
+  constructor(readonly problem: string) {
+    super(`escalation_case: ${problem}`);
+  }
+}

@@ -314,6 +314,8 @@ export const en = {
     form: 'Review this item',
     tag: 'Tag',
     comment: 'Comment',
+    escalationCase: 'Escalated to (legal hold or case)',
+    escalationHelp: 'With the state “escalated”: a legal hold id (hold_…) must be an active hold covering this message; any other case reference is kept as written.',
     saving: 'Saving…',
     save: 'Save review',
     history: 'History',

@@ -310,6 +310,8 @@ export const fr: Messages = {
     form: 'Revoir cet élément',
     tag: 'Étiquette',
     comment: 'Commentaire',
+    escalationCase: 'Transmis à (conservation légale ou dossier)',
+    escalationHelp: 'Avec l’état « transmis » : un identifiant de conservation (hold_…) doit désigner une conservation active qui couvre ce message ; toute autre référence de dossier est gardée telle quelle.',
     saving: 'Enregistrement…',
     save: 'Enregistrer la revue',
     history: 'Historique',

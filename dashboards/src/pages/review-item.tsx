@@ -50,6 +50,7 @@ function Opened({ api, tenant, itemId, onReviewed }: Pick<PageProps, 'api' | 'te
         <dt>{t.author}</dt><dd data-author={item.author_id}>{item.author_id} <span class="muted">({t.pseudonym} <code>{item.author}</code>)</span></dd>
         <dt>{t.written}</dt><dd><Time iso={item.message_time} />{t.writtenIn(item.conversation_id, types[item.conversation_type as keyof typeof types] ?? item.conversation_type, item.version_kind === 'edited')}</dd>
         <dt>{t.state}</dt><dd>{r.states[item.state] ?? item.state}{item.tag ? <span class="tag">{r.tags[item.tag] ?? item.tag}</span> : null}{item.comment ? `: ${item.comment}` : ''}</dd>
+        {item.escalation_case ? <><dt>{t.escalationCase}</dt><dd data-escalation={item.escalation_case}>{/^hold_[a-z0-9]{8,40}$/.test(item.escalation_case) ? <a href={`/ui/${tp}/holds/${encodeURIComponent(item.escalation_case)}`}>{item.escalation_case}</a> : item.escalation_case}</dd></> : null}
       </dl>
       <section aria-labelledby="flagged-heading">
         <h2 id="flagged-heading">{t.flagged}</h2>
@@ -84,7 +85,10 @@ function ReviewForm({ api, tenant, itemId, item, onDone }: Pick<PageProps, 'api'
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const tag = REVIEW_TAGS.find((v) => v === form.get('tag'));
-    const body: ReviewBody = { state: REVIEW_STATES.find((v) => v === form.get('review_state')) ?? 'pending', comment: String(form.get('comment') ?? ''), ...(tag ? { tag } : {}) };
+    const escalation = String(form.get('escalation_case') ?? '').trim();
+    // Sent only with state escalated: the API refuses it otherwise, and checks a hold id names an active hold covering the message.
+    const state = REVIEW_STATES.find((v) => v === form.get('review_state')) ?? 'pending';
+    const body: ReviewBody = { state, comment: String(form.get('comment') ?? ''), ...(tag ? { tag } : {}), ...(escalation && state === 'escalated' ? { escalation_case: escalation } : {}) };
     setBusy(true);
     const result = await call(api.POST('/v1/tenants/{tenant}/supervision/items/{itemId}/review', { params: { path: { tenant, itemId } }, body }));
     setBusy(false);
@@ -105,6 +109,8 @@ function ReviewForm({ api, tenant, itemId, item, onDone }: Pick<PageProps, 'api'
           <label for="tag">{t.tag}</label>
           <Choice id="tag" value={item.tag} options={REVIEW_TAGS.map((s) => [s, r.tags[s] ?? s] as const)} any={c.none} />
         </div>
+        <div class="field"><label for="escalation_case">{t.escalationCase}</label><input id="escalation_case" name="escalation_case" maxLength={128} defaultValue={item.escalation_case ?? ''} aria-describedby="escalation-help" /></div>
+        <p id="escalation-help" class="muted wide">{t.escalationHelp}</p>
         <div class="field wide"><label for="comment">{t.comment}</label><textarea id="comment" name="comment" maxLength={4000} rows={3} defaultValue={item.comment} /></div>
         <div class="actions"><button type="submit" disabled={busy}>{busy ? t.saving : t.save}</button></div>
       </form>
