@@ -61,7 +61,7 @@ export const reviewBody = z.strictObject({
   tag: z.enum(REVIEW_TAGS).optional(),
   comment: z.string().max(4000, 'must be at most 4000 characters').optional(),
   escalation_case: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be a case id: 1 to 128 letters, digits, . _ : -').optional()
-    .meta({ description: 'The legal hold or investigation case the item is escalated to (state escalated only)' }),
+    .meta({ description: 'The legal hold or investigation case the item is escalated to (state escalated only). A legal hold id (hold_...) must name an active hold of the tenant that covers the message, else 400; any other case id is kept as written' }),
 }).superRefine((b, ctx) => {
   if (b.escalation_case !== undefined && b.state !== 'escalated') ctx.addIssue({ code: 'custom', path: ['escalation_case'], message: 'is only for state escalated' });
 });
