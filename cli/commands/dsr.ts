@@ -6,16 +6,13 @@
  * ann`). Every command is written to the tenant's audit chain, refusals included.
  */
 import type { Command } from 'commander';
-import { AuditWriter, loadPseudonymizer } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { SUBJECT_REQUEST_ID, SubjectRequestNotFoundError, type SubjectRequest } from '../../common/subjects/subject-request.js';
 import { isLate, SubjectRequestRuleError, type DueFilter } from '../../common/subjects/request-lifecycle.js';
 import { SubjectRequestService } from '../../common/subjects/request-service.js';
 import type { Store } from '../../common/store/store.js';
-import { commandContext, withStore } from '../context.js';
-import { cliRequester } from '../job-runtime.js';
-import { auditCli } from '../cli-audit.js';
+import { withPersonAudit } from '../person-audit.js';
 
 const TYPES = ['access', 'erasure'];
 const STATES = ['open', 'approved', 'running', 'waiting-on-holds', 'done', 'failed', 'cancelled'];
@@ -25,9 +22,6 @@ function checkTenant(t: string): void {
 }
 function checkId(id: string): void {
   if (!SUBJECT_REQUEST_ID.test(id)) throw new CustosError(`request id: "${id}" is not a subject request id (dsr_...)`);
-}
-function checkBy(by: string): void {
-  if (!/^[^\x00-\x1f\x7f]{1,200}$/u.test(by.trim())) throw new CustosError('--by: must name the person acting (1 to 200 characters)');
 }
 
 /** `--received 2026-01-31` (a UTC day) or an RFC 3339 time. */
@@ -51,29 +45,13 @@ const line = (q: SubjectRequest) => [q.id, q.type, q.state, `due ${q.dueAt}`, is
 /** Runs `body` with the service and the acting person's pseudonym (from `--by`), and audits the command. */
 async function audited<T>(tenant: string, command: string, action: string, params: Record<string, unknown>, byName: string | undefined, body: (s: SubjectRequestService, by: string, store: Store) => Promise<T>): Promise<T> {
   checkTenant(tenant);
-  if (byName !== undefined) checkBy(byName);
-  const ctx = commandContext();
-  return withStore(ctx, command, async (store) => {
-    const audit = new AuditWriter(store);
-    const os = await cliRequester(store, audit);
-    let by = '';
-    if (byName !== undefined) {
-      const subject = `cli-person:${byName.trim()}`;
-      by = (await loadPseudonymizer(store)).refOf(subject);
-      await audit.rememberSubject({ ref: by, subject, name: byName.trim(), kind: 'cli' });
-    }
-    const recorded = { ...params, ...(by ? { by } : {}) };
-    try {
-      const out = await body(new SubjectRequestService(store), by, store);
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status: 200, resultCount: Array.isArray(out) ? out.length : 1 });
-      return out;
-    } catch (err) {
-      const status = err instanceof SubjectRequestNotFoundError ? 404 : err instanceof SubjectRequestRuleError ? (err.code === 'self-approval' ? 403 : 409) : err instanceof CustosError ? 400 : 500;
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status });
-      if (err instanceof SubjectRequestRuleError) throw new CustosError(`${err.field === 'by' ? '--by' : err.field === 'person_told_at' ? '--told' : err.field === 'received' ? '--received' : err.field}: ${err.message}`);
-      throw err;
-    }
-  });
+  const statusOf = (err: unknown) => (err instanceof SubjectRequestNotFoundError ? 404 : err instanceof SubjectRequestRuleError ? (err.code === 'self-approval' ? 403 : 409) : err instanceof CustosError ? 400 : 500);
+  try {
+    return await withPersonAudit({ tenant, command, action, params, byName, statusOf }, (store, by) => body(new SubjectRequestService(store), by, store));
+  } catch (err) {
+    if (err instanceof SubjectRequestRuleError) throw new CustosError(`${err.field === 'by' ? '--by' : err.field === 'person_told_at' ? '--told' : err.field === 'received' ? '--received' : err.field}: ${err.message}`);
+    throw err;
+  }
 }
 
 const print = (json: boolean | undefined, obj: Record<string, unknown>, text: string) => process.stdout.write((json ? JSON.stringify(obj) : text) + '\n');

@@ -9,28 +9,19 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AuditWriter, loadPseudonymizer } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import type { Store } from '../../common/store/store.js';
 import { DEFAULT_POLICIES, DEFAULT_POLICY_TEMPLATES } from '../../common/supervision/default-policies.js';
 import { InvalidPolicyError, PolicyNotFoundError } from '../../common/supervision/errors.js';
 import type { PolicyVersion } from '../../common/supervision/policy-model.js';
 import { createPolicyStore, parsePolicyDefinition, POLICY_ID_PATTERN, type PolicyStore } from '../../common/supervision/policy-store.js';
-import { commandContext, withStore } from '../context.js';
-import { cliRequester } from '../job-runtime.js';
-import { auditCli } from '../cli-audit.js';
-
-const CONTROL = /[\x00-\x1f\x7f]/u;
+import { checkBy, withPersonAudit } from '../person-audit.js';
 
 function checkTenant(t: string): void {
   if (!TENANT_PATTERN.test(t)) throw new CustosError(`--tenant: "${t}" is not a tenant id ([A-Za-z0-9][A-Za-z0-9._-]{0,63})`);
 }
 function checkPolicy(id: string): void {
   if (!POLICY_ID_PATTERN.test(id)) throw new CustosError(`--policy: "${id}" is not a policy id (pol_ and 16 letters or digits)`);
-}
-function checkBy(by: string): void {
-  if (!by.trim() || [...by].length > 200 || CONTROL.test(by)) throw new CustosError('--by: must name the person acting (1 to 200 characters)');
 }
 
 export function policyJson(v: PolicyVersion): Record<string, unknown> {
@@ -65,31 +56,15 @@ export function definitionInput(o: { template?: string; file?: string }): Record
 }
 
 /** Runs `body` with the policy store and the acting person's pseudonym, and audits the command. */
-async function audited<T>(tenant: string, command: string, action: string, params: Record<string, unknown>, byName: string | undefined, body: (policies: PolicyStore, by: string, store: Store) => Promise<T>): Promise<T> {
+async function audited<T>(tenant: string, command: string, action: string, params: Record<string, unknown>, byName: string | undefined, body: (policies: PolicyStore, by: string) => Promise<T>): Promise<T> {
   checkTenant(tenant);
-  if (byName !== undefined) checkBy(byName);
-  const ctx = commandContext();
-  return withStore(ctx, command, async (store) => {
-    const audit = new AuditWriter(store);
-    const os = await cliRequester(store, audit);
-    let by = '';
-    if (byName !== undefined) {
-      const subject = `cli-person:${byName.trim()}`;
-      by = (await loadPseudonymizer(store)).refOf(subject);
-      await audit.rememberSubject({ ref: by, subject, name: byName.trim(), kind: 'cli' });
-    }
-    const recorded = { ...params, ...(by ? { by } : {}) };
-    try {
-      const out = await body(createPolicyStore(store), by, store);
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status: 200, resultCount: Array.isArray(out) ? out.length : 1 });
-      return out;
-    } catch (err) {
-      const status = err instanceof PolicyNotFoundError ? 404 : err instanceof CustosError ? 400 : 500;
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status });
-      if (err instanceof InvalidPolicyError) throw new CustosError(`definition: ${err.message}`);
-      throw err;
-    }
-  });
+  try {
+    return await withPersonAudit({ tenant, command, action, params, byName, statusOf: (err) => (err instanceof PolicyNotFoundError ? 404 : err instanceof CustosError ? 400 : 500) },
+      (store, by) => body(createPolicyStore(store), by));
+  } catch (err) {
+    if (err instanceof InvalidPolicyError) throw new CustosError(`definition: ${err.message}`);
+    throw err;
+  }
 }
 
 function registerToggle(sup: Command, name: 'enable' | 'disable'): void {

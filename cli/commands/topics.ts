@@ -6,14 +6,10 @@
  * is written to the tenant's audit chain, refusals included.
  */
 import type { Command } from 'commander';
-import { AuditWriter, loadPseudonymizer } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import type { Store } from '../../common/store/store.js';
 import { readExclusions, writeExclusion, type Exclusion, type ExclusionReason } from '../../analytics/topics/topic-store.js';
-import { commandContext, withStore } from '../context.js';
-import { cliRequester } from '../job-runtime.js';
-import { auditCli } from '../cli-audit.js';
+import { checkBy, withPersonAudit } from '../person-audit.js';
 
 const REASONS: readonly ExclusionReason[] = ['objection', 'policy'];
 const CONTROL = /[\x00-\x1f\x7f]/u;
@@ -27,35 +23,11 @@ export function checkExclusionInput(o: { conversation: string; reason: string; n
   if (!o.conversation || [...o.conversation].length > 512 || CONTROL.test(o.conversation)) throw new CustosError('--conversation: must be 1 to 512 characters without control characters');
   if (!REASONS.includes(o.reason as ExclusionReason)) throw new CustosError(`--reason: "${o.reason}" must be objection or policy`);
   if (o.note !== undefined && ([...o.note].length > 2000 || CONTROL.test(o.note))) throw new CustosError('--note: must be at most 2000 characters without control characters');
-  if (!o.by.trim() || [...o.by].length > 200 || CONTROL.test(o.by)) throw new CustosError('--by: must name the person acting (1 to 200 characters)');
+  checkBy(o.by);
 }
 
 const line = (e: Exclusion) => [e.conversation_id, e.excluded ? 'excluded' : 'included', e.reason, e.changed_at, e.note ? JSON.stringify(e.note) : ''].join('\t');
 const print = (json: boolean | undefined, obj: unknown, text: string) => process.stdout.write((json ? JSON.stringify(obj) : text) + '\n');
-
-/** Runs `body` with the store and the acting person's pseudonym, and audits the command under the OS user. */
-async function audited<T>(tenant: string, command: string, action: string, params: Record<string, unknown>, byName: string | undefined, body: (store: Store, by: string) => Promise<T>): Promise<T> {
-  const ctx = commandContext();
-  return withStore(ctx, command, async (store) => {
-    const audit = new AuditWriter(store);
-    const os = await cliRequester(store, audit);
-    let by = '';
-    if (byName !== undefined) {
-      const subject = `cli-person:${byName.trim()}`;
-      by = (await loadPseudonymizer(store)).refOf(subject);
-      await audit.rememberSubject({ ref: by, subject, name: byName.trim(), kind: 'cli' });
-    }
-    const recorded = { ...params, ...(by ? { by } : {}) };
-    try {
-      const out = await body(store, by);
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status: 200, resultCount: Array.isArray(out) ? out.length : 1 });
-      return out;
-    } catch (err) {
-      await auditCli(audit, os, { tenant, command, action, params: recorded, status: err instanceof CustosError ? 400 : 500 });
-      throw err;
-    }
-  });
-}
 
 function registerChange(topics: Command, name: 'exclude' | 'include', excluded: boolean): void {
   topics
@@ -73,7 +45,7 @@ function registerChange(topics: Command, name: 'exclude' | 'include', excluded: 
       checkTenant(o.tenant);
       checkExclusionInput(o);
       const params = { conversation_id: o.conversation, excluded, reason: o.reason };
-      const e = await audited(o.tenant, `custos topics ${name}`, 'analytics.topics.exclusions.put', params, o.by, (store, by) =>
+      const e = await withPersonAudit({ tenant: o.tenant, command: `custos topics ${name}`, action: 'analytics.topics.exclusions.put', params, byName: o.by }, (store, by) =>
         writeExclusion(store, o.tenant, { conversationId: o.conversation, excluded, reason: o.reason as ExclusionReason, note: o.note ?? '', changedBy: by }));
       print(o.json, e, line(e));
     });
@@ -88,7 +60,7 @@ export function registerTopics(program: Command): void {
     .option('--json', 'one JSON object with the list')
     .action(async (o: { tenant: string; json?: boolean }) => {
       checkTenant(o.tenant);
-      const items = await audited(o.tenant, 'custos topics exclusions', 'analytics.topics.exclusions.list', {}, undefined, (store) => readExclusions(store, o.tenant));
+      const items = await withPersonAudit({ tenant: o.tenant, command: 'custos topics exclusions', action: 'analytics.topics.exclusions.list', params: {} }, (store) => readExclusions(store, o.tenant));
       if (o.json) print(true, { items }, '');
       else for (const e of items) process.stdout.write(line(e) + '\n');
     });
