@@ -7,16 +7,18 @@
  * Why nothing is dropped that could match:
  * - The store's `text_norm` column (migrations/0010) folds text as the matcher folds
  *   words (NFKD, marks dropped, lower case; separators become a space) for every
- *   character of `SAFE_RANGES`; prefilter.test.ts checks each of those characters
+ *   character of `SAFE_RANGES`; prefilter.integration.test.ts checks each of those characters
  *   against the store. A text with any other character is always kept.
- * - A term (exact or unspaced) is found only if each of its folded words is inside a
- *   folded word of the message, so the longest run of letters and digits of its
- *   longest word is in `text_norm`.
+ * - A term is found only if each of its folded words is a folded word of the message
+ *   (inside one, for scripts without spaces), so its longest word is in `text_norm`
+ *   between spaces (a word of letters and digits), or its longest run of letters and
+ *   digits is.
  * - A stemmed word matches a message word whose Snowball stem equals it. Snowball
  *   (English, French) only rewrites the end of a word, adding at most two letters
- *   of its own, so the stem without its last three letters begins the message word
- *   (prefilter.test.ts checks inflections of both languages); a stem shorter than
- *   four letters cannot be expressed.
+ *   of its own, so the stem without its last two letters begins the message word:
+ *   ' head' is in `text_norm` (prefilter.integration.test.ts checks inflections of
+ *   both languages, and fails with one letter less); a stem of two letters or fewer
+ *   cannot be expressed.
  * - A proximity rule needs both of its terms (either one's string when the other has
  *   none); an exception only removes matches
  *   and is ignored here.
@@ -31,7 +33,7 @@ import { isUnspaced, termWords } from './text-tokens.js';
 import { patternPrefilter, type Lexicon } from './matcher.js';
 import { termStem, textOfTerm, type StemLanguage, type TermInput } from './policy-model.js';
 
-/** Code point ranges on which the store's folding and lower case are the matcher's (prefilter.test.ts checks every one). */
+/** Code point ranges on which the store's folding and lower case are the matcher's (prefilter.integration.test.ts checks every one). */
 export const SAFE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x0000, 0x012f], [0x0131, 0x017f], [0x2000, 0x206f], [0x20a0, 0x20a7], [0x20a9, 0x20bf], [0x2190, 0x21ff], [0x2600, 0x27bf], [0xfe00, 0xfe0f], [0x1f300, 0x1faff],
 ];
@@ -55,7 +57,8 @@ function longestRun(s: string): string {
   return best;
 }
 
-export const STEM_KEEP_MARGIN = 3;
+export const STEM_KEEP_MARGIN = 2;
+const WHOLE = /^[\p{L}\p{N}]+$/u;
 
 /** The prefilter of all `lexicons` together, or undefined when one of their parts cannot be expressed (scan everything). */
 export function compilePrefilter(lexicons: readonly Lexicon[]): Prefilter | undefined {
@@ -63,16 +66,25 @@ export function compilePrefilter(lexicons: readonly Lexicon[]): Prefilter | unde
   const needleOf = (t: TermInput): string | undefined => {
     const mode = termStem(t);
     const words = termWords(textOfTerm(t));
+    let best = '';
     if (!mode || words.some(isUnspaced)) {
-      const best = words.map(longestRun).reduce((a, b) => (b.length > a.length ? b : a), '');
-      return best.length > 0 ? best : undefined;
+      for (const w of words) {
+        // A whole word of letters and digits stands between separators: ' w ' in text_norm (unspaced scripts match inside words).
+        const n = !isUnspaced(w) && WHOLE.test(w) ? ` ${w} ` : longestRun(w);
+        if (n.trim().length > best.trim().length) best = n;
+      }
+    } else {
+      let stem = stemmers.get(mode);
+      if (!stem) stemmers.set(mode, (stem = createStemmer(mode)));
+      for (const w of words) {
+        // The head begins a word: after a separator.
+        const head = stem(w).slice(0, -STEM_KEEP_MARGIN);
+        const n = WHOLE.test(head) ? ` ${head}` : longestRun(head);
+        if (n.trim().length > best.trim().length) best = n;
+      }
     }
-    let stem = stemmers.get(mode);
-    if (!stem) stemmers.set(mode, (stem = createStemmer(mode)));
-    const heads = words.map((w) => longestRun(stem(w).slice(0, -STEM_KEEP_MARGIN)));
-    // The first word's stem heads the match; any word of the phrase will do, the longest is the most selective.
-    const best = heads.reduce((a, b) => (b.length > a.length ? b : a), '');
-    return best.length > 0 ? best : undefined;
+    // Any word of a phrase will do; the longest is the most selective.
+    return best.trim().length > 0 ? best : undefined;
   };
   const out: Prefilter = { anyNorm: [], bothNorm: [], anyLower: [] };
   for (const lex of lexicons) {
