@@ -113,13 +113,34 @@ function satisfies(c: PolicyConditions, m: SupervisedMessage, origin: MessageOri
 
 const ownOrigin = (m: SupervisedMessage): MessageOrigin => ({ conversationType: m.conversationType, authorId: m.authorId, hasAttachments: m.hasAttachments, threadId: m.threadId });
 
-/** Every match of the set's policies in `messages` (sampled or not: see `Flag.sampled`). */
-export async function flagMessages(set: PolicySet, messages: readonly SupervisedMessage[], context: ContextSource): Promise<Flag[]> {
-  const matched: Array<{ m: SupervisedMessage; policy: number; hits: Hit[] }> = [];
+/** A message version and what the lexicons matched in it (before conditions and sampling). */
+export interface LexicalHit {
+  m: SupervisedMessage;
+  policy: number;
+  hits: Hit[];
+}
+
+/**
+ * The lexical part of the evaluation: pure, no store, so the decode worker runs it
+ * (ingest/kafka/decode-worker.ts) and the main thread receives only the few messages
+ * that matched a lexicon, which `flagLexicalHits` then turns into flags.
+ */
+export function lexicalHits(set: Pick<PolicySet, 'matcher'>, messages: readonly SupervisedMessage[]): LexicalHit[] {
+  const matched: LexicalHit[] = [];
   for (const m of messages) {
     if (m.text.length === 0) continue;
     for (const lm of set.matcher.match(m.text)) matched.push({ m, policy: lm.policy, hits: lm.hits });
   }
+  return matched;
+}
+
+/** Every match of the set's policies in `messages` (sampled or not: see `Flag.sampled`). */
+export async function flagMessages(set: PolicySet, messages: readonly SupervisedMessage[], context: ContextSource): Promise<Flag[]> {
+  return flagLexicalHits(set, lexicalHits(set, messages), context);
+}
+
+/** Conditions (reading originals of edits and departments only for the matches) and sampling of lexical matches. */
+export async function flagLexicalHits(set: PolicySet, matched: readonly LexicalHit[], context: ContextSource): Promise<Flag[]> {
   if (matched.length === 0) return [];
   const editIds = [...new Set(matched.filter((x) => x.m.kind === 'edited').map((x) => x.m.messageId))];
   const originals = editIds.length > 0 ? await context.originals(set.tenant, editIds) : new Map<string, MessageOrigin>();

@@ -81,6 +81,11 @@ export function leadingLiteral(regex: string): string[] | undefined {
   return literal.length >= 3 ? [literal.toLowerCase()] : undefined;
 }
 
+/** The strings of which one must be in the lower-cased text for a pattern to run (undefined: it always runs). */
+export function patternPrefilter(p: Lexicon['patterns'][number]): string[] | undefined {
+  return p.prefilter?.map((x) => x.toLowerCase()) ?? leadingLiteral(p.regex);
+}
+
 export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
   const atoms: Atom[] = [];
   const atomIds = new Map<string, number>();
@@ -137,7 +142,7 @@ export function compileMatcher(lexicons: readonly Lexicon[]): Matcher {
     for (const t of lex.none_of) own(atomOf(t), 2, 0);
     const patterns = lex.patterns.map((pt) => ({
       regex: new RegExp(pt.regex, pt.case_insensitive ? 'giu' : 'gu'), label: `pattern:${pt.name}`,
-      prefilter: pt.prefilter?.map((x) => x.toLowerCase()) ?? leadingLiteral(pt.regex),
+      prefilter: patternPrefilter(pt),
     }));
     return { terms, near, patterns };
   });

@@ -101,7 +101,8 @@ export function createKafkaIngest(o: KafkaIngestOptions, deps: KafkaIngestDeps):
   function newRun(): Run {
     const clients = createKafkaClients(o, log);
     const ctx = { metrics, log, retryMaxMs: o.retryMaxMs, stopped: () => stopping };
-    const decode = createDecodeStep({ maxEventBytes: o.maxEventBytes, inWorker, log });
+    const policies = deps.supervision?.policies;
+    const decode = createDecodeStep({ maxEventBytes: o.maxEventBytes, inWorker, log, ...(policies ? { policies: () => policies.snapshot() } : {}) });
     const pipeline = createBatchPipeline({
       decode,
       dlq: createDlqStep(ctx, clients.producer, o.topics.dlq),

@@ -5,6 +5,7 @@
 import type { IHeaders } from 'kafkajs';
 import { parseRecord, type RejectReason } from '../../common/events/validate.js';
 import { toRow, type RoutedRow } from '../../common/events/rows.js';
+import type { ScreenedRows } from '../supervision/screen-rows.js';
 
 export interface SourceRecord {
   key: Buffer | null;
@@ -25,6 +26,8 @@ export interface DecodedBatch {
   /** rowRecords[i] is the record rows[i] came from, for a store rejection to name it. */
   rowRecords: SourceRecord[];
   rejected: Rejected[];
+  /** Lexical matches computed by the decode worker (supervise-step.ts uses them when still current). */
+  screened?: ScreenedRows;
 }
 
 /**

@@ -9,6 +9,13 @@ import { Worker } from 'node:worker_threads';
 import type { IHeaders } from 'kafkajs';
 import type { RoutedRow, TableName } from '../../common/events/rows.js';
 import type { DecodedBatch, Rejected, SourceRecord } from './decode-batch.js';
+import { screenedRowsOf, type WireScreen } from '../supervision/screen-rows.js';
+import type { PolicySnapshot } from '../supervision/policy-cache.js';
+
+/** The enabled supervision policies, sent to the worker before the first batch after each change. */
+export interface PolicyUpdate {
+  policies: PolicySnapshot['tenants'];
+}
 
 export interface DecodeRequest {
   id: number;
@@ -46,6 +53,8 @@ export interface DecodeResponse {
   lines: Uint8Array;
   rows: WireRows;
   rejected: Array<{ index: number; reason: Rejected['reason']; detail: string; step: Rejected['step'] }>;
+  /** The lexical matches of the rows of tenants with policies (absent: none screened). */
+  screen?: WireScreen;
 }
 
 export interface DecodeFailure {
@@ -80,7 +89,8 @@ export interface DecodePool {
   close(): Promise<void>;
 }
 
-export function createDecodePool(): DecodePool {
+/** `policies`: the current supervision policies, when ingest supervises (the worker screens message texts with them). */
+export function createDecodePool(policies?: () => PolicySnapshot): DecodePool {
   const pending = new Map<number, { records: readonly SourceRecord[]; resolve: (d: DecodedBatch) => void; reject: (e: unknown) => void }>();
   let next = 0;
   let closing = false;
@@ -111,13 +121,17 @@ export function createDecodePool(): DecodePool {
       rows,
       rowRecords,
       rejected: res.rejected.map((r) => ({ record: p.records[r.index]!, reason: r.reason, detail: r.detail, step: r.step })),
+      ...(res.screen ? { screened: screenedRowsOf(res.screen, rows) } : {}),
     });
   };
   // A worker that dies (out of memory, a bug) fails the batches it held, which the
   // consumer replays after its restart; the next decode starts a new worker.
   let worker: Worker | undefined;
+  /** The policy generation the current worker has (-1: none yet). */
+  let sentGeneration = -1;
   const spawn = (): Worker => {
     const w = new Worker(new URL('./decode-worker.js', import.meta.url));
+    sentGeneration = -1;
     w.on('message', onMessage);
     w.on('error', failAll);
     w.on('exit', (code) => {
@@ -129,6 +143,13 @@ export function createDecodePool(): DecodePool {
   return {
     decode(topic, partition, records, maxEventBytes) {
       const w = (worker ??= spawn());
+      const snapshot = policies?.();
+      // Messages to a worker are handled in order: this batch is screened with these policies.
+      if (snapshot && snapshot.generation !== sentGeneration) {
+        const update: PolicyUpdate = { policies: snapshot.tenants };
+        w.postMessage(update);
+        sentGeneration = snapshot.generation;
+      }
       return new Promise<DecodedBatch>((resolve, reject) => {
         const id = next++;
         pending.set(id, { records, resolve, reject });

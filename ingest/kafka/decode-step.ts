@@ -7,14 +7,16 @@ import type { Logger } from '../../common/logger.js';
 import { errorMessage } from '../../common/errors.js';
 import { decodeBatch, type DecodedBatch, type SourceRecord } from './decode-batch.js';
 import { createDecodePool, type DecodePool } from './decode-pool.js';
+import type { PolicySnapshot } from '../supervision/policy-cache.js';
 
 export interface DecodeStep {
   decode(topic: string, partition: number, records: readonly SourceRecord[]): Promise<DecodedBatch>;
   close(): Promise<void>;
 }
 
-export function createDecodeStep(o: { maxEventBytes: number; inWorker: boolean; log: Logger }): DecodeStep {
-  let pool: DecodePool | undefined = o.inWorker ? createDecodePool() : undefined;
+/** `policies`: when ingest supervises, the worker also screens message texts with them (supervise-step.ts). */
+export function createDecodeStep(o: { maxEventBytes: number; inWorker: boolean; log: Logger; policies?: () => PolicySnapshot }): DecodeStep {
+  let pool: DecodePool | undefined = o.inWorker ? createDecodePool(o.policies) : undefined;
   return {
     async decode(topic, partition, records) {
       if (!pool) return decodeBatch(topic, partition, records, o.maxEventBytes);

@@ -10,7 +10,11 @@ import { parentPort } from 'node:worker_threads';
 import type { IHeaders } from 'kafkajs';
 import { toCompactLine } from '../../common/events/rows.js';
 import { decodeBatch, type SourceRecord } from './decode-batch.js';
-import type { DecodeFailure, DecodeRequest, DecodeResponse } from './decode-pool.js';
+import { WorkerPolicies, screenRows } from '../supervision/screen-rows.js';
+import type { DecodeFailure, DecodeRequest, DecodeResponse, PolicyUpdate } from './decode-pool.js';
+
+/** The tenants' supervision policies, compiled here: the decode step also screens message texts (screen-rows.ts). */
+const policies = new WorkerPolicies();
 
 /** Structured clone turns Buffers into plain Uint8Arrays; the parser expects Buffers or strings. */
 function toBufferHeaders(headers: IHeaders): IHeaders {
@@ -61,17 +65,29 @@ function decode(req: DecodeRequest): DecodeResponse {
     rows.eventId[k] = row.event_id;
     rows.time[k] = row.time;
   }
+  const screen = screenRows(policies, decoded.rows);
   return {
     id: req.id,
     lines: out,
     rows,
+    ...(screen ? { screen } : {}),
     rejected: decoded.rejected.map((r) => ({ index: indexOf.get(r.record)!, reason: r.reason, detail: r.detail, step: r.step })),
   };
 }
 
 // A batch that fails here is answered with its error rather than killing the
 // worker; the consumer then decodes that batch in-thread, record by record.
-parentPort!.on('message', (req: DecodeRequest) => {
+parentPort!.on('message', (req: DecodeRequest | PolicyUpdate) => {
+  if ('policies' in req) {
+    try {
+      policies.update(req.policies);
+    } catch {
+      // The main thread compiled the same versions; should this one fail anyway, the worker
+      // screens nothing and the supervise step matches every row itself (slower, same flags).
+      policies.update([]);
+    }
+    return;
+  }
   let res: DecodeResponse;
   try {
     res = decode(req);

@@ -15,10 +15,10 @@
  * The store being away is waited for, as the store step does.
  */
 import { StoreError, errorMessage } from '../../common/errors.js';
-import { TABLE_COLUMNS, type RoutedRow } from '../../common/events/rows.js';
-import { flagMessages, type ContextSource, type Flag, type PolicySet, type SupervisedMessage } from '../../common/supervision/flagging.js';
+import { flagLexicalHits, lexicalHits, type ContextSource, type Flag, type LexicalHit, type PolicySet, type SupervisedMessage } from '../../common/supervision/flagging.js';
 import type { PolicyCache } from '../supervision/policy-cache.js';
 import { createItemCoalescer, type ItemWriter } from '../supervision/item-coalescer.js';
+import { messageOfRow } from '../supervision/screen-rows.js';
 import { StoppedError, describeRetry, retryUntilDone } from '../retry.js';
 import type { DecodedBatch, Rejected } from './decode-batch.js';
 import type { BatchRef, StepContext } from './step-context.js';
@@ -33,22 +33,13 @@ export interface SuperviseDeps {
   context: ContextSource;
 }
 
-const COLUMN = Object.fromEntries(TABLE_COLUMNS.message_versions.map((c, i) => [c, i])) as Record<string, number>;
-
-/** The line's text without copying its bytes (they are a slice of the decode worker's buffer). */
-const lineText = (b: Uint8Array): string => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('utf8');
-
-/** A message_versions row as the step reads it: the row object (in-thread decode) or its insert line (decode worker). */
-function toMessage(r: RoutedRow): SupervisedMessage {
-  const get: (c: string) => unknown = r.lineBytes || r.line
-    ? ((cells) => (c: string) => cells[COLUMN[c]!])(JSON.parse(r.line ?? lineText(r.lineBytes!)) as unknown[])
-    : (c: string) => r.row[c];
-  return {
-    eventId: get('event_id') as string, messageId: get('message_id') as string, conversationId: get('conversation_id') as string,
-    conversationType: get('conversation_type') as string, threadId: get('thread_id') as string, authorId: get('author_id') as string,
-    time: get('time') as string, kind: get('kind') as 'created' | 'edited', text: get('text') as string,
-    hasAttachments: (get('attachments') as unknown[]).length > 0,
-  };
+/** A tenant's share of a batch: lexical hits the decode worker found, and rows to match here. */
+interface TenantWork {
+  /** The set `hits` were matched with, read with its key in the same tick (a reload may swap it later). */
+  set: PolicySet;
+  key: string;
+  hits: LexicalHit[];
+  toMatch: SupervisedMessage[];
 }
 
 export function createSuperviseStep(ctx: StepContext, deps: SuperviseDeps): SuperviseStep {
@@ -65,41 +56,79 @@ export function createSuperviseStep(ctx: StepContext, deps: SuperviseDeps): Supe
       },
     });
 
-  /** The tenant's message versions of the batch, each decoded once; one that cannot be read is counted and skipped. */
-  function messagesByTenant(decoded: DecodedBatch, refused: readonly Rejected[]): Map<string, SupervisedMessage[]> {
-    const out = new Map<string, SupervisedMessage[]>();
+  const failed = (eventId: string, tenant: string, err: unknown, what: string) => {
+    ctx.metrics.supervisionFailures.inc();
+    ctx.log.error({ event_id: eventId, tenant, err: errorMessage(err) }, what);
+  };
+
+  /**
+   * Each tenant's stored message versions of the batch. A row the decode worker screened
+   * with the tenant's current policy set brings its hits (usually none); any other row
+   * (in-thread decode, a policy change since, a row rewritten by the erasure step) is
+   * read here to be matched. One that cannot be read is counted and skipped.
+   */
+  function workByTenant(decoded: DecodedBatch, refused: readonly Rejected[]): Map<string, TenantWork> {
+    const out = new Map<string, TenantWork>();
     const notStored = new Set(refused.map((x) => x.record));
+    const screened = decoded.screened;
     for (let i = 0; i < decoded.rows.length; i++) {
       const r = decoded.rows[i]!;
-      if (r.table !== 'message_versions' || !deps.policies.setFor(r.row.tenant)) continue;
+      if (r.table !== 'message_versions') continue;
+      const tenant = r.row.tenant;
+      let work = out.get(tenant);
+      if (!work) {
+        const set = deps.policies.setFor(tenant);
+        if (!set) continue;
+        out.set(tenant, (work = { set, key: deps.policies.keyFor(tenant)!, hits: [], toMatch: [] }));
+      }
       if (notStored.size > 0 && notStored.has(decoded.rowRecords[i]!)) continue;
+      const hits = screened?.keys.get(tenant) === work.key ? screened.rows.get(r) : undefined;
+      if (hits) {
+        for (const h of hits) work.hits.push(h);
+        continue;
+      }
       try {
-        const m = toMessage(r);
-        const list = out.get(r.row.tenant);
-        if (list) list.push(m);
-        else out.set(r.row.tenant, [m]);
+        work.toMatch.push(messageOfRow(r));
       } catch (err) {
-        ctx.metrics.supervisionFailures.inc();
-        ctx.log.error({ event_id: r.row.event_id, tenant: r.row.tenant, err: errorMessage(err) }, 'supervision could not read a message version; it is stored but not evaluated');
+        failed(r.row.event_id, tenant, err, 'supervision could not read a message version; it is stored but not evaluated');
       }
     }
     return out;
   }
 
-  /** Evaluates the batch; when that throws for a reason other than the store, one message at a time, so only the culprit is skipped. */
-  async function evaluate(batch: BatchRef, set: PolicySet, messages: SupervisedMessage[]): Promise<Flag[]> {
+  /** Lexical hits of the rows matched here, one message at a time when the batch throws, so only the culprit is skipped. */
+  function matchHere(set: PolicySet, messages: SupervisedMessage[]): LexicalHit[] {
+    if (messages.length === 0) return [];
     try {
-      return await retry(batch, 'supervision: evaluate batch', () => flagMessages(set, messages, deps.context));
-    } catch (err) {
-      if (err instanceof StoreError || err instanceof StoppedError) throw err;
-      const flags: Flag[] = [];
+      return lexicalHits(set, messages);
+    } catch {
+      const hits: LexicalHit[] = [];
       for (const m of messages) {
         try {
-          flags.push(...(await retry(batch, 'supervision: evaluate message', () => flagMessages(set, [m], deps.context))));
+          hits.push(...lexicalHits(set, [m]));
+        } catch (err) {
+          failed(m.eventId, set.tenant, err, 'supervision failed on a message version; it is stored but not evaluated');
+        }
+      }
+      return hits;
+    }
+  }
+
+  /** Conditions and sampling of the hits; when that throws for a reason other than the store, one message at a time. */
+  async function evaluate(batch: BatchRef, set: PolicySet, hits: LexicalHit[]): Promise<Flag[]> {
+    try {
+      return await retry(batch, 'supervision: evaluate batch', () => flagLexicalHits(set, hits, deps.context));
+    } catch (err) {
+      if (err instanceof StoreError || err instanceof StoppedError) throw err;
+      const byMessage = new Map<SupervisedMessage, LexicalHit[]>();
+      for (const h of hits) byMessage.set(h.m, [...(byMessage.get(h.m) ?? []), h]);
+      const flags: Flag[] = [];
+      for (const [m, own] of byMessage) {
+        try {
+          flags.push(...(await retry(batch, 'supervision: evaluate message', () => flagLexicalHits(set, own, deps.context))));
         } catch (one) {
           if (one instanceof StoreError || one instanceof StoppedError) throw one;
-          ctx.metrics.supervisionFailures.inc();
-          ctx.log.error({ event_id: m.eventId, tenant: set.tenant, err: errorMessage(one) }, 'supervision failed on a message version; it is stored but not evaluated');
+          failed(m.eventId, set.tenant, one, 'supervision failed on a message version; it is stored but not evaluated');
         }
       }
       return flags;
@@ -107,10 +136,11 @@ export function createSuperviseStep(ctx: StepContext, deps: SuperviseDeps): Supe
   }
 
   return async function superviseMessages(batch, decoded, refused) {
-    for (const [tenant, messages] of messagesByTenant(decoded, refused)) {
-      const set = deps.policies.setFor(tenant);
-      if (!set) continue;
-      const flags = await evaluate(batch, set, messages);
+    for (const work of workByTenant(decoded, refused).values()) {
+      const set = work.set;
+      const hits = work.hits.concat(matchHere(set, work.toMatch));
+      if (hits.length === 0) continue;
+      const flags = await evaluate(batch, set, hits);
       const written = await retry(batch, 'supervision: write review items', () => items.write(flags));
       if (written === 0) continue;
       for (const f of flags) if (f.sampled) ctx.metrics.supervisionFlags.inc({ severity: f.severity });

@@ -12,9 +12,23 @@ import { compilePolicySet, type PolicySet } from '../../common/supervision/flagg
 import type { PolicyStore } from '../../common/supervision/policy-store.js';
 import type { PolicyVersion } from '../../common/supervision/policy-model.js';
 
+/**
+ * The enabled versions of every tenant, for the decode worker, which compiles its own
+ * matchers from them (ingest/kafka/decode-worker.ts). `generation` changes whenever
+ * a tenant's versions do; `key` names a tenant's versions (its matcher's identity).
+ */
+export interface PolicySnapshot {
+  generation: number;
+  tenants: Array<{ tenant: string; key: string; versions: PolicyVersion[] }>;
+}
+
 export interface PolicyCache {
   /** The tenant's compiled enabled policies, or undefined when it has none. */
   setFor(tenant: string): PolicySet | undefined;
+  /** The key of the tenant's current set (policy@version list), or undefined when it has none. */
+  keyFor(tenant: string): string | undefined;
+  /** The current enabled versions, for matching off the main thread. */
+  snapshot(): PolicySnapshot;
   /** Reloads now (also what the timer does). */
   refresh(): Promise<void>;
   /** Resolves after the first load; a second start while running does nothing. */
@@ -26,6 +40,7 @@ export function createPolicyCache(policies: PolicyStore, log: Logger, refreshMs 
   let sets = new Map<string, { key: string; set: PolicySet }>();
   let timer: NodeJS.Timeout | undefined;
   let loading: Promise<void> | undefined;
+  let snapshot: PolicySnapshot = { generation: 0, tenants: [] };
 
   async function load(): Promise<void> {
     const byTenant = new Map<string, PolicyVersion[]>();
@@ -35,17 +50,29 @@ export function createPolicyCache(policies: PolicyStore, log: Logger, refreshMs 
       else byTenant.set(v.tenant, [v]);
     }
     const next = new Map<string, { key: string; set: PolicySet }>();
+    let changed = byTenant.size !== sets.size;
     for (const [tenant, versions] of byTenant) {
       const key = versions.map((v) => `${v.policyId}@${v.version}`).join(',');
       const current = sets.get(tenant);
       next.set(tenant, current?.key === key ? current : { key, set: compilePolicySet(tenant, versions) });
-      if (current?.key !== key) log.info({ tenant, policies: key }, 'supervision policies loaded');
+      if (current?.key !== key) {
+        changed = true;
+        log.info({ tenant, policies: key }, 'supervision policies loaded');
+      }
     }
     sets = next;
+    if (changed) {
+      snapshot = {
+        generation: snapshot.generation + 1,
+        tenants: [...byTenant].map(([tenant, versions]) => ({ tenant, key: next.get(tenant)!.key, versions })),
+      };
+    }
   }
 
   const self: PolicyCache = {
     setFor: (tenant) => sets.get(tenant)?.set,
+    keyFor: (tenant) => sets.get(tenant)?.key,
+    snapshot: () => snapshot,
     refresh() {
       loading ??= load().finally(() => {
         loading = undefined;

@@ -17,6 +17,7 @@ import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { compilePolicySet, flagMessages, type Flag, type SupervisedMessage } from '../../common/supervision/flagging.js';
 import { storeContextSource } from '../../common/supervision/message-context.js';
 import { createPolicyStore, POLICY_ID_PATTERN } from '../../common/supervision/policy-store.js';
+import { compilePrefilter, prefilterSql } from '../../common/supervision/prefilter.js';
 import type { Store } from '../../common/store/store.js';
 import { writeWholeFile } from '../exports/hashed-file.js';
 import type { JobKind } from '../jobs/job-kind.js';
@@ -63,6 +64,8 @@ interface SampleEntry {
 
 interface Checkpoint {
   after?: { time: string; eventId: string };
+  /** The whole range was read (the last page's window ran to its end). */
+  finished?: boolean;
   version: number;
   counts: BacktestCounts;
   sample: SampleEntry[];
@@ -102,18 +105,49 @@ function add(counts: BacktestCounts, f: Flag): void {
   for (const label of new Set(f.hits.map((h) => h.label))) counts.byTerm[label] = (counts.byTerm[label] ?? 0) + 1;
 }
 
-/** One page of message versions after `after` in (time, event_id) order. */
-async function readPage(store: Store, tenant: string, range: { from?: string; to?: string }, after: Checkpoint['after'], size: number): Promise<VersionRow[]> {
-  const where = ['tenant = {tenant:String}'];
-  if (range.from) where.push("time >= {from:DateTime64(3, 'UTC')}");
-  if (range.to) where.push("time < {to:DateTime64(3, 'UTC')}");
-  if (after) where.push("time >= {afterTime:DateTime64(3, 'UTC')} AND (time, event_id) > ({afterTime:DateTime64(3, 'UTC')}, {afterId:String})");
-  return store.query<VersionRow>(
+type Range = { from?: string; to?: string };
+type Where = { sql: string[]; params: Record<string, unknown> };
+
+/** The versions of the range after `after` (and up to `upTo`, inclusive), in (time, event_id) order. */
+function windowOf(tenant: string, range: Range, after: Checkpoint['after'], upTo?: { time: string; eventId: string }): Where {
+  const sql = ['tenant = {tenant:String}'];
+  if (range.from) sql.push("time >= {from:DateTime64(3, 'UTC')}");
+  if (range.to) sql.push("time < {to:DateTime64(3, 'UTC')}");
+  if (after) sql.push("time >= {afterTime:DateTime64(3, 'UTC')} AND (time, event_id) > ({afterTime:DateTime64(3, 'UTC')}, {afterId:String})");
+  if (upTo) sql.push("time <= {upToTime:DateTime64(3, 'UTC')} AND (time, event_id) <= ({upToTime:DateTime64(3, 'UTC')}, {upToId:String})");
+  return {
+    sql,
+    params: { tenant, ...range, ...(after ? { afterTime: after.time, afterId: after.eventId } : {}), ...(upTo ? { upToTime: upTo.time, upToId: upTo.eventId } : {}) },
+  };
+}
+
+interface Page {
+  rows: VersionRow[];
+  /** Versions of the page's window, candidates or not (the prefilter skipped the others: they cannot match). */
+  scanned: number;
+  /** The last position the page covers; undefined when it reached the end of the range. */
+  last?: { time: string; eventId: string };
+}
+
+/**
+ * One page of message versions after `after` in (time, event_id) order. With a
+ * prefilter (common/supervision/prefilter.ts) only the candidates are read, and the
+ * versions of the window the page spans are counted in the store.
+ */
+async function readPage(store: Store, tenant: string, range: Range, after: Checkpoint['after'], size: number, prefilter: { sql: string; params: Record<string, unknown> } | undefined): Promise<Page> {
+  const w = windowOf(tenant, range, after);
+  const rows = await store.query<VersionRow>(
     'backtest: read versions',
     `SELECT event_id, message_id, conversation_id, conversation_type, thread_id, author_id, time, kind, text, length(attachments) > 0 AS has_attachments
-     FROM message_versions WHERE ${where.join(' AND ')} ORDER BY time, event_id LIMIT 1 BY event_id LIMIT {size:UInt32}`,
-    { tenant, size, ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}), ...(after ? { afterTime: after.time, afterId: after.eventId } : {}) },
+     FROM message_versions WHERE ${w.sql.join(' AND ')}${prefilter ? ` AND ${prefilter.sql}` : ''} ORDER BY time, event_id LIMIT 1 BY event_id LIMIT {size:UInt32}`,
+    { ...w.params, ...prefilter?.params, size },
   );
+  const lastRow = rows.at(-1);
+  const last = rows.length < size || !lastRow ? undefined : { time: lastRow.time, eventId: lastRow.event_id };
+  if (!prefilter) return { rows, scanned: rows.length, ...(last ? { last } : {}) };
+  const c = windowOf(tenant, range, after, last);
+  const [n] = await store.query<{ n: string }>('backtest: count window', `SELECT uniqExact(event_id) AS n FROM message_versions WHERE ${c.sql.join(' AND ')}`, c.params);
+  return { rows, scanned: Number(n?.n ?? 0), ...(last ? { last } : {}) };
 }
 
 export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
@@ -125,6 +159,9 @@ export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
       const tenant = ctx.job.tenant;
       const policy = await createPolicyStore(ctx.store).get(tenant, p.policy, ctx.checkpoint?.version ?? p.version);
       const set = compilePolicySet(tenant, [policy]);
+      // Only candidates are read when the lexicon can be prefiltered; otherwise every version is.
+      const compiled = compilePrefilter([policy.definition.lexicon]);
+      const prefilter = compiled ? prefilterSql(compiled) : undefined;
       const context = storeContextSource(ctx.store);
       const range = { ...(p.from ? { from: toStoreTime(Date.parse(p.from)) } : {}), ...(p.to ? { to: toStoreTime(Date.parse(p.to)) } : {}) };
       const [total] = await ctx.store.query<{ n: string }>('backtest: count versions',
@@ -134,14 +171,13 @@ export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
       const t0 = performance.now();
       ctx.progress(cp.counts.scanned, Number(total?.n ?? 0));
       // The next page is read while this one is evaluated: the engine works on its own threads.
-      let next: Promise<VersionRow[]> | undefined = readPage(ctx.store, tenant, range, cp.after, p.page);
+      let next: Promise<Page> | undefined = cp.finished ? undefined : readPage(ctx.store, tenant, range, cp.after, p.page, prefilter);
       while (next) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        const rows: VersionRow[] = await next;
-        if (rows.length === 0) break;
-        const last = rows[rows.length - 1]!;
-        const after = { time: last.time, eventId: last.event_id };
-        next = rows.length < p.page ? undefined : readPage(ctx.store, tenant, range, after, p.page);
+        const page: Page = await next;
+        const rows = page.rows;
+        if (rows.length === 0 && page.scanned === 0) break;
+        next = page.last ? readPage(ctx.store, tenant, range, page.last, p.page, prefilter) : undefined;
         const messages: SupervisedMessage[] = rows.map((r) => ({
           eventId: r.event_id, messageId: r.message_id, conversationId: r.conversation_id, conversationType: r.conversation_type, threadId: r.thread_id,
           authorId: r.author_id, time: r.time, kind: r.kind, text: r.text, hasAttachments: Number(r.has_attachments) === 1,
@@ -154,8 +190,10 @@ export function backtestJobKind(): JobKind<BacktestParams, Checkpoint> {
           item_id: f.itemId, event_id: f.eventId, message_id: f.messageId, conversation_id: f.conversationId, conversation_type: f.conversationType,
           time: fromStoreTime(f.messageTime), version_kind: f.versionKind, sampled: f.sampled, matches: f.hits, excerpt: excerpt(texts.get(f.eventId) ?? '', f.hits),
         }))].sort((a, b) => (a.item_id < b.item_id ? -1 : 1)).slice(0, p.sample);
-        cp.counts.scanned += rows.length;
-        cp.after = after;
+        cp.counts.scanned += page.scanned;
+        // The end of the range: past the last version read (a resumed run finds nothing after it).
+        cp.after = page.last ?? (rows.length > 0 ? { time: rows.at(-1)!.time, eventId: rows.at(-1)!.event_id } : cp.after);
+        if (!page.last) cp.finished = true;
         await ctx.saveCheckpoint(cp);
         ctx.progress(cp.counts.scanned, Math.max(Number(total?.n ?? 0), cp.counts.scanned));
       }
