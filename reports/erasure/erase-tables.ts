@@ -51,6 +51,8 @@ function indirectlyComputed(t: ErasureTable): string[] {
  */
 export async function eraseTable(store: Store, t: ErasureTable, sql: SubjectSql, operation: string): Promise<TableOutcome> {
   const started = performance.now();
+  const groups = sql.cellGroupsInsert(t);
+  if (groups) await store.command(`${operation}: term groups of ${t.table}`, groups, sql.params);
   const c = await count(store, t, sql);
   const own = sql.own(t);
   const held = sql.held(t);
@@ -83,6 +85,7 @@ export async function eraseTable(store: Store, t: ErasureTable, sql: SubjectSql,
 export async function identifyingLeft(store: Store, t: ErasureTable, sql: SubjectSql, sourceColumns: readonly string[]): Promise<{ left: number; held: number }> {
   const c: string[] = [...new Set([...t.deleteBy.subjectColumns, ...t.pseudonymizeColumns, ...t.hashed, ...sourceColumns.filter((x) => t.columns.has(x))])].map((col) => sql.names(t, col));
   if (sql.hasPattern) c.push(...t.textColumns.map((col) => sql.textMatches(col)));
+  c.push(...sql.termsNaming(t));
   if (c.length === 0) return { left: 0, held: 0 };
   const held = sql.held(t);
   const [r] = await store.query<{ left: string; held: string }>(`erasure: verify ${t.table}`,

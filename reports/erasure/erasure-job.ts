@@ -118,7 +118,7 @@ export function erasureJobKind(deps: ErasureJobDeps): JobKind<ErasureParams, Era
         const values = subjectValues(req.identifiers);
         const params = { tenant, request: req.id, pseudo: pseudonym };
         await writeWork(ctx.store, params, values);
-        const sql = new SubjectSql(plan, params, values.pattern !== '');
+        const sql = new SubjectSql(plan, params, values.pattern !== '', values.names.length > 0);
         const resume = ctx.checkpoint && ctx.checkpoint.holds.join(',') === holdIds.join(',') ? ctx.checkpoint : undefined;
         const cp: ErasureCheckpoint = resume ?? { started_at: new Date().toISOString(), holds: holdIds, tables: {} };
         // Held records are listed before anything goes: the walk leaves exactly them alone.
