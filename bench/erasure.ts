@@ -87,9 +87,9 @@ export async function runErasureBench(n = Number(process.env.BENCH_ERASURE_MESSA
     const job = await runner.run(await runner.submit(TENANT, 'erasure', { request: req.id }, { subjectRef: 'bench', kind: 'bench' }));
     const seconds = (performance.now() - started) / 1000;
     if (job.state !== 'done') throw new Error(`erasure: ${job.state} ${job.error}`);
-    const r = job.result as { rows_deleted: number; rows_pseudonymized: number; rewrite_wait_ms: number; tables: Record<string, { deleted: number; pseudonymized: number; ms: number }> };
+    const r = job.result as { rows_deleted: number; rows_pseudonymized: number; rewrite_wait_ms: number; tables: Record<string, { deleted: number; pseudonymized: number; ms: number; count_ms?: number; mutation_ms?: number }> };
     for (const [t, o] of Object.entries(r.tables)) {
-      if (o.deleted + o.pseudonymized > 0 || o.ms > 100) console.log(`      ${t.padEnd(28)} ${fmt(o.deleted).padStart(7)} deleted ${fmt(o.pseudonymized).padStart(6)} pseudonymized ${fmt(o.ms).padStart(6)} ms`);
+      if (o.deleted + o.pseudonymized > 0 || o.ms > 100) console.log(`      ${t.padEnd(28)} ${fmt(o.deleted).padStart(7)} deleted ${fmt(o.pseudonymized).padStart(6)} pseudonymized ${fmt(o.ms).padStart(6)} ms (count ${fmt(o.count_ms ?? 0)}, mutation ${fmt(o.mutation_ms ?? 0)})`);
     }
     console.log(`  erasure of one person            ${fmt(seconds, 2)} s, ${fmt(r.rows_deleted)} rows deleted, ${fmt(r.rows_pseudonymized)} pseudonymized, rewrite wait ${fmt(r.rewrite_wait_ms)} ms (included)  [before: ${before}; after: ${load()}]`);
   } finally {

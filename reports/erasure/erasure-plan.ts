@@ -132,13 +132,19 @@ export async function planErasure(store: Store, registry: readonly RegisteredTab
   return plan;
 }
 
-/** Tables others are found through come after them. */
+/**
+ * Tables others are found through come after them: 0 derived copies, 1 tables no
+ * other is found through, 2 sources of derived copies, 3 message_versions (which says
+ * whose the messages are). No table is found through another of its own rank, so the
+ * tables of one rank can be rewritten side by side (erasure-job.ts).
+ */
+export function dependencyRank(t: ErasureTable, tables: readonly ErasureTable[]): number {
+  if (t.deleteBy.source) return 0;
+  if (t.table === MESSAGE_SOURCE) return 3;
+  if (tables.some((o) => o.deleteBy.source?.table === t.table)) return 2;
+  return 1;
+}
+
 function orderByDependency(tables: ErasureTable[]): ErasureTable[] {
-  const rank = (t: ErasureTable): number => {
-    if (t.deleteBy.source) return 0;
-    if (t.table === MESSAGE_SOURCE) return 3;
-    if (tables.some((o) => o.deleteBy.source?.table === t.table)) return 2;
-    return 1;
-  };
-  return [...tables].sort((a, b) => rank(a) - rank(b));
+  return [...tables].sort((a, b) => dependencyRank(a, tables) - dependencyRank(b, tables));
 }

@@ -204,25 +204,37 @@ export class SubjectSql {
     return c.length === 0 ? '0' : `(${c.join(' OR ')})`;
   }
 
+  /** Per term-array pair, by its form column: the row names the person and that array holds a word of their names. */
+  termRowsByForm(t: ErasureTable): Array<[string, string]> {
+    const named = this.namedTermRows(t);
+    if (named.length === 0) return [];
+    return t.termColumns.filter((x) => x.array).map((x) => [x.form, `(${named[0]} AND arrayExists(f -> ${this.formHasNameWord('f')}, ${quoted(x.form)}))`]);
+  }
+
   /** For the verification: rows whose topic terms still name the person. */
   termsNaming(t: ErasureTable): string[] {
     return [...this.namedCells(t), ...this.namedTermRows(t)];
   }
 
-  /** Every column assignment that pseudonymizes a mentioned row. */
-  assignments(t: ErasureTable): string[] {
-    const a = t.pseudonymizeColumns.map((col) => t.columns.get(col)
+  /**
+   * Every column assignment that pseudonymizes a mentioned row; `only`: the columns
+   * (pseudonymized, text, term forms) that name the person somewhere, the others are
+   * left out so the mutation does not rewrite them (nor the indexes built on them).
+   */
+  assignments(t: ErasureTable, only?: ReadonlySet<string>): string[] {
+    const want = (col: string) => !only || only.has(col);
+    const a = t.pseudonymizeColumns.filter(want).map((col) => t.columns.get(col)
       ? `${quoted(col)} = arrayMap(x -> if(has(${this.workArray()}, x), {pseudo:String}, x), ${quoted(col)})`
       : `${quoted(col)} = if(${quoted(col)} IN (${this.work('ident')}), {pseudo:String}, ${quoted(col)})`);
     if (this.hasNames) {
       // Terms and their forms stay aligned: both keep the elements whose form has no word of the person's names.
-      for (const x of t.termColumns.filter((y) => y.array)) {
+      for (const x of t.termColumns.filter((y) => y.array && want(y.form))) {
         a.push(`${quoted(x.term)} = arrayFilter((e, f) -> NOT ${this.formHasNameWord('f')}, ${quoted(x.term)}, ${quoted(x.form)})`);
         a.push(`${quoted(x.form)} = arrayFilter(f -> NOT ${this.formHasNameWord('f')}, ${quoted(x.form)})`);
       }
     }
     if (this.hasPattern) {
-      for (const col of t.textColumns) {
+      for (const col of t.textColumns.filter(want)) {
         const replaced = `replaceRegexpAll(${quoted(col)}, ${this.pattern()}, {pseudo:String})`;
         a.push(`${quoted(col)} = ${replaced}`);
         // Folded copies kept beside the text (a lookup table's plain columns; the store recomputes MATERIALIZED ones).
