@@ -138,8 +138,8 @@ export function erasureJobKind(deps: ErasureJobDeps): JobKind<ErasureParams, Era
         for (const rank of [0, 1, 2, 3]) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           const tables = walk.filter((t) => dependencyRank(t, plan.tables) === rank && !cp.tables[t.table]);
-          const prepared: PreparedTable[] = [];
-          for (const t of tables) prepared.push(await prepareTable(ctx.store, t, sql, operation));
+          // Counted side by side too: each count reads its own table, none is changed before all are sent.
+          const prepared: PreparedTable[] = await Promise.all(tables.map((t) => prepareTable(ctx.store, t, sql, operation)));
           for (const p of prepared) if (p.alter) await ctx.store.command(`${operation}: erase`, p.alter.sql, p.alter.params, { mutations_sync: '0' });
           await waitForMutations(ctx.store, tables.filter((_, i) => prepared[i]!.alter).flatMap((t) => [t.table, t.storage]), { signal: ctx.signal });
           for (const p of prepared) cp.tables[p.outcome.table] = finish(p);
