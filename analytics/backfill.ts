@@ -6,8 +6,11 @@
  * import, a settings change, or an upgrade that added the views.
  * The tenant's rows go first (synchronously); events stored while a rebuild runs
  * may be counted twice or not at all: run it when ingest of that tenant is quiet.
+ * Restricted records (an erased person's records a legal hold keeps, GDPR Art. 18)
+ * are left out: the views' record tables are read through a filter that drops them.
  */
 import type { Store } from '../common/store/store.js';
+import { RESTRICTED_RECORD_TABLES, notRestrictedRow } from '../common/queries/restricted.js';
 
 /** The views in the order they must run: thread roots before the threads that look them up. */
 export const ANALYTICS_VIEWS = [
@@ -53,6 +56,18 @@ async function columnsOf(store: Store, table: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+const RECORD_SOURCE = new RegExp(`\\bFROM\\s+(?:\`?\\w+\`?\\.)?\`?(${Object.keys(RESTRICTED_RECORD_TABLES).join('|')})\`?(?:\\s+AS\\s+\`?(\\w+)\`?)?`, 'g');
+
+/**
+ * A view's SELECT with each record table it reads replaced by the same table less its
+ * restricted rows (under the alias the SELECT gives it). At insert, the views see only
+ * new events, which restrictions never name; a rebuild reads the whole archive.
+ */
+export function withoutRestricted(asSelect: string): string {
+  return asSelect.replace(RECORD_SOURCE, (_m, table: string, alias?: string) =>
+    `FROM (SELECT * FROM ${table} WHERE tenant = {tenant:String} AND ${notRestrictedRow(table)}) AS ${alias ?? table}`);
+}
+
 export interface BackfillProgress {
   (done: number, total: number, view: string): void;
 }
@@ -72,7 +87,7 @@ export async function backfillAnalytics(store: Store, tenant: string, o: { signa
     // The view's SELECT over the whole archive, narrowed to the tenant (roots carry it in their key).
     const filter = name === 'analytics_thread_roots_mv' ? 'startsWith(key, {prefix:String})' : 'tenant = {tenant:String}';
     await store.command(`analytics backfill: ${name}`,
-      `INSERT INTO ${view.target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM (${view.as_select}) WHERE ${filter}`,
+      `INSERT INTO ${view.target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM (${withoutRestricted(view.as_select)}) WHERE ${filter}`,
       { tenant, prefix: `${tenant}:` });
     done += 1;
     o.progress?.(done, ANALYTICS_VIEWS.length, name);

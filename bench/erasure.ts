@@ -66,6 +66,39 @@ async function fill(store: Store, n: number): Promise<void> {
 
 const load = () => execSync('uptime').toString().trim().replace(/^.*load average: /, 'load ');
 
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await work();
+  return (performance.now() - t) / 1000;
+}
+
+/**
+ * What of the erasure is inherent (docs/erasure.md "What remains"), measured on the
+ * same archive after the run, on another person of the same shape (U43): a
+ * lightweight delete of their messages (a mask column, no part rewritten), the
+ * physical rewrite of the partitions holding them (the cost DESIGN.md rule 3 demands
+ * before done), and an UPDATE of the text column alone in those partitions (what
+ * pseudonymizing a mention in others' text costs: the text, its folded columns and
+ * their indexes, not the other columns), here on 0.1% of the rows as the mentions are.
+ */
+async function anatomy(store: Store): Promise<void> {
+  const p = { tenant: TENANT, who: 'U43' };
+  const [r] = await store.query<{ n: string; parts: string[]; rows: string; partitions: string }>('bench: anatomy', `
+    SELECT toString(countIf(author_id = {who:String})) AS n, groupUniqArrayIf(_partition_id, author_id = {who:String}) AS parts,
+      toString(count()) AS rows, toString(uniqExact(_partition_id)) AS partitions FROM message_versions WHERE tenant = {tenant:String}`, p);
+  const parts = r!.parts.sort();
+  const light = await timed(() => store.command('bench: lightweight delete', 'DELETE FROM message_versions WHERE tenant = {tenant:String} AND author_id = {who:String}', p));
+  const physical = await timed(async () => {
+    for (const id of parts) await store.command('bench: rewrite', `OPTIMIZE TABLE message_versions PARTITION ID '${id.replace(/\D/g, '')}' FINAL`, {}, { alter_sync: '2' } as never);
+  });
+  const textOnly = await timed(() => store.command('bench: text update', `ALTER TABLE message_versions UPDATE text = concat(text, '') WHERE tenant = {tenant:String} AND cityHash64(message_id, 11) % 1000 = 0`, p, { mutations_sync: '2' }));
+  const [m] = await store.query<{ n: string }>('bench: 0.1% of rows', 'SELECT toString(count()) AS n FROM message_versions WHERE tenant = {tenant:String} AND cityHash64(message_id, 11) % 1000 = 0', p);
+  console.log(`  anatomy (another person, U43: ${fmt(Number(r!.n))} messages in ${parts.length} of ${r!.partitions} partitions, ${fmt(Number(r!.rows))} rows in the table):`);
+  console.log(`      lightweight delete (mask only)   ${fmt(light, 2)} s`);
+  console.log(`      physical rewrite of ${String(parts.length).padStart(2)} partitions ${fmt(physical, 2)} s  (${fmt(physical / Math.max(1, parts.length), 2)} s per partition of ~${fmt(Number(r!.rows) / Math.max(1, Number(r!.partitions)))} rows)`);
+  console.log(`      UPDATE of the text alone (${fmt(Number(m!.n))} rows, 0.1% as the mentions, every partition) ${fmt(textOnly, 2)} s  [${load()}]`);
+}
+
 export async function runErasureBench(n = Number(process.env.BENCH_ERASURE_MESSAGES ?? 1_000_000)): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custos-bench-erasure-'));
   const config = loadConfig({ ...process.env, CUSTOS_DATA_DIR: dir, CLICKHOUSE_URL: '' } as NodeJS.ProcessEnv);
@@ -87,11 +120,12 @@ export async function runErasureBench(n = Number(process.env.BENCH_ERASURE_MESSA
     const job = await runner.run(await runner.submit(TENANT, 'erasure', { request: req.id }, { subjectRef: 'bench', kind: 'bench' }));
     const seconds = (performance.now() - started) / 1000;
     if (job.state !== 'done') throw new Error(`erasure: ${job.state} ${job.error}`);
-    const r = job.result as { rows_deleted: number; rows_pseudonymized: number; rewrite_wait_ms: number; tables: Record<string, { deleted: number; pseudonymized: number; ms: number }> };
+    const r = job.result as { rows_deleted: number; rows_pseudonymized: number; rewrite_wait_ms: number; tables: Record<string, { deleted: number; pseudonymized: number; ms: number; count_ms?: number; mutation_ms?: number }> };
     for (const [t, o] of Object.entries(r.tables)) {
-      if (o.deleted + o.pseudonymized > 0 || o.ms > 100) console.log(`      ${t.padEnd(28)} ${fmt(o.deleted).padStart(7)} deleted ${fmt(o.pseudonymized).padStart(6)} pseudonymized ${fmt(o.ms).padStart(6)} ms`);
+      if (o.deleted + o.pseudonymized > 0 || o.ms > 100) console.log(`      ${t.padEnd(28)} ${fmt(o.deleted).padStart(7)} deleted ${fmt(o.pseudonymized).padStart(6)} pseudonymized ${fmt(o.ms).padStart(6)} ms (count ${fmt(o.count_ms ?? 0)}, mutation ${fmt(o.mutation_ms ?? 0)})`);
     }
     console.log(`  erasure of one person            ${fmt(seconds, 2)} s, ${fmt(r.rows_deleted)} rows deleted, ${fmt(r.rows_pseudonymized)} pseudonymized, rewrite wait ${fmt(r.rewrite_wait_ms)} ms (included)  [before: ${before}; after: ${load()}]`);
+    if (process.env.BENCH_ERASURE_ANATOMY !== '0') await anatomy(store);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  * incremental = full, edits and deletions replace what they change.
  */
 import type { Store } from '../../common/store/store.js';
+import { notRestrictedRow } from '../../common/queries/restricted.js';
 
 const DAY = "toDateTime64(toDate(time), 3, 'UTC')";
 const COLUMNS = 'tenant, time, conversation_id, author_id, kind, term, form, messages, questions, rated, sentiment_sum';
@@ -15,7 +16,8 @@ const TOUCHED = `(conversation_id, ${DAY}) IN (
   SELECT DISTINCT conversation_id, ${DAY} FROM topic_messages WHERE tenant = {tenant:String} AND run_seq = {runSeq:UInt64})`;
 
 function fill(where: string): string[] {
-  const from = `FROM topic_messages FINAL WHERE tenant = {tenant:String} AND ${where}`;
+  // Restricted messages (an erasure met a hold) are never counted, whenever they were analysed.
+  const from = `FROM topic_messages FINAL WHERE tenant = {tenant:String} AND ${where} AND ${notRestrictedRow('message_versions')}`;
   const terms = (kind: 'term' | 'phrase' | 'question-term', arrays: string, only = '') => `
     INSERT INTO topic_cells (${COLUMNS})
     SELECT tenant, ${DAY} AS day, conversation_id, author_id, '${kind}', term, form, toUInt32(count()), 0, 0, 0

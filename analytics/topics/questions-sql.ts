@@ -6,7 +6,7 @@
  * range's end plus the horizon), so a question near the end of the range still gets
  * its answer; one with none by then is unanswered.
  */
-import { NOT_EXCLUDED } from './topic-sql.js';
+import { NOT_EXCLUDED, NOT_RESTRICTED } from './topic-sql.js';
 
 const RUNS = `
   SELECT conversation_id, message_id, author_id, time, terms, forms, is_question,
@@ -15,7 +15,7 @@ const RUNS = `
     SELECT conversation_id, message_id, author_id, time, terms, forms, is_question,
       lagInFrame(author_id, 1, '') OVER (PARTITION BY conversation_id ORDER BY time, message_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prev_author
     FROM topic_messages FINAL
-    WHERE tenant = {tenant:String} AND time >= {start:DateTime64(3, 'UTC')} AND time < {horizonEnd:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED})`;
+    WHERE tenant = {tenant:String} AND time >= {start:DateTime64(3, 'UTC')} AND time < {horizonEnd:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED} AND ${NOT_RESTRICTED})`;
 
 /** One row per question of [{start}, {end}): its terms, and `wait_s` (null: no reply within the horizon). */
 export const QUESTIONS = `

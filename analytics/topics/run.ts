@@ -11,6 +11,7 @@
  */
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
+import { notRestrictedRow } from '../../common/queries/restricted.js';
 import { createAnalyzer, type Analyzer } from './analyze.js';
 import { deleteExcludedCells, rebuildCells } from './cell-store.js';
 import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
@@ -63,7 +64,9 @@ const TOUCHED = `
 /**
  * Per touched message of one slice: the newest text, and the author, thread and
  * time of its creation (of its earliest version when the created one is missing).
- * Deleted messages are left out: their rows are replaced by tombstones.
+ * Deleted messages are left out: their rows are replaced by tombstones. Restricted
+ * messages (an erased person's records a legal hold keeps, GDPR Art. 18) are never
+ * analysed: a hold keeps them, analytics do not process them.
  */
 const MESSAGES = `
   SELECT conversation_id, message_id, any(conversation_type) AS c_type,
@@ -76,6 +79,7 @@ const MESSAGES = `
   WHERE tenant = {tenant:String}
     AND (conversation_id, message_id) IN (${TOUCHED})
     AND (conversation_id, message_id) NOT IN (SELECT conversation_id, message_id FROM message_deletions WHERE tenant = {tenant:String})
+    AND ${notRestrictedRow('message_versions')}
   GROUP BY conversation_id, message_id`;
 
 /** A promise awaited later: a handler now, so its failure is not reported as unhandled before the await rethrows it. */

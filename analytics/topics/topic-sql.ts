@@ -6,6 +6,7 @@
  * days, ISO weeks and months.
  */
 import type { AnalyticsScope } from '../scope.js';
+import { notRestrictedRow } from '../../common/queries/restricted.js';
 
 export type TopicPeriod = 'week' | 'month';
 export type TopicGroupBy = 'none' | 'department' | 'conversation';
@@ -16,11 +17,14 @@ const GROUP_EXPR: Record<TopicGroupBy, string> = { none: "''", department: 'depa
 export const NOT_EXCLUDED = `conversation_id NOT IN (
   SELECT conversation_id FROM topic_exclusions FINAL WHERE tenant = {tenant:String} AND excluded = 1)`;
 
+/** Not a restricted message (an erased person's record a legal hold keeps: analytics never process it, GDPR Art. 18). */
+export const NOT_RESTRICTED = notRestrictedRow('message_versions');
+
 /** Analysed messages in [{start}, {end}). */
 export const TOPIC_MESSAGES = `
   SELECT conversation_id, message_id, author_id, time, terms, forms, phrases, phrase_forms, is_question, sentiment
   FROM topic_messages FINAL
-  WHERE tenant = {tenant:String} AND time >= {start:DateTime64(3, 'UTC')} AND time < {end:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED}`;
+  WHERE tenant = {tenant:String} AND time >= {start:DateTime64(3, 'UTC')} AND time < {end:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED} AND ${NOT_RESTRICTED}`;
 
 /**
  * `source` (rows with author_id and time) with period, grp and user_id; the department

@@ -9,6 +9,7 @@ import {
   type CurrentReaction, type DeletionRow, type MessageItem, type MessageVersion, type ReactionEvent, type ReactionRow, type VersionRow,
 } from './message-rows.js';
 import { fetchMessageItems, VERSION_COLUMNS } from './message-state.js';
+import { NOT_RESTRICTED_MESSAGE } from './restricted.js';
 
 /** Replies listed with a message, at most; a thread longer than this says so (`truncated`). */
 export const MAX_THREAD_MESSAGES = 500;
@@ -43,7 +44,7 @@ export async function getMessageDetail(store: Store, tenant: string, conversatio
     versions: orderVersions(versions).map(toMessageVersion),
     deletions: orderDeletions(deletions).filter((d) => (seen.has(d.event_id) ? false : (seen.add(d.event_id), true))),
     reactions: foldReactions(reactions),
-    thread: await getThread(store, tenant, conversationId, message.thread_id ?? messageId),
+    thread: await getThread(store, tenant, conversationId, message.thread_id ?? messageId, params.visible_holds),
   };
 }
 
@@ -53,20 +54,24 @@ function orderDeletions(rows: DeletionRow[]): Array<{ event_id: string; time: st
     .map((d) => ({ event_id: d.event_id, time: fromStoreTime(d.time), deleted_by: d.deleted_by }));
 }
 
-/** The thread a message belongs to (root first, then replies oldest first); null when it has none. */
-async function getThread(store: Store, tenant: string, conversationId: string, rootId: string): Promise<MessageDetail['thread']> {
-  const params = { tenant, conversation: conversationId, root: rootId, max: MAX_THREAD_MESSAGES + 1 };
+/**
+ * The thread a message belongs to (root first, then replies oldest first); null when it
+ * has none. Restricted messages (restricted.ts) are neither listed nor counted, unless
+ * the caller works on the case of the hold that keeps them.
+ */
+async function getThread(store: Store, tenant: string, conversationId: string, rootId: string, visibleHolds: string[]): Promise<MessageDetail['thread']> {
+  const params = { tenant, conversation: conversationId, root: rootId, max: MAX_THREAD_MESSAGES + 1, visible_holds: visibleHolds };
   const refs = await store.query<{ time: string; message_id: string; is_root: number }>('message: thread', `
     SELECT time, message_id, message_id = {root:String} AS is_root FROM message_versions
     WHERE tenant = {tenant:String} AND kind = 'created' AND conversation_id = {conversation:String}
-      AND (thread_id = {root:String} OR message_id = {root:String})
+      AND (thread_id = {root:String} OR message_id = {root:String}) AND ${NOT_RESTRICTED_MESSAGE}
     ORDER BY is_root DESC, time, message_id
     LIMIT 1 BY message_id
     LIMIT {max:UInt32}`, params);
   const [count] = await store.query<{ replies: string }>('message: thread size', `
     SELECT uniqExact(message_id) AS replies FROM message_versions
     WHERE tenant = {tenant:String} AND kind = 'created' AND conversation_id = {conversation:String}
-      AND thread_id = {root:String} AND message_id != {root:String}`, params);
+      AND thread_id = {root:String} AND message_id != {root:String} AND ${NOT_RESTRICTED_MESSAGE}`, params);
   const replyCount = Number(count?.replies ?? 0);
   if (replyCount === 0) return null;
   const truncated = refs.length > MAX_THREAD_MESSAGES;

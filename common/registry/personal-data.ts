@@ -40,8 +40,12 @@ export type ErasureReach =
    * rows where the person's names, e-mails and ids are replaced likewise.
    * `ofErasedMessages`: rows of the person's own messages go too, whoever's row it is
    * (a deletion mark, another person's reaction), by conversation_id and message_id.
+   * `termColumns`: [term, form] pairs of words taken from other people's text (topic
+   * terms): where a row's forms hold every word of one of the person's names, the
+   * terms whose form has one of those words are removed (array columns) or their rows
+   * deleted (one term per row).
    */
-  | { how: 'delete-rows'; subjectColumns: string[]; pseudonymizeColumns?: string[]; textColumns?: string[]; ofErasedMessages?: true }
+  | { how: 'delete-rows'; subjectColumns: string[]; pseudonymizeColumns?: string[]; textColumns?: string[]; ofErasedMessages?: true; termColumns?: Array<[term: string, form: string]> }
   /** The entries stay (the audit chain must verify); the person behind the pseudonym is forgotten in `audit_subjects`. */
   | { how: 'pseudonymized'; via: 'audit_subjects' }
   /** Rows go with the rows of the source table they derive from (same keys). */
@@ -116,8 +120,8 @@ export const PERSONAL_DATA_REGISTRY: readonly RegisteredTable[] = [
   { name: 'analytics_app_people_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   { name: 'analytics_departments_mv', kind: 'materialized-view', holds: 'none', owner: 'migrations', retention: 'none', erasure: { how: 'not-applicable', why: 'a trigger writing into an analytics table (TO): it stores nothing itself' } },
   // Topics (migrations/0015, docs/topics.md): stems and phrases per message, never text; read only in aggregate under the floor.
-  { name: 'topic_messages', kind: 'table', holds: 'message-derived', owner: 'reports', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['author_id'] }, note: 'one row per message: stems, phrases, question, sentiment, analyzer; goes with the messages it was computed from (a retention cut or an erasure here, and the next run never brings it back: it reads only versions stored after its watermark)' },
-  { name: 'topic_cells', kind: 'table', holds: 'message-derived', owner: 'reports', retention: { family: 'messages', timeColumn: 'time', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['author_id'] }, note: 'topic_messages summed per UTC day (time), conversation and author (migrations/0017): keyed by the author, so deleting their rows removes exactly their contribution; rebuilt from topic_messages by each run for the conversations and days it touched' },
+  { name: 'topic_messages', kind: 'table', holds: 'message-derived', owner: 'reports', retention: time('messages'), erasure: { how: 'delete-rows', subjectColumns: ['author_id'], termColumns: [['terms', 'forms'], ['phrases', 'phrase_forms']] }, note: 'one row per message: stems, phrases, question, sentiment, analyzer; goes with the messages it was computed from (a retention cut or an erasure here, and the next run never brings it back: it reads only versions stored after its watermark); in others\' rows that name the person, the terms and phrases made of their name go' },
+  { name: 'topic_cells', kind: 'table', holds: 'message-derived', owner: 'reports', retention: { family: 'messages', timeColumn: 'time', aggregate: true }, erasure: { how: 'delete-rows', subjectColumns: ['author_id'], termColumns: [['term', 'form']] }, note: 'topic_messages summed per UTC day (time), conversation and author (migrations/0017): keyed by the author, so deleting their rows removes exactly their contribution; rebuilt from topic_messages by each run for the conversations and days it touched' },
   { name: 'topic_runs', kind: 'table', holds: 'none', owner: 'reports', retention: 'none', erasure: { how: 'not-applicable', why: 'per run: watermark, counts and analyzer version, nothing about messages or people' } },
   { name: 'topic_exclusions', kind: 'table', holds: 'none', owner: 'api', retention: 'none', erasure: { how: 'not-applicable', why: 'conversation ids left out of topic analysis, the reason (objection or policy) and a reference; who changed it is an audit pseudonym (as retention_policies). Deleting a row would analyse an objecting conversation again, so rows stay' } },
   { name: 'secret_keys', kind: 'table', holds: 'none', owner: 'common', retention: 'none', erasure: { how: 'not-applicable', why: 'key material only' } },

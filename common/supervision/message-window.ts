@@ -2,9 +2,12 @@
  * The messages around a flagged one in its conversation, for the reviewer who opens
  * it: `size` before and after by time, each with its latest text. Read by the
  * conversation and a time bound, so it touches only that conversation's rows.
+ * Restricted messages (an erased person's, kept by a legal hold: common/queries/
+ * restricted.ts) are not shown: a reviewer does not work on a hold's case.
  */
 import type { Store } from '../store/store.js';
 import { fromStoreTime } from '../events/time.js';
+import { NOT_RESTRICTED_MESSAGE } from '../queries/restricted.js';
 
 export interface WindowMessage {
   message_id: string;
@@ -32,10 +35,10 @@ export async function conversationWindow(store: Store, tenant: string, conversat
      WHERE tenant = {tenant:String} AND conversation_id = {conversation:String} AND message_id IN (
        SELECT message_id FROM message_versions
        WHERE tenant = {tenant:String} AND conversation_id = {conversation:String} AND kind = 'created' AND message_id != {message:String}
-         AND time ${cmp} {time:DateTime64(3, 'UTC')}
+         AND time ${cmp} {time:DateTime64(3, 'UTC')} AND ${NOT_RESTRICTED_MESSAGE}
        ORDER BY time ${order}, message_id ${order} LIMIT {size:UInt32})
      GROUP BY message_id ORDER BY first_time, message_id`,
-    { tenant, conversation: conversationId, message: messageId, time, size },
+    { tenant, conversation: conversationId, message: messageId, time, size, visible_holds: [] },
   );
   const [before, after] = await Promise.all([side('<', 'DESC'), side('>=', 'ASC')]);
   const view = (r: WindowRow): WindowMessage => ({ message_id: r.message_id, time: fromStoreTime(r.first_time), author_id: r.author, text: r.latest_text, edited: Number(r.versions) > 1 });

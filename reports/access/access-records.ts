@@ -11,16 +11,19 @@ import type { Store } from '../../common/store/store.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { identifyingStrings } from '../../common/subjects/resolve-subject.js';
 import type { SubjectIdentifiers } from '../../common/subjects/subject-request.js';
+import { HoldStore } from '../../common/holds/hold-store.js';
 import type { DirectoryEntry } from './participants.js';
 
 const T = "DateTime64(3, 'UTC')";
 
 export interface VersionRow { event_id: string; time: string; kind: string; conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; text: string; mentions: string[]; attachments: Array<[string, string, string, string]>; source: string }
-export interface MessageRecord { conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; source: string; versions: VersionRow[]; deleted: { time: string; by: string } | null; reactions: Array<{ time: string; action: string; user_id: string; emoji: string }> }
+/** A record an earlier erasure of the person left under a legal hold (restricted, GDPR Art. 18): which holds keep it. */
+export interface Restriction { holds: string[] }
+export interface MessageRecord { conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; source: string; versions: VersionRow[]; deleted: { time: string; by: string } | null; reactions: Array<{ time: string; action: string; user_id: string; emoji: string }>; restricted?: Restriction }
 export interface ContextRow { conversation_id: string; message_id: string; time: string; author_id: string; text: string }
 export interface ReactionRow { event_id: string; time: string; action: string; conversation_id: string; message_id: string; user_id: string; emoji: string; source: string }
-export interface CallRecord { call_id: string; conversation_id: string; kind: string; initiator_id: string; participants: string[]; started_at: string | null; ended_at: string | null; duration_s: number | null; source: string }
-export interface AppRow { event_id: string; time: string; app_id: string; user_id: string; conversation_id: string; command: string; source: string }
+export interface CallRecord { call_id: string; conversation_id: string; kind: string; initiator_id: string; participants: string[]; started_at: string | null; ended_at: string | null; duration_s: number | null; source: string; restricted?: Restriction }
+export interface AppRow { event_id: string; time: string; app_id: string; user_id: string; conversation_id: string; command: string; source: string; restricted?: Restriction }
 export interface AdminRow { event_id: string; time: string; type: string; user_id: string; conversation_id: string; app_id: string; actor_id: string; data: string; source: string }
 export interface FlagRow { item_id: string; policy_name: string; severity: string; conversation_id: string; message_id: string; message_time: string; flagged_at: string; state: string; tag: string; comment: string }
 export interface AuditRow { seq: string; time: string; action: string; route: string; status: number; outcome: string; result_count: string | null; roles: string[]; subject_kind: string; params: string }
@@ -129,6 +132,23 @@ async function callsOf(store: Store, p: Record<string, unknown>): Promise<CallRe
 }
 
 /**
+ * The records an erasure restricted under holds that are still active, by family and
+ * key -> the hold ids. The person's access right reaches them (they are still their
+ * data, Art. 15), so the package includes them, each marked with the holds that keep
+ * it (docs/subject-requests.md).
+ */
+async function restrictionsOf(store: Store, tenant: string): Promise<Map<string, Restriction>> {
+  const active = new Set((await new HoldStore(store).list(tenant, { active: true })).map((h) => h.id));
+  if (active.size === 0) return new Map();
+  const rows = await store.query<{ family: string; conversation_id: string; record_id: string; holds: string[] }>('access: restrictions', `
+    SELECT family, conversation_id, record_id, arraySort(groupUniqArray(hold_id)) AS holds FROM restricted_records
+    WHERE tenant = {tenant:String} AND hold_id IN {active:Array(String)} GROUP BY family, conversation_id, record_id`, { tenant, active: [...active] });
+  return new Map(rows.map((r) => [restrictionKey(r.family, r.conversation_id, r.record_id), { holds: r.holds }]));
+}
+
+const restrictionKey = (family: string, conversation: string, record: string) => `${family}\u0000${conversation}\u0000${record}`;
+
+/**
  * `packageIds`: export packages that held the person's messages (art15-information.ts):
  * audit entries naming them (downloads, cancels) touched the person's data too.
  */
@@ -172,6 +192,15 @@ export async function readSubjectRecords(store: Store, tenant: string, s: Subjec
   const directory = await timed('directory', async () => (await store.query<{ user_id: string; email: string; display_name: string }>('access: directory', `
     SELECT DISTINCT user_id, JSONExtractString(data, 'email') AS email, JSONExtractString(data, 'display_name') AS display_name FROM admin_events
     WHERE tenant = {tenant:String} AND type IN ('user.created', 'user.updated') ORDER BY user_id, email, display_name`, { tenant })).map((d) => ({ userId: d.user_id, email: d.email, displayName: d.display_name })));
+  const restrictions = await timed('restrictions', () => restrictionsOf(store, tenant));
+  const mark = <R extends { restricted?: Restriction }>(r: R, family: string, conversation: string, record: string): R => {
+    const x = restrictions.get(restrictionKey(family, conversation, record));
+    if (x) r.restricted = x;
+    return r;
+  };
+  for (const m of [...messages, ...mentions]) mark(m, 'messages', m.conversation_id, m.message_id);
+  for (const c of calls) mark(c, 'calls', c.conversation_id, c.call_id);
+  for (const a of apps) mark(a, 'app_invocations', a.conversation_id, a.event_id);
   const rowsReturned = [messages.reduce((n, m) => n + m.versions.length + m.reactions.length, 0), mentions.reduce((n, m) => n + m.versions.length, 0), context.length, reactions.length, calls.length, apps.length, admin.length, flags.length, audit.length].reduce((a, b) => a + b, 0);
   return { messages, mentions, context, reactions, calls, apps, admin, flags, audit, conversations, directory, rowsReturned, ms };
 }

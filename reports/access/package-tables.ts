@@ -16,6 +16,10 @@ export interface PackageTable {
 }
 
 const c = (key: string, en: string, fr: string): Column => ({ key, en, fr });
+/** Records an earlier erasure could not remove because a legal hold keeps them (GDPR Art. 18 restriction). */
+const RESTRICTED = c('restricted_by_holds',
+  'Empty, unless you asked for erasure earlier and a legal hold kept this record: then the identifiers of the holds that keep it. Such a record is restricted: it is only stored, used for nothing but the legal case of the hold, and erased when the hold ends',
+  'Vide, sauf si vous avez demandé l’effacement et qu’une conservation légale (legal hold) a gardé cet enregistrement : alors les identifiants des conservations qui le gardent. Un tel enregistrement est limité : il est seulement conservé, utilisé uniquement pour l’affaire de la conservation, et effacé quand elle prend fin');
 const CONV = [
   c('conversation_id', 'Identifier of the conversation (channel, group or direct message)', 'Identifiant de la conversation (canal, groupe ou message direct)'),
   c('conversation_name', 'Name of the conversation when it has one', 'Nom de la conversation lorsqu’elle en a un'),
@@ -38,7 +42,7 @@ export function tableDefinitions(): Omit<PackageTable, 'rows'>[] {
         c('thread_id', 'The message this one replies to in a thread, if any', 'Le message auquel celui-ci répond dans un fil, le cas échéant'),
         c('deleted_at', 'When the message was deleted, if it was (it stays in the archive of record)', 'Date de suppression du message, s’il a été supprimé (il reste dans l’archive)'),
         c('reactions_received', 'Reactions others added or removed on the message (who, as "Participant N", and the emoji)', 'Réactions ajoutées ou retirées par d’autres sur le message (qui, sous la forme « Participant N », et l’emoji)'),
-        c('source', 'The chat system the message came from', 'La messagerie dont provient le message')],
+        c('source', 'The chat system the message came from', 'La messagerie dont provient le message'), RESTRICTED],
     },
     {
       name: 'mentions', title: { en: 'Messages that mention you', fr: 'Messages qui vous mentionnent' },
@@ -48,7 +52,7 @@ export function tableDefinitions(): Omit<PackageTable, 'rows'>[] {
         c('author', 'Who wrote it, as "Participant N"', 'Auteur, sous la forme « Participant N »'),
         c('version', 'Version number (1 = as first sent)', 'Numéro de version (1 = tel qu’envoyé)'),
         c('time', 'When this version was sent (UTC)', 'Date et heure de cette version (UTC)'),
-        c('text', 'The text; other people’s names are replaced by "Participant N"', 'Le texte ; les noms des autres personnes sont remplacés par « Participant N »')],
+        c('text', 'The text; other people’s names are replaced by "Participant N"', 'Le texte ; les noms des autres personnes sont remplacés par « Participant N »'), RESTRICTED],
     },
     {
       name: 'context', title: { en: 'Messages around yours (context)', fr: 'Messages autour des vôtres (contexte)' },
@@ -79,7 +83,7 @@ export function tableDefinitions(): Omit<PackageTable, 'rows'>[] {
         c('participants', 'Who took part', 'Qui y a participé'),
         c('started_at', 'When it started (UTC)', 'Début (UTC)'),
         c('ended_at', 'When it ended (UTC)', 'Fin (UTC)'),
-        c('duration_s', 'Length in seconds', 'Durée en secondes')],
+        c('duration_s', 'Length in seconds', 'Durée en secondes'), RESTRICTED],
     },
     {
       name: 'app_invocations', title: { en: 'Apps you used', fr: 'Applications que vous avez utilisées' },
@@ -87,7 +91,7 @@ export function tableDefinitions(): Omit<PackageTable, 'rows'>[] {
       columns: [...CONV,
         c('time', 'When (UTC)', 'Quand (UTC)'),
         c('app_id', 'The app', 'L’application'),
-        c('command', 'The command you typed', 'La commande saisie')],
+        c('command', 'The command you typed', 'La commande saisie'), RESTRICTED],
     },
     {
       name: 'memberships', title: { en: 'Your conversation memberships', fr: 'Vos appartenances aux conversations' },

@@ -26,6 +26,12 @@ import { jobKinds } from '../job-kinds.js';
 import { conversation, type Conversation } from './testing/conversation.js';
 import { approvedErasure, scanForNeedles, storeEvents } from './testing/harness.js';
 import { queueWaitingErasures } from './erasure-schedule.js';
+import { backfillAnalytics } from '../../analytics/backfill.js';
+import { runTopics } from '../../analytics/topics/run.js';
+import { conversationWindow } from '../../common/supervision/message-window.js';
+import { readSubjectRecords } from '../access/access-records.js';
+import { buildTables } from '../access/access-tables.js';
+import { Participants } from '../access/participants.js';
 import type { CertificateBody } from './certificate.js';
 
 const START = Date.parse('2026-10-05T09:00:00Z');
@@ -112,6 +118,47 @@ describe('an erasure that meets a hold', () => {
     };
     expect(await exported([])).toEqual([...c.expect.othersMessages].sort());
     expect(await exported([hold.id])).toEqual([...c.expect.othersMessages, held].sort());
+  });
+
+  it('leaves the held message out of an analytics rebuild (metrics-backfill)', async () => {
+    await backfillAnalytics(ts.store, 'acme');
+    const people = await ts.store.query<{ user_id: string; messages: string }>('test: analytics people',
+      "SELECT user_id, toString(sum(messages)) AS messages FROM analytics_person_days WHERE tenant = 'acme' GROUP BY user_id ORDER BY user_id");
+    // The rebuild read the archive (Bob's six replies are counted), but not the record the hold keeps: Ada gets no row back.
+    expect(people.find((p) => p.user_id === c.people.bob.id)?.messages).toBe('6');
+    expect(people.map((p) => p.user_id)).not.toContain(c.people.ada.id);
+    const [conv] = await ts.store.query<{ n: string }>('test: conversation days', "SELECT toString(sum(messages)) AS n FROM analytics_conversation_days WHERE tenant = 'acme'");
+    expect(Number(conv!.n)).toBe(c.expect.othersMessages.length);
+  });
+
+  it('leaves the held message out of topic analysis', async () => {
+    const run = await runTopics(ts.store, 'acme', { full: true, settleMs: 0 });
+    const analysed = await ts.store.query<{ message_id: string }>('test: topic rows', "SELECT message_id FROM topic_messages FINAL WHERE tenant = 'acme' AND deleted = 0 ORDER BY message_id");
+    // Every other live message is analysed (the one Ada deleted of Bob's is not: deleted); hers, held, is not.
+    const live = c.expect.othersMessages.filter((m) => m !== c.expect.othersMessages[5]);
+    expect(analysed.map((r) => r.message_id)).toEqual([...live].sort());
+    expect(run.messages).toBe(live.length);
+  });
+
+  it('leaves the held message out of the thread it starts and of a reviewer\'s conversation window', async () => {
+    const reply = c.expect.othersMessages[2]!; // Bob's reply in the thread of the held message
+    const seen = await getMessageDetail(ts.store, 'acme', c.conv, reply);
+    expect(seen?.thread?.messages.map((m) => m.message_id)).toEqual([reply]);
+    expect(seen?.thread?.reply_count).toBe(1);
+    const inCase = await getMessageDetail(ts.store, 'acme', c.conv, reply, { visibleHolds: [hold.id] });
+    expect(inCase?.thread?.messages.map((m) => m.message_id)).toEqual([held, reply]);
+    const around = await conversationWindow(ts.store, 'acme', c.conv, reply, new Date(START + 31 * 60_000).toISOString().replace('T', ' ').replace('Z', ''), 3);
+    expect([...around.before, ...around.after].map((m) => m.message_id)).not.toContain(held);
+    expect(around.before.map((m) => m.message_id)).toEqual([c.expect.othersMessages[0], c.expect.othersMessages[1]]);
+  });
+
+  it('includes the held message in a later access package of hers, marked with the hold that keeps it', async () => {
+    const records = await readSubjectRecords(ts.store, 'acme', c.ada, { asOf: new Date().toISOString(), contextWindow: 0 });
+    expect(records.messages.map((m) => [m.message_id, m.restricted?.holds])).toEqual([[held, [hold.id]]]);
+    const tables = buildTables(records, new Participants(records.directory, new Set(c.ada.userIds), [...c.ada.displayNames, ...c.ada.emails]));
+    const messages = tables.find((t) => t.name === 'messages')!;
+    expect(messages.rows.map((r) => r.restricted_by_holds)).toEqual([[hold.id]]);
+    expect(messages.columns.map((col) => col.key)).toContain('restricted_by_holds');
   });
 
   it('completes by itself once the hold is released', async () => {

@@ -8,8 +8,9 @@
  *    goes to `running`;
  * 2. the person's identifiers join the erased-subjects list first (keyed hashes), so
  *    ingest and the importers stop storing them while the run works (rule 4);
- * 3. table by table (erase-tables.ts), checkpointing each; held rows are restricted
- *    (restriction.ts) instead of erased (rule 1);
+ * 3. rank by rank of the plan's dependencies (erase-tables.ts), the mutations of one
+ *    rank sent together and waited for once, checkpointing each rank; held rows are
+ *    restricted (restriction.ts) instead of erased (rule 1);
  * 4. wait until the old parts are gone from disk (rule 3, reports/retention/rewrite.ts);
  * 5. when nothing is held, the request's identifying columns become keyed hashes in
  *    every version (registry: `hashed`);
@@ -32,9 +33,10 @@ import { identifierEntries, loadSubjectHasher, type SubjectHasher } from '../../
 import { addErasedMessages, addErasedSubject, erasedPseudonym } from '../../common/subjects/erased-subjects.js';
 import type { Store } from '../../common/store/store.js';
 import { waitForRewrite } from '../retention/rewrite.js';
-import { planErasure } from './erasure-plan.js';
+import { dependencyRank, planErasure } from './erasure-plan.js';
 import { SubjectSql, dropWork, subjectValues, writeWork } from './subject-sql.js';
-import { eraseTable, identifyingLeft, type TableOutcome } from './erase-tables.js';
+import { finish, identifyingLeft, prepareTable, type PreparedTable, type TableOutcome } from './erase-tables.js';
+import { waitForMutations } from './mutation-wait.js';
 import { listRestricted } from './restriction.js';
 import { issueCertificate, type CertificateBody } from './certificate.js';
 
@@ -118,7 +120,7 @@ export function erasureJobKind(deps: ErasureJobDeps): JobKind<ErasureParams, Era
         const values = subjectValues(req.identifiers);
         const params = { tenant, request: req.id, pseudo: pseudonym };
         await writeWork(ctx.store, params, values);
-        const sql = new SubjectSql(plan, params, values.pattern !== '');
+        const sql = new SubjectSql(plan, params, values.pattern !== '', values.names.length > 0);
         const resume = ctx.checkpoint && ctx.checkpoint.holds.join(',') === holdIds.join(',') ? ctx.checkpoint : undefined;
         const cp: ErasureCheckpoint = resume ?? { started_at: new Date().toISOString(), holds: holdIds, tables: {} };
         // Held records are listed before anything goes: the walk leaves exactly them alone.
@@ -131,12 +133,18 @@ export function erasureJobKind(deps: ErasureJobDeps): JobKind<ErasureParams, Era
         await ctx.saveCheckpoint(cp);
         const walk = plan.tables.filter((t) => t.hashed.length === 0 && t.table !== ERASURE_WORK);
         const operation = `erasure ${ctx.job.id}`;
-        for (const [i, t] of walk.entries()) {
+        // Rank by rank (erasure-plan.ts): the tables of one rank are counted, their mutations sent at
+        // once, and waited for together; the next rank is found through tables this one leaves alone.
+        for (const rank of [0, 1, 2, 3]) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
-          if (cp.tables[t.table]) continue;
-          cp.tables[t.table] = await eraseTable(ctx.store, t, sql, operation);
+          const tables = walk.filter((t) => dependencyRank(t, plan.tables) === rank && !cp.tables[t.table]);
+          // Counted side by side too: each count reads its own table, none is changed before all are sent.
+          const prepared: PreparedTable[] = await Promise.all(tables.map((t) => prepareTable(ctx.store, t, sql, operation)));
+          for (const p of prepared) if (p.alter) await ctx.store.command(`${operation}: erase`, p.alter.sql, p.alter.params, { mutations_sync: '0' });
+          await waitForMutations(ctx.store, tables.filter((_, i) => prepared[i]!.alter).flatMap((t) => [t.table, t.storage]), { signal: ctx.signal });
+          for (const p of prepared) cp.tables[p.outcome.table] = finish(p);
           await ctx.saveCheckpoint(cp);
-          ctx.progress(i + 1, walk.length + 2);
+          ctx.progress(Object.keys(cp.tables).length, walk.length + 2);
         }
         const heldRows = Object.values(cp.tables).reduce((a, o) => a + o.held, 0);
         const waiting = heldRows > 0 || restricted.length > 0;

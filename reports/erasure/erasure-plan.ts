@@ -38,6 +38,8 @@ export interface ErasureTable {
   deleteBy: { subjectColumns: string[]; ofErasedMessages: boolean; source?: { table: string; keys: string[] } };
   pseudonymizeColumns: string[];
   textColumns: string[];
+  /** Topic terms from others' text (registry `termColumns`): the term column, its form column, and whether they are arrays. */
+  termColumns: Array<{ term: string; form: string; array: boolean }>;
   /** Registry `hashed`: the identifying columns are replaced by the keyed hash when the request completes. */
   hashed: string[];
 }
@@ -100,11 +102,15 @@ export async function planErasure(store: Store, registry: readonly RegisteredTab
       const missing = names.filter((n) => !columns.has(n));
       if (missing.length > 0) throw new ErasurePlanError(entry.name, `lacks ${missing.join(', ')}`);
     };
-    const base = { table: entry.name, storage, entry, columns, materialized, materializedFrom, engine, tenantColumn: columns.has('tenant'), holdFamily, pseudonymizeColumns: [] as string[], textColumns: [] as string[], hashed: [] as string[] };
+    const base = { table: entry.name, storage, entry, columns, materialized, materializedFrom, engine, tenantColumn: columns.has('tenant'), holdFamily, pseudonymizeColumns: [] as string[], textColumns: [] as string[], termColumns: [] as ErasureTable['termColumns'], hashed: [] as string[] };
     if (e.how === 'delete-rows') {
-      need([...e.subjectColumns, ...(e.pseudonymizeColumns ?? []), ...(e.textColumns ?? [])]);
+      need([...e.subjectColumns, ...(e.pseudonymizeColumns ?? []), ...(e.textColumns ?? []), ...(e.termColumns ?? []).flat()]);
       if (e.ofErasedMessages) need(['conversation_id', 'message_id']);
-      plan.tables.push({ ...base, deleteBy: { subjectColumns: e.subjectColumns, ofErasedMessages: e.ofErasedMessages === true }, pseudonymizeColumns: e.pseudonymizeColumns ?? [], textColumns: e.textColumns ?? [] });
+      const termColumns = (e.termColumns ?? []).map(([term, form]) => ({ term, form, array: columns.get(form) === true }));
+      if (termColumns.some((x) => !x.array) && !['time', 'conversation_id', 'author_id'].every((k) => columns.has(k))) {
+        throw new ErasurePlanError(entry.name, 'has one term per row but not the time, conversation_id and author_id its cells are grouped by');
+      }
+      plan.tables.push({ ...base, deleteBy: { subjectColumns: e.subjectColumns, ofErasedMessages: e.ofErasedMessages === true }, pseudonymizeColumns: e.pseudonymizeColumns ?? [], textColumns: e.textColumns ?? [], termColumns });
     } else if (e.how === 'with-source') {
       const source = registry.find((x) => x.name === e.source);
       if (!source || source.erasure.how !== 'delete-rows') throw new ErasurePlanError(entry.name, `follows ${e.source}, which erasure does not delete rows from`);
@@ -126,13 +132,19 @@ export async function planErasure(store: Store, registry: readonly RegisteredTab
   return plan;
 }
 
-/** Tables others are found through come after them. */
+/**
+ * Tables others are found through come after them: 0 derived copies, 1 tables no
+ * other is found through, 2 sources of derived copies, 3 message_versions (which says
+ * whose the messages are). No table is found through another of its own rank, so the
+ * tables of one rank can be rewritten side by side (erasure-job.ts).
+ */
+export function dependencyRank(t: ErasureTable, tables: readonly ErasureTable[]): number {
+  if (t.deleteBy.source) return 0;
+  if (t.table === MESSAGE_SOURCE) return 3;
+  if (tables.some((o) => o.deleteBy.source?.table === t.table)) return 2;
+  return 1;
+}
+
 function orderByDependency(tables: ErasureTable[]): ErasureTable[] {
-  const rank = (t: ErasureTable): number => {
-    if (t.deleteBy.source) return 0;
-    if (t.table === MESSAGE_SOURCE) return 3;
-    if (tables.some((o) => o.deleteBy.source?.table === t.table)) return 2;
-    return 1;
-  };
-  return [...tables].sort((a, b) => rank(a) - rank(b));
+  return [...tables].sort((a, b) => dependencyRank(a, tables) - dependencyRank(b, tables));
 }

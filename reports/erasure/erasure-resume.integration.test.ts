@@ -1,5 +1,5 @@
 /**
- * An erasure stopped after a few tables resumes from its checkpoint: the request stays
+ * An erasure stopped after its first rank of tables resumes from its checkpoint: the request stays
  * `running` through the stop (not `failed`), the tables done are not done again (their
  * counts are kept), the rest is erased, and the result is the same as an uninterrupted
  * run: nothing of the person anywhere, the certificate's counts as the generator says.
@@ -49,12 +49,13 @@ describe('erasure resume', () => {
     const save = first.saveCheckpoint;
     first.saveCheckpoint = async (x) => {
       await save(x);
-      if (Object.keys((x as unknown as Checkpoint).tables).length === 5) stop.abort(new Error('process stopped'));
+      // Stopped once the first rank of tables (the derived copies, erasure-plan.ts) is checkpointed.
+      if (Object.keys((x as unknown as Checkpoint).tables).length > 0) stop.abort(new Error('process stopped'));
     };
     await expect(kind.run(first)).rejects.toThrow('process stopped');
     expect((await new SubjectRequestStore(ts.store).get('acme', requestId)).state).toBe('running');
     const at = saved[saved.length - 1]!;
-    expect(Object.keys(at.tables)).toHaveLength(5);
+    expect(Object.keys(at.tables).length).toBeGreaterThan(0);
     expect(at.tables.message_versions).toBeUndefined();
 
     const resumed: Checkpoint[] = [];

@@ -27,6 +27,7 @@ import { jobKinds } from '../job-kinds.js';
 import { conversation, type Conversation } from './testing/conversation.js';
 import { approvedErasure, scanForNeedles, searchFiles, storeEvents } from './testing/harness.js';
 import type { CertificateBody } from './certificate.js';
+import { runTopics } from '../../analytics/topics/run.js';
 
 let ts: TestStore;
 let runner: JobRunner;
@@ -36,7 +37,9 @@ let other: Conversation;
 let job: Job;
 let requestId: string;
 
-const needlesOf = (x: Conversation) => [x.people.ada.id, x.people.ada.email, x.people.ada.name, x.people.ada.newName!, x.strings.adaOnly, x.strings.adaEdit];
+/** Her later surname alone: the word topic analysis made a term of (in Dee's message). */
+const kingOf = (x: Conversation) => x.people.ada.newName!.split(' ')[1]!;
+const needlesOf = (x: Conversation) => [x.people.ada.id, x.people.ada.email, x.people.ada.name, x.people.ada.newName!, kingOf(x), x.strings.adaOnly, x.strings.adaEdit];
 
 async function rows<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
   return ts.store.query<T>('test: read', sql, params);
@@ -51,6 +54,10 @@ beforeAll(async () => {
   other = conversation('other');
   await storeEvents(ts.store, c.events);
   await storeEvents(ts.store, other.events);
+  // Topic analysis first: her name becomes a term of others' messages and cells, which the erasure must reach.
+  for (const tenant of ['acme', 'other']) await runTopics(ts.store, tenant, { settleMs: 0 });
+  const before = await scanForNeedles(ts.store, [kingOf(c)], { tenant: 'acme' });
+  expect(Object.keys(before)).toEqual(expect.arrayContaining(['topic_messages', 'topic_cells']));
   const req = await approvedErasure(ts.store, 'acme', c.ada);
   requestId = req.id;
   job = await runner.run(await runner.submit('acme', 'erasure', { request: req.id }, { subjectRef: 'sr_approver', kind: 'test' }));
@@ -91,6 +98,22 @@ describe('erasure of one person', () => {
     expect(dee!.text).toBe(`${pseudo} wrote the first program`);
     const edits = await rows<{ text: string; text_norm: string }>("SELECT text, text_norm FROM message_edit_texts WHERE tenant = 'acme'", {});
     expect(edits.map((e) => e.text)).toEqual([`bob replies ${c.strings.kept} (as ${pseudo} said)`]);
+  });
+
+  it('removes her name from the topic terms of the others\' messages and cells, and keeps their other terms', async () => {
+    const king = kingOf(c).toLowerCase();
+    const [dee] = await rows<{ forms: string[]; phrase_forms: string[]; terms: string[] }>(
+      "SELECT forms, phrase_forms, terms FROM topic_messages FINAL WHERE tenant = 'acme' AND message_id = {id:String}", { id: c.expect.mentioning[1] });
+    expect(dee!.forms).toContain('program');
+    expect(dee!.forms).not.toContain(king);
+    expect(dee!.terms.length).toBe(dee!.forms.length);
+    expect(dee!.phrase_forms.filter((f) => f.split(' ').includes(king))).toEqual([]);
+    const cells = await rows<{ form: string }>("SELECT DISTINCT form FROM topic_cells WHERE tenant = 'acme' AND kind = 'term'", {});
+    expect(cells.map((r) => r.form)).toContain('program');
+    expect(cells.map((r) => r.form)).not.toContain(king);
+    // The other tenant's Ada was not erased: her later surname is still one of its terms.
+    const theirs = await rows<{ n: string }>("SELECT count() AS n FROM topic_cells WHERE tenant = 'other' AND form = {k:String}", { k: kingOf(other).toLowerCase() });
+    expect(Number(theirs[0]!.n)).toBeGreaterThan(0);
   });
 
   it('removes her reactions and those on her messages, keeps the rest; pseudonymizes her in the call and the deletion mark', async () => {
@@ -152,7 +175,7 @@ describe('erasure of one person', () => {
   });
 
   it('leaves her text in no file of the data directory (the others\' text, the control, is found)', () => {
-    const gone = [c.strings.adaOnly, c.strings.adaEdit, `lovelace${c.people.ada.id.slice(6)}`, c.people.ada.id, c.people.ada.email];
+    const gone = [c.strings.adaOnly, c.strings.adaEdit, `lovelace${c.people.ada.id.slice(6)}`, kingOf(c).toLowerCase(), c.people.ada.id, c.people.ada.email];
     const found = searchFiles(python, ts.dataDir, [...gone, c.strings.kept, c.people.bob.id]);
     expect(found[c.strings.kept]!.length).toBeGreaterThan(0);
     expect(found[c.people.bob.id]!.length).toBeGreaterThan(0);

@@ -42,7 +42,9 @@ export interface Conversation {
 
 export function conversation(tenant: string, start = Date.parse('2026-10-05T09:00:00Z')): Conversation {
   const s = randomBytes(3).toString('hex');
-  const ada: Person = { id: `U-ada-${s}`, email: `ada.lovelace.${s}@example.org`, name: `Ada Lovelace${s}`, newName: `Ada King${s}` };
+  // Her later name has letters only, so it becomes a topic term (words with a digit never do): the erasure must remove it there too.
+  const letters = s.replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+  const ada: Person = { id: `U-ada-${s}`, email: `ada.lovelace.${s}@example.org`, name: `Ada Lovelace${s}`, newName: `Ada King${letters}` };
   const bob: Person = { id: `U-bob-${s}`, email: `bob.${s}@example.org`, name: `Bob Babbage${s}` };
   const cy: Person = { id: `U-cy-${s}`, email: `cy.${s}@example.org`, name: `Cy Somerville${s}` };
   const dee: Person = { id: `U-dee-${s}`, email: `dee.${s}@example.org`, name: `Dee Herschel${s}` };
