@@ -92,7 +92,9 @@ export function withDepartment(source: string): string {
  * People who never had one of those departments in the directory are left out before
  * the join (most rows, for a manager of a few departments); the join decides the rest.
  */
-export function scopedRows(source: string, departments: 'all' | 'in-scope'): string {
+export function scopedRows(source: string, departments: 'all' | 'in-scope' | 'people'): string {
+  // The people of the scope (analytics/scope-people.ts): every row of theirs is in scope, none other.
+  if (departments === 'people') return `SELECT * FROM (${source}) WHERE user_id IN {people:Array(String)}`;
   if (departments === 'all') return withDepartment(source);
   const candidates = `SELECT * FROM (${source}) WHERE user_id IN (
     SELECT user_id FROM analytics_departments WHERE tenant = {tenant:String} AND department IN {departments:Array(String)})`;

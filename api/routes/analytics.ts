@@ -12,6 +12,7 @@ import { readSummary, SUMMARY_FIGURES } from '../../analytics/summary.js';
 import { analyticsSettingsSchema, readAnalyticsSettings, writeAnalyticsSettings } from '../../analytics/settings.js';
 import { createAnswerCache, type AnswerCache } from '../../analytics/answer-cache.js';
 import type { AnalyticsScope } from '../../analytics/scope.js';
+import { peopleInScope, readScopeHistory } from '../../analytics/scope-people.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
@@ -83,7 +84,20 @@ async function scopeFor(store: Store, cache: AnswerCache, version: string, tenan
   return cache.answer(version, ['scope', tenant, roles, email ?? null], () => analyticsScopeOf(store, tenant, { roles, ...(email ? { email } : {}) }));
 }
 
-/** The scope as a cache key: the same departments in any order are the same scope. */
+/**
+ * A manager's scope for a range starting on `from`, with the people list when their
+ * rows' scope does not depend on the day (analytics/scope-people.ts): the directory
+ * history it is decided from is remembered at the same data version.
+ */
+async function scopeForRange(store: Store, cache: AnswerCache, version: string, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
+  if (scope.kind === 'all' || scope.departments.length === 0) return scope;
+  const departments = [...scope.departments].sort();
+  const history = await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments));
+  const people = peopleInScope(history, from);
+  return people ? { ...scope, people } : scope;
+}
+
+/** The scope as a cache key: the same departments in any order are the same scope (the people list follows from them). */
 const scopeKey = (scope: AnalyticsScope) => (scope.kind === 'all' ? 'all' : [...scope.departments].sort());
 
 function inputProblem(err: unknown): never {
@@ -107,7 +121,8 @@ export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = cr
       const version = await cache.version();
       const scope = await scopeFor(store, cache, version, tenant, principal);
       const q = { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k };
-      const answer = await cache.answer(version, ['engagement', scopeKey(scope), q], () => readEngagement(store, { ...q, scope })).catch(inputProblem);
+      const answer = await cache.answer(version, ['engagement', scopeKey(scope), q],
+        async () => readEngagement(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length } };
     },
@@ -127,7 +142,8 @@ export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = cr
       const version = await cache.version();
       const scope = await scopeFor(store, cache, version, tenant, principal);
       const q = { tenant, ...range(query), k };
-      const answer = await cache.answer(version, ['summary', scopeKey(scope), q], () => readSummary(store, { ...q, scope })).catch(inputProblem);
+      const answer = await cache.answer(version, ['summary', scopeKey(scope), q],
+        async () => readSummary(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length } };
     },
