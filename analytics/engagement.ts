@@ -62,7 +62,7 @@ export function metricRows(metric: MetricDef, groupBy: GroupBy, scope: Analytics
   const source = metric.sources[groupBy];
   if (!source) throw new AnalyticsInputError('group_by', `metric ${metric.name} cannot be grouped by ${groupBy} (it can by ${Object.keys(metric.sources).join(', ')})`);
   // By department, a row needs its department of the day, so the join stays.
-  if (scope.kind === 'departments') return scopedRows(SOURCES[source], scope.people && groupBy !== 'department' ? 'people' : 'in-scope');
+  if (scope.kind === 'departments') return scopedRows(SOURCES[source], scope.byPerson && groupBy !== 'department' ? 'people' : 'in-scope');
   return groupBy === 'department' ? scopedRows(SOURCES[source], 'all') : SOURCES[source];
 }
 
@@ -82,7 +82,7 @@ export function toCell(r: CellRow): Cell {
 }
 
 export function scopeParams(scope: AnalyticsScope): Record<string, unknown> {
-  return scope.kind === 'departments' ? { departments: scope.departments, ...(scope.people ? { people: scope.people } : {}) } : {};
+  return scope.kind === 'departments' ? { departments: scope.departments } : {};
 }
 
 /** Conversations that may be named: at least k members in the directory, or k people who posted in the range. */

@@ -93,10 +93,10 @@ export function withDepartment(source: string): string {
  * the join (most rows, for a manager of a few departments); the join decides the rest.
  */
 export function scopedRows(source: string, departments: 'all' | 'in-scope' | 'people'): string {
-  // The people of the scope (analytics/scope-people.ts): every row of theirs is in scope, none other.
-  if (departments === 'people') return `SELECT * FROM (${source}) WHERE user_id IN {people:Array(String)}`;
   if (departments === 'all') return withDepartment(source);
   const candidates = `SELECT * FROM (${source}) WHERE user_id IN (
     SELECT user_id FROM analytics_departments WHERE tenant = {tenant:String} AND department IN {departments:Array(String)})`;
+  // Every row of those people is in scope and none other (analytics/scope-people.ts): no join needed.
+  if (departments === 'people') return candidates;
   return `SELECT * FROM (${withDepartment(candidates)}) WHERE department IN {departments:Array(String)}`;
 }

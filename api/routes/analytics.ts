@@ -12,7 +12,7 @@ import { readSummary, SUMMARY_FIGURES } from '../../analytics/summary.js';
 import { analyticsSettingsSchema, readAnalyticsSettings, writeAnalyticsSettings } from '../../analytics/settings.js';
 import { createAnswerCache, type AnswerCache } from '../../analytics/answer-cache.js';
 import type { AnalyticsScope } from '../../analytics/scope.js';
-import { peopleInScope, readScopeHistory } from '../../analytics/scope-people.js';
+import { readScopeHistory, rowsByPerson } from '../../analytics/scope-people.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
@@ -85,19 +85,18 @@ async function scopeFor(store: Store, cache: AnswerCache, version: string, tenan
 }
 
 /**
- * A manager's scope for a range starting on `from`, with the people list when their
- * rows' scope does not depend on the day (analytics/scope-people.ts): the directory
- * history it is decided from is remembered at the same data version.
+ * A manager's scope for a range starting on `from`, marked `byPerson` when their rows'
+ * scope does not depend on the day (analytics/scope-people.ts): the directory history
+ * it is decided from is remembered at the same data version.
  */
 async function scopeForRange(store: Store, cache: AnswerCache, version: string, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
   if (scope.kind === 'all' || scope.departments.length === 0) return scope;
   const departments = [...scope.departments].sort();
   const history = await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments));
-  const people = peopleInScope(history, from);
-  return people ? { ...scope, people } : scope;
+  return rowsByPerson(history, from) ? { ...scope, byPerson: true } : scope;
 }
 
-/** The scope as a cache key: the same departments in any order are the same scope (the people list follows from them). */
+/** The scope as a cache key: the same departments in any order are the same scope (byPerson follows from them). */
 const scopeKey = (scope: AnalyticsScope) => (scope.kind === 'all' ? 'all' : [...scope.departments].sort());
 
 function inputProblem(err: unknown): never {
