@@ -61,7 +61,8 @@ interface CellRow {
 export function metricRows(metric: MetricDef, groupBy: GroupBy, scope: AnalyticsScope): string {
   const source = metric.sources[groupBy];
   if (!source) throw new AnalyticsInputError('group_by', `metric ${metric.name} cannot be grouped by ${groupBy} (it can by ${Object.keys(metric.sources).join(', ')})`);
-  if (scope.kind === 'departments') return scopedRows(SOURCES[source], 'in-scope');
+  // By department, a row needs its department of the day, so the join stays.
+  if (scope.kind === 'departments') return scopedRows(SOURCES[source], scope.byPerson && groupBy !== 'department' ? 'people' : 'in-scope');
   return groupBy === 'department' ? scopedRows(SOURCES[source], 'all') : SOURCES[source];
 }
 

@@ -2,7 +2,11 @@
  * Which departments a reader of analytics may see: all of them (admins, compliance
  * officers, services: still only aggregates), or a list worked out by the
  * authorization layer (policies/analytics-scope.ts) for a manager.
+ *
+ * `byPerson` (analytics/scope-people.ts): every row in the range of everyone who ever had
+ * one of the departments is in scope, and no other row; a row is then in scope by its
+ * person alone, without joining each row to the department its person had that day.
  */
-export type AnalyticsScope = { kind: 'all' } | { kind: 'departments'; departments: string[] };
+export type AnalyticsScope = { kind: 'all' } | { kind: 'departments'; departments: string[]; byPerson?: boolean };
 
 export const ALL_DEPARTMENTS: AnalyticsScope = { kind: 'all' };

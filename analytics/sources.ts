@@ -92,9 +92,11 @@ export function withDepartment(source: string): string {
  * People who never had one of those departments in the directory are left out before
  * the join (most rows, for a manager of a few departments); the join decides the rest.
  */
-export function scopedRows(source: string, departments: 'all' | 'in-scope'): string {
+export function scopedRows(source: string, departments: 'all' | 'in-scope' | 'people'): string {
   if (departments === 'all') return withDepartment(source);
   const candidates = `SELECT * FROM (${source}) WHERE user_id IN (
     SELECT user_id FROM analytics_departments WHERE tenant = {tenant:String} AND department IN {departments:Array(String)})`;
+  // Every row of those people is in scope and none other (analytics/scope-people.ts): no join needed.
+  if (departments === 'people') return candidates;
   return `SELECT * FROM (${withDepartment(candidates)}) WHERE department IN {departments:Array(String)}`;
 }

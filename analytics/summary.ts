@@ -39,7 +39,7 @@ function figureColumns(name: string, m: MetricDef): string {
 }
 
 function rowsOf(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
-  return scope.kind === 'departments' ? scopedRows(SOURCES[source], 'in-scope') : SOURCES[source];
+  return scope.kind === 'departments' ? scopedRows(SOURCES[source], scope.byPerson ? 'people' : 'in-scope') : SOURCES[source];
 }
 
 export function summarySql(scope: AnalyticsScope): string {

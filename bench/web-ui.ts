@@ -8,6 +8,7 @@
  * - loaded: the page's data on screen (its results heading or table), from navigation start;
  * - bytes on the wire (encodedBodySize: compressed) of script, style, the document and
  *   the API answers.
+ * BENCH_UI_PAGES (paths, comma-separated) limits the run to some pages.
  * Sample size: BENCH_UI_USERS / BENCH_UI_DAYS / BENCH_UI_PER_DAY (default the demo's
  * 300 people, 120 days, 400 messages a working day). Prints `uptime` beside the figures:
  * the machine is shared, so they are upper bounds.
@@ -35,7 +36,7 @@ import { fmt, summarize } from './lib/stats.js';
 
 const TENANT = 'demo';
 
-interface PageLoad { fcp: number; loaded: number; script: number; style: number; document: number; api: number }
+interface PageLoad { fcp: number; loaded: number; script: number; style: number; document: number; api: number; firstApi: number; apiDone: number }
 
 /** The pages of each role, and what on each says its data is there. */
 const PAGES: { role: string; path: string; ready: string }[] = [
@@ -74,7 +75,7 @@ async function loadOnce(browser: Browser, state: Awaited<ReturnType<BrowserConte
   const loaded = await page.evaluate(() => performance.now());
   const m = await page.evaluate(() => {
     // Runs in the page: DOM timing entries, typed loosely (the bench compiles without the DOM library).
-    type Timing = { name: string; initiatorType: string; encodedBodySize: number };
+    type Timing = { name: string; initiatorType: string; encodedBodySize: number; startTime: number; responseEnd: number };
     const entries = (type: string) => (performance as unknown as { getEntriesByType(t: string): Timing[] }).getEntriesByType(type);
     const sum = (pred: (e: Timing) => boolean) => entries('resource').filter(pred).reduce((n, e) => n + e.encodedBodySize, 0);
     const nav = entries('navigation')[0];
@@ -85,6 +86,9 @@ async function loadOnce(browser: Browser, state: Awaited<ReturnType<BrowserConte
       style: sum((e) => e.initiatorType === 'link' || e.name.endsWith('.css')),
       document: nav?.encodedBodySize ?? 0,
       api: sum((e) => e.initiatorType === 'fetch'),
+      // Where the time goes: the first API request leaves when the shell's script runs; the last answer ends the data wait.
+      firstApi: Math.min(...entries('resource').filter((e) => e.initiatorType === 'fetch').map((e) => e.startTime)),
+      apiDone: Math.max(...entries('resource').filter((e) => e.initiatorType === 'fetch').map((e) => e.responseEnd)),
     };
   });
   await context.close();
@@ -128,7 +132,9 @@ export async function runWebUiBench(): Promise<void> {
     browser = await launchChromium();
     const states = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
     for (const role of new Set(PAGES.map((p) => p.role))) states.set(role, await signedIn(browser, base, idp.issuer, users.find((u) => u.id === role)!));
-    for (const p of PAGES) {
+    // BENCH_UI_PAGES=/engagement,/jobs: only the pages whose path starts with one of these.
+    const only = process.env.BENCH_UI_PAGES?.split(',').filter(Boolean);
+    for (const p of PAGES.filter((x) => !only || only.some((o) => x.path.startsWith(o)))) {
       const url = `${base}/ui/${TENANT}${p.path}`;
       await loadOnce(browser, states.get(p.role)!, url, p.ready); // warm the server's caches, not the browser's
       const loads: PageLoad[] = [];
@@ -136,7 +142,8 @@ export async function runWebUiBench(): Promise<void> {
       const med = (k: keyof PageLoad) => summarize(loads.map((l) => l[k])).p50;
       const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
       console.log(
-        `web-ui ${p.role.padEnd(8)} ${p.path.padEnd(18)} first paint ${fmt(med('fcp'))} ms, loaded ${fmt(med('loaded'))} ms (median of ${runs}, cold cache); ` +
+        `web-ui ${p.role.padEnd(8)} ${p.path.padEnd(18)} first paint ${fmt(med('fcp'))} ms, loaded ${fmt(med('loaded'))} ms (median of ${runs}, cold cache; ` +
+          `first API request at ${fmt(med('firstApi'))} ms, last API answer at ${fmt(med('apiDone'))} ms); ` +
           `compressed bytes: script ${fmt(med('script'))}, style ${fmt(med('style'))}, html ${fmt(med('document'))}, API ${fmt(med('api'))}  [${uptime}]`,
       );
     }

@@ -10,6 +10,9 @@ import { GROUP_BYS, METRIC_NAMES } from '../../analytics/catalogue.js';
 import { AnalyticsInputError, readEngagement } from '../../analytics/engagement.js';
 import { readSummary, SUMMARY_FIGURES } from '../../analytics/summary.js';
 import { analyticsSettingsSchema, readAnalyticsSettings, writeAnalyticsSettings } from '../../analytics/settings.js';
+import { createAnswerCache, type AnswerCache } from '../../analytics/answer-cache.js';
+import type { AnalyticsScope } from '../../analytics/scope.js';
+import { readScopeHistory, rowsByPerson } from '../../analytics/scope-people.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
@@ -70,16 +73,38 @@ function rolesIn(principal: Principal, tenant: string): string[] {
   return Object.hasOwn(principal.roles, tenant) ? principal.roles[tenant]! : [];
 }
 
-async function scopeFor(store: Store, tenant: string, principal: Principal) {
-  return analyticsScopeOf(store, tenant, { roles: rolesIn(principal, tenant), ...(principal.email ? { email: principal.email } : {}) });
+/**
+ * The caller's departments, remembered at the same data version as the answers (the
+ * directory tables are among those it is taken from): a manager's scope is a walk of
+ * the whole directory, as costly as the answer itself.
+ */
+async function scopeFor(store: Store, cache: AnswerCache, version: string, tenant: string, principal: Principal): Promise<AnalyticsScope> {
+  const roles = [...rolesIn(principal, tenant)].sort();
+  const email = principal.email?.toLowerCase();
+  return cache.answer(version, ['scope', tenant, roles, email ?? null], () => analyticsScopeOf(store, tenant, { roles, ...(email ? { email } : {}) }));
 }
+
+/**
+ * A manager's scope for a range starting on `from`, marked `byPerson` when their rows'
+ * scope does not depend on the day (analytics/scope-people.ts): the directory history
+ * it is decided from is remembered at the same data version.
+ */
+async function scopeForRange(store: Store, cache: AnswerCache, version: string, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
+  if (scope.kind === 'all' || scope.departments.length === 0) return scope;
+  const departments = [...scope.departments].sort();
+  const history = await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments));
+  return rowsByPerson(history, from) ? { ...scope, byPerson: true } : scope;
+}
+
+/** The scope as a cache key: the same departments in any order are the same scope (byPerson follows from them). */
+const scopeKey = (scope: AnalyticsScope) => (scope.kind === 'all' ? 'all' : [...scope.departments].sort());
 
 function inputProblem(err: unknown): never {
   if (err instanceof AnalyticsInputError) throw problems.invalid(err.field, `query parameter ${err.field}: ${err.message}`);
   throw err;
 }
 
-export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
+export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = createAnswerCache(store)): RouteSpec[] {
   const engagement = defineRoute({
     method: 'get',
     path: '/v1/tenants/:tenant/analytics/engagement',
@@ -92,8 +117,11 @@ export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
     query: engagementQuery,
     response: engagementResponse,
     handler: async ({ tenant, query, principal }) => {
-      const scope = await scopeFor(store, tenant, principal);
-      const answer = await readEngagement(store, { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k, scope }).catch(inputProblem);
+      const version = await cache.version();
+      const scope = await scopeFor(store, cache, version, tenant, principal);
+      const q = { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k };
+      const answer = await cache.answer(version, ['engagement', scopeKey(scope), q],
+        async () => readEngagement(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length } };
     },
@@ -110,8 +138,11 @@ export function analyticsRoutes(store: Store, k: number): RouteSpec[] {
     query: queryObject(rangeQuery),
     response: summaryResponse,
     handler: async ({ tenant, query, principal }) => {
-      const scope = await scopeFor(store, tenant, principal);
-      const answer = await readSummary(store, { tenant, ...range(query), k, scope }).catch(inputProblem);
+      const version = await cache.version();
+      const scope = await scopeFor(store, cache, version, tenant, principal);
+      const q = { tenant, ...range(query), k };
+      const answer = await cache.answer(version, ['summary', scopeKey(scope), q],
+        async () => readSummary(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
       return { body: { ...answer, departments }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length } };
     },

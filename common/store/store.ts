@@ -42,8 +42,36 @@ export interface Store {
    * the keys. Concurrent calls on one store take turns.
    */
   upsertKeys<T extends Record<string, unknown>>(operation: string, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], keep: (found: T[]) => Promise<ReadonlySet<string>>): Promise<T[]>;
+  /**
+   * How many writes (inserts, commands, upserts) this process has started and finished
+   * on the embedded store, counted at both ends of each, except writes to
+   * SIDE_EFFECT_TABLES; undefined for a ClickHouse server, which other processes may
+   * write to. The embedded data directory is held by
+   * one process (data-dir-lock.ts) and chDB has one engine per process, so in embedded
+   * mode an unchanged count means unchanged data: the store has no TTL on the tables
+   * that use it, and every mutation is waited for (mutations_sync = 2, lightweight
+   * deletes by default). A cache of answers keys on it (analytics/answer-cache.ts).
+   */
+  writeGeneration(): number | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** Writes started plus writes finished on the embedded engine of this process (all its stores share the engine). */
+let embeddedWrites = 0;
+
+/**
+ * Tables written as a side effect of reading (the audit entry of every request, the
+ * subjects behind its pseudonyms, sign-in sessions) that no materialized view reads
+ * (analytics/answer-cache.integration.test.ts checks it): a write to them changes no
+ * data any other table's answers are computed from, so it is not counted.
+ */
+export const SIDE_EFFECT_TABLES: ReadonlySet<string> = new Set(['audit_log', 'audit_subjects', 'sessions']);
+
+/** The table a write names (insert methods: their argument; a command: the table after ALTER TABLE / INSERT INTO / DELETE FROM / TRUNCATE TABLE), if any. */
+function writtenTable(name: string, args: readonly unknown[]): string | undefined {
+  if (name !== 'command') return typeof args[1] === 'string' ? args[1] : undefined;
+  return /^\s*(?:ALTER\s+TABLE|INSERT\s+INTO|DELETE\s+FROM|TRUNCATE\s+TABLE)\s+`?([A-Za-z_][A-Za-z0-9_]*)`?\s/i.exec(String(args[1]))?.[1];
 }
 
 export interface StoreOptions {
@@ -238,9 +266,22 @@ export async function createStore(config: Config, options: StoreOptions): Promis
   const dataDir = config.dataDir;
   const keyProbe = chdb ? createKeyProbe(client, chdb) : undefined;
 
+  const counted = ch.mode === 'embedded';
+  /** Bumps the write count before and after `work`: an answer computed while a write runs is labelled with a count no later read sees. */
+  async function writing<T>(table: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!counted || (table !== undefined && SIDE_EFFECT_TABLES.has(table))) return work();
+    embeddedWrites++;
+    try {
+      return await work();
+    } finally {
+      embeddedWrites++;
+    }
+  }
+
   const store: Store = {
     kind: ch.mode,
     database,
+    writeGeneration: () => (counted ? embeddedWrites : undefined),
     async query<T>(operation: string, sql: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
       try {
         const rs = await client.query({
@@ -354,5 +395,10 @@ export async function createStore(config: Config, options: StoreOptions): Promis
       if (ch.mode === 'embedded') clearHolder(resolve(dataDir));
     },
   };
+  // Every write is counted at both ends (writeGeneration); upsertKeys' own insertRaw is counted again, which is harmless.
+  for (const name of ['command', 'insert', 'insertColumns', 'insertLines', 'insertRaw', 'upsertKeys'] as const) {
+    const write = store[name] as (...args: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => writing(writtenTable(name, args), () => write.apply(store, args));
+  }
   return store;
 }

@@ -4,7 +4,8 @@
  * this person's departments. Hidden figures say why where the number would be, and the
  * privacy floor's notices are listed under the table (format/engagement.ts).
  */
-import { call } from '../api/client.js';
+import { call, type Api } from '../api/client.js';
+import { startEarly, takeEarly } from '../api/early.js';
 import type { Engagement, EngagementSummary } from '../api/types.js';
 import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
@@ -18,12 +19,32 @@ import { useLang, useT, type Messages } from '../i18n/index.js';
 import { SeriesChart } from '../components/series-chart.js';
 import type { PageProps } from './page.js';
 
+/** The page's two requests, keyed for api/early.ts. */
+function loads(api: Api, tenant: string, search: URLSearchParams) {
+  const query = engagementQuery(search);
+  return {
+    query,
+    summaryKey: `engagement-summary|${tenant}|${query.from ?? ''}|${query.to ?? ''}`,
+    summary: () => call(api.GET('/v1/tenants/{tenant}/analytics/engagement/summary', { params: { path: { tenant }, query: rangeOf(query) } })),
+    seriesKey: `engagement|${tenant}|${search.toString()}`,
+    series: () => call(api.GET('/v1/tenants/{tenant}/analytics/engagement', { params: { path: { tenant }, query } })),
+  };
+}
+
+/** Both requests at page load, beside the shell's own (pages/index.ts `early`). */
+export function startEngagementLoads(api: Api, tenant: string, search: URLSearchParams): void {
+  const l = loads(api, tenant, search);
+  startEarly(l.seriesKey, l.series);
+  startEarly(l.summaryKey, l.summary);
+}
+
 export function EngagementPage({ api, tenant, search }: PageProps) {
   const t = useT().engagement;
   const key = search.toString();
-  const query = engagementQuery(search);
-  const [summary] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/analytics/engagement/summary', { params: { path: { tenant }, query: rangeOf(query) } })), [tenant, query.from, query.to]);
-  const [series] = useLoad(() => call(api.GET('/v1/tenants/{tenant}/analytics/engagement', { params: { path: { tenant }, query } })), [tenant, key]);
+  const l = loads(api, tenant, search);
+  const query = l.query;
+  const [summary] = useLoad(() => takeEarly(l.summaryKey, l.summary), [tenant, query.from, query.to]);
+  const [series] = useLoad(() => takeEarly(l.seriesKey, l.series), [tenant, key]);
   const base = `/ui/${encodeURIComponent(tenant)}/engagement`;
   const submit = (e: Event) => {
     e.preventDefault();

@@ -6,7 +6,7 @@
  * API's own type, so a renamed scope fails the build.
  */
 import { AuditPage } from './audit.js';
-import { EngagementPage } from './engagement.js';
+import { EngagementPage, startEngagementLoads } from './engagement.js';
 import { ExportNewPage } from './export-new.js';
 import { HoldPage } from './hold.js';
 import { HoldsPage } from './holds.js';
@@ -33,7 +33,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'holds', pattern: '/holds', scopes: ['holds:read'], nav: 'holds', landing: 5, component: HoldsPage },
   { id: 'hold', pattern: '/holds/:holdId', scopes: ['holds:read'], component: HoldPage },
   { id: 'review-queue', pattern: '/supervision', scopes: ['supervision:read'], nav: 'reviewQueue', landing: 20, component: ReviewQueuePage },
-  { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'engagement', landing: 50, component: EngagementPage },
+  { id: 'engagement', pattern: '/engagement', scopes: ['metrics:read'], nav: 'engagement', landing: 50, component: EngagementPage, early: startEngagementLoads },
   { id: 'review-item', pattern: '/supervision/:itemId', scopes: ['supervision:read'], component: ReviewItemPage },
   // The DPO's pages (docs/subject-requests.md): the list is where a DPO lands, above search.
   { id: 'subject-requests', pattern: '/subject-requests', scopes: ['subject_requests:read'], nav: 'subjectRequests', landing: 110, component: SubjectRequestsPage },

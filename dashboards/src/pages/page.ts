@@ -22,4 +22,6 @@ export interface PageDef extends PageAccess {
   scopes: readonly Scope[];
   nav?: keyof Messages['nav'];
   component: ComponentType<PageProps>;
+  /** Starts the page's first requests while the shell still checks who is signed in (api/early.ts). */
+  early?: (api: Api, tenant: string, search: URLSearchParams) => void;
 }
