@@ -7,7 +7,11 @@
  * process (chDB binds a data directory to one process).
  * Environment: BENCH_BEFORE_DIST (required), BENCH_SEARCH_SIZES (first size used,
  * default 1000000), BENCH_SEARCH_REQUESTS (per kind and round, default 30),
- * BENCH_SEARCH_SECONDS (16-client load per round, default 10), BENCH_ROUNDS (default 2).
+ * BENCH_SEARCH_SECONDS (16-client load per round, default 10), BENCH_ROUNDS (default 2),
+ * BENCH_COMPARE_SIDES (comma list of the sides to run, default all three:
+ * before,after-no-cache,after; a busy machine may only afford before,after),
+ * BENCH_BEFORE_ALL_KINDS=1 when the earlier build has the query language too (then
+ * "before" also runs its kinds of query).
  */
 import { spawnSync } from 'node:child_process';
 import { execSync } from 'node:child_process';
@@ -52,11 +56,15 @@ export async function runSearchCompare(): Promise<void> {
   } finally {
     await store.close();
   }
-  const sides: Array<[string, string, string[], string]> = [
-    ['before', before, OLD_KINDS, 'false'],
-    ['after, no totals cache', after, [...OLD_KINDS, ...NEW_KINDS], 'false'],
-    ['after', after, [...OLD_KINDS, ...NEW_KINDS], 'true'],
+  const all: Array<[string, string, string, string[], string]> = [
+    ['before', 'before', before, process.env.BENCH_BEFORE_ALL_KINDS === '1' ? [...OLD_KINDS, ...NEW_KINDS] : OLD_KINDS, 'false'],
+    ['after-no-cache', 'after, no totals cache', after, [...OLD_KINDS, ...NEW_KINDS], 'false'],
+    ['after', 'after', after, [...OLD_KINDS, ...NEW_KINDS], 'true'],
   ];
+  const wanted = (process.env.BENCH_COMPARE_SIDES ?? 'before,after-no-cache,after').split(',').map((x) => x.trim());
+  const unknown = wanted.filter((w) => !all.some(([id]) => id === w));
+  if (unknown.length > 0) throw new Error(`BENCH_COMPARE_SIDES: unknown side(s) ${unknown.join(', ')} (known: ${all.map(([id]) => id).join(', ')})`);
+  const sides = all.filter(([id]) => wanted.includes(id)).map(([, name, root, kinds, cache]) => [name, root, kinds, cache] as [string, string, string[], string]);
   const results = new Map<string, SideResult[]>();
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? sides : [...sides].reverse();
