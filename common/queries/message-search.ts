@@ -111,26 +111,16 @@ export const MAX_EDIT_KEYS = 10_000;
 interface Branches {
   /** Created versions that match the words (or all that pass the filters, without words). */
   first: string;
-  /** Created versions of messages with a matching edit whose created version does not match (disjoint from `first`), or for a page simply those with a matching edit. */
+  /** Created versions of messages with a matching edit whose created version does not match: disjoint from `first`. */
   edited?: string;
 }
 
-/**
- * `forPage`: the edited branch of a page need not exclude what the first branch
- * finds (the page keeps one row per key), so with listed edit keys it reads the
- * created versions through message_versions_by_message (migration 0022), by primary
- * key, and never evaluates the words (which would read the folded text of every
- * granule an edited message is in). Counts keep the disjoint branches.
- */
-function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: readonly string[] | undefined, windowed: boolean, cols: string, restricted?: Restricted, forPage = false): Branches {
+function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: readonly string[] | undefined, windowed: boolean, cols: string, restricted?: Restricted): Branches {
   const base = createdConditions(s, withCursor, windowed, restricted).join(' AND ');
   if (s.text === undefined) return { first: `SELECT ${cols} FROM message_versions WHERE ${base}` };
   const w = s.text;
   const first = `SELECT ${cols} FROM message_versions WHERE ${base} AND ${w}`;
   if (editKeys && editKeys.length === 0) return { first };
-  if (editKeys && forPage) {
-    return { first, edited: `SELECT ${cols} FROM message_versions_by_message WHERE ${base} AND (conversation_id, message_id) IN arrayZip({edit_cids:Array(String)}, {edit_pair_mids:Array(String)})` };
-  }
   const edited = editKeys
     ? "message_id IN {edit_mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {edit_keys:Array(String)}"
     : `concat(conversation_id, '\\0', message_id) IN (
@@ -138,9 +128,8 @@ function matchingBranches(s: MessageSearch, withCursor: boolean, editKeys: reado
   return { first, edited: `SELECT ${cols} FROM message_versions WHERE ${base} AND ${edited} AND NOT ${w}` };
 }
 
-/** The matching created versions' keys for a page (callers dedupe by key: the branches may overlap). */
 export function matchingSql(s: MessageSearch, withCursor: boolean, editKeys?: readonly string[], windowed = false, restricted?: Restricted): string {
-  const b = matchingBranches(s, withCursor, editKeys, windowed, 'time, conversation_id, message_id', restricted, true);
+  const b = matchingBranches(s, withCursor, editKeys, windowed, 'time, conversation_id, message_id', restricted);
   return b.edited ? `${b.first}\n    UNION ALL\n    ${b.edited}` : b.first;
 }
 
@@ -297,8 +286,6 @@ export async function searchMessages(store: Store, s: MessageSearch, cache?: Tot
     if (edits && edits.length > 0) {
       params.edit_keys = keys;
       params.edit_mids = [...new Set(edits.map((e) => e.message_id))];
-      params.edit_cids = edits.map((e) => e.conversation_id);
-      params.edit_pair_mids = edits.map((e) => e.message_id);
     }
     if (restricted.keys && restricted.keys.length > 0) params.restricted_keys = restricted.keys;
     return wordSearchPage(store, s, params, keys, restricted, cache);
