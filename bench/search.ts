@@ -91,7 +91,7 @@ export async function fill(store: Store, n: number, shape: { conversations?: num
  */
 export async function settle(store: Store): Promise<void> {
   const t0 = performance.now();
-  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_edit_texts', 'message_versions_by_message', 'message_deletions', 'deletions_by_message']) {
+  for (const t of ['message_versions', 'message_author_keys', 'message_edit_keys', 'message_edit_texts', 'message_deletions']) {
     await store.command('bench: optimize', `OPTIMIZE TABLE ${t} FINAL`, {}, { alter_sync: '2' } as never);
   }
   console.log(`  merged (OPTIMIZE FINAL) in ${fmt((performance.now() - t0) / 1000, 1)} s`);

@@ -1,8 +1,8 @@
 /**
  * All stored versions and the deletion of a set of messages, assembled into API
  * items. Used for a page of search results and for a thread: at most a few hundred
- * keys, looked up by primary key in the copies ordered by message
- * (message_versions_by_message, deletions_by_message).
+ * keys, looked up through the message_id bloom filter and bounded below by the
+ * oldest creation time (no version is older than its message).
  */
 import type { Store } from '../store/store.js';
 import { firstDeletions, messageKey, toMessageItem, type DeletionRow, type MessageItem, type VersionRow } from './message-rows.js';
@@ -10,7 +10,7 @@ import { firstDeletions, messageKey, toMessageItem, type DeletionRow, type Messa
 export interface MessageRef {
   conversationId: string;
   messageId: string;
-  /** Store time of the created version, when known (the lookup by message does not need it). */
+  /** Store time of the created version, when known: bounds the scan. */
   time?: string;
 }
 
@@ -24,22 +24,29 @@ export async function fetchMessageItems(store: Store, tenant: string, refs: read
 export async function fetchMessageItemsWith<T>(store: Store, tenant: string, refs: readonly MessageRef[], decorate: (item: MessageItem, versions: readonly VersionRow[]) => T): Promise<T[]> {
   if (refs.length === 0) return [];
   const keys = refs.map((r) => messageKey(r.conversationId, r.messageId));
-  const params: Record<string, unknown> = { tenant, cids: refs.map((r) => r.conversationId), mids: refs.map((r) => r.messageId) };
-  // Both tables are ordered by (tenant, conversation_id, message_id, ...): a set of
-  // (conversation, message) pairs is a primary-key lookup, one granule per message.
-  // (Two separate IN lists would also select every granule of those conversations
-  // whose message ids span one of the other messages' ids.)
-  const KEY_MATCH = '(conversation_id, message_id) IN arrayZip({cids:Array(String)}, {mids:Array(String)})';
-  // Versions (message_versions_by_message, migration 0022: one small granule per
-  // message instead of a granule of 8,192 rows of text) and deletions in one answer
-  // (src 'v' / 'd'): one round trip to the store, which embedded runs one at a time.
+  const mids = [...new Set(refs.map((r) => r.messageId))];
+  const params: Record<string, unknown> = { tenant, keys, mids };
+  const KEY_MATCH = "message_id IN {mids:Array(String)} AND concat(conversation_id, '\\0', message_id) IN {keys:Array(String)}";
+  const createdTimes = refs.map((r) => r.time).filter((t): t is string => !!t);
+  let versionWhere: string;
+  if (createdTimes.length === refs.length) {
+    // Creation times are known and edit times come from message_edit_keys (ordered by
+    // message id, read as a subquery): every version is then found through the primary
+    // key (time IN ...), and the page costs one store query, not three.
+    params.created = [...new Set(createdTimes)];
+    versionWhere = `(time IN {created:Array(DateTime64(3, 'UTC'))} OR time IN (SELECT time FROM message_edit_keys WHERE tenant = {tenant:String} AND ${KEY_MATCH}))`;
+  } else {
+    versionWhere = '1';
+  }
+  // Versions and deletions in one answer (src 'v' / 'd'): one round trip to the store
+  // (embedded, it runs one query at a time, so Promise.all gained nothing).
   const rows = await store.query<VersionRow & { src: 'v' | 'd'; deleted_by: string }>('messages: versions and deletions of page', `
     SELECT 'v' AS src, event_id, time, toString(kind) AS kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments,
-      '' AS deleted_by FROM message_versions_by_message
-    WHERE tenant = {tenant:String} AND ${KEY_MATCH}
+      '' AS deleted_by FROM message_versions
+    WHERE tenant = {tenant:String} AND ${versionWhere} AND ${KEY_MATCH}
     UNION ALL
     SELECT 'd' AS src, event_id, time, 'created' AS kind, conversation_id, message_id, '' AS conversation_type, '' AS thread_id, '' AS author_id, '' AS text, [] AS mentions, [] AS attachments, deleted_by
-    FROM deletions_by_message WHERE tenant = {tenant:String} AND ${KEY_MATCH}`, params);
+    FROM message_deletions WHERE tenant = {tenant:String} AND ${KEY_MATCH}`, params);
   const deletions: DeletionRow[] = rows.filter((r) => r.src === 'd').map((r) => ({ event_id: r.event_id, time: r.time, conversation_id: r.conversation_id, message_id: r.message_id, deleted_by: r.deleted_by }));
   const byKey = new Map<string, VersionRow[]>();
   for (const r of rows) {
