@@ -73,7 +73,9 @@ export async function runExportBench(
       await settle(store);
       const audit = new AuditWriter(store);
       const runner = new JobRunner({ store, log: pino({ level: 'silent' }), audit: createJobAuditor(audit), jobsDir: join(dir, 'jobs'), kinds: jobKinds({ dataDir: dir }) });
-      for (const formats of [['jsonl'], ['jsonl', 'csv', 'eml', 'rsmf', 'parquet']]) {
+      // BENCH_EXPORT_RUNS picks the runs, e.g. `jsonl` alone when profiling (runs separated by `;`).
+      const runs = (process.env.BENCH_EXPORT_RUNS ?? 'jsonl;jsonl,csv,eml,rsmf,parquet').split(';').map((r) => r.split(','));
+      for (const formats of runs) {
         const r = await exportOnce(runner, formats);
         console.log(`  ${formats.join('+').padEnd(28)} ${fmt(r.messages)} messages in ${fmt(r.seconds, 1)} s = ${fmt(r.messages / r.seconds)} messages/s, ${fmt(r.bytes / 2 ** 20, 1)} MiB in ${fmt(r.files)} files, peak RSS ${fmt(r.peakMb)} MB (JS heap + buffers ${fmt(r.peakJsMb)} MB), phases ${r.phases}`);
       }
