@@ -65,7 +65,7 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const perConversation: Record<string, number> = {};
       let done = 0;
       ctx.progress(0, total);
-      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: await createPeopleCache(ctx.store, ctx.job.tenant) };
+      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: writers.some((w) => w.usesPeople !== false) ? await createPeopleCache(ctx.store, ctx.job.tenant) : undefined };
       const batches = batchConversations(conversations);
       // The next batch is read while this one is written (two batches in memory at most): the store works while the writers do.
       let next = batches.length > 0 ? reader.messages(batches[0]!) : undefined;
