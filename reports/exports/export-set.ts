@@ -211,7 +211,8 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
       return;
     }
     const { rows, related } = await loaded;
-    for (let i = 0; i < rows.length; i += PAGE) yield assemble(rows.slice(i, i + PAGE), related);
+    // Taken off the front as they are assembled, so the batch's rows are released while it is written.
+    while (rows.length > 0) yield assemble(rows.splice(0, PAGE), related);
   }
 
   interface BatchRows { rows: VersionRow[]; related: PageRows }
