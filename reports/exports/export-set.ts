@@ -25,7 +25,7 @@ import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRo
 const T = "DateTime64(3, 'UTC')";
 const PAGE_SIZE = 5000;
 /** Conversations are read together until their messages reach this. */
-export const BATCH_MESSAGES = 50_000;
+export const BATCH_MESSAGES = 25_000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
 
 export interface SetConversation {
