@@ -85,7 +85,8 @@ export interface DayContext {
   store: Store;
   tenant: string;
   asOf: string;
-  people: Awaited<ReturnType<typeof createPeopleCache>>;
+  /** Undefined when no writer of the export shows people: the days then carry an empty map. */
+  people: Awaited<ReturnType<typeof createPeopleCache>> | undefined;
 }
 
 /** A batch's messages (by conversation, then time) as conversation-days. */
@@ -97,8 +98,12 @@ export async function* conversationDays(c: DayContext, conversations: ReadonlyMa
     const first = batch[0]!;
     const day = first.time.slice(0, 10);
     const changes = membership.get(`${first.conversation_id}\u0000${day}`) ?? [];
-    const ids = new Set([...peopleIn(batch), ...changes.flatMap((e) => [e.user_id, e.by].filter(Boolean))]);
-    return { conversation: conversations.get(first.conversation_id)!, day, messages: batch, people: await c.people([...ids].sort()), membership: changes };
+    let people = new Map<string, ExportPerson>();
+    if (c.people) {
+      const ids = new Set([...peopleIn(batch), ...changes.flatMap((e) => [e.user_id, e.by].filter(Boolean))]);
+      people = await c.people([...ids].sort());
+    }
+    return { conversation: conversations.get(first.conversation_id)!, day, messages: batch, people, membership: changes };
   };
   for await (const m of messages) {
     const k = `${m.conversation_id}\u0000${m.time.slice(0, 10)}`;

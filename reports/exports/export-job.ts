@@ -65,10 +65,16 @@ export function exportJobKind(deps: ExportJobDeps): JobKind<ExportParams, Export
       const perConversation: Record<string, number> = {};
       let done = 0;
       ctx.progress(0, total);
-      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: await createPeopleCache(ctx.store, ctx.job.tenant) };
-      for (const batch of batchConversations(conversations)) {
+      const days = { store: ctx.store, tenant: ctx.job.tenant, asOf, people: writers.some((w) => w.usesPeople !== false) ? await createPeopleCache(ctx.store, ctx.job.tenant) : undefined };
+      const batches = batchConversations(conversations);
+      // The next batch is read while this one is written (two batches in memory at most): the store works while the writers do.
+      let next = batches.length > 0 ? reader.messages(batches[0]!) : undefined;
+      for (let i = 0; i < batches.length; i++) {
+        const batch = batches[i]!;
+        const messages = next!;
         const named = await lookupConversations(ctx.store, ctx.job.tenant, batch);
-        for await (const day of conversationDays(days, named, reader.messages(batch))) {
+        next = i + 1 < batches.length ? reader.messages(batches[i + 1]!) : undefined;
+        for await (const day of conversationDays(days, named, messages)) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           for (const w of writers) await w.write(day);
           done += day.messages.length;

@@ -44,6 +44,8 @@ function versionsOf(created: VersionRow, edits: readonly VersionRow[], includeEd
 }
 
 function reactionsOf(rows: readonly ReactionRow[]): ExportMessage['reactions'] {
+  // Most messages have none: no map and no sorts for them.
+  if (rows.length === 0) return { current: [], history: [] };
   const history: ExportReactionEvent[] = [...rows].sort(byTimeThenId).map((r) => ({ event_id: r.event_id, time: fromStoreTime(r.time), action: r.action, user_id: r.user_id, emoji: r.emoji, origin: r.origin }));
   const now = new Map<string, { emoji: string; user_id: string }>();
   for (const r of history) {
@@ -68,7 +70,8 @@ export interface PageRows {
 export function assembleMessage(tenant: string, created: VersionRow, page: PageRows, o: { includeEdits: boolean; context: boolean }): ExportMessage {
   const id = created.message_id;
   const key = messageKey(created.conversation_id, id);
-  const deletion = [...(page.deletions.get(key) ?? [])].sort(byTimeThenId)[0];
+  const deletions = page.deletions.get(key);
+  const deletion = deletions ? [...deletions].sort(byTimeThenId)[0] : undefined;
   const isRoot = page.roots.has(key);
   return {
     tenant,

@@ -1,9 +1,11 @@
 /**
  * Reads an export set from the store in batches of conversations (about
- * BATCH_MESSAGES messages each), each batch in (conversation, time, message) order
- * in keyset pages (never OFFSET), as of a fixed time: memory holds one page and the
- * context windows, whatever the size of the export. Batching matters: a query costs
- * milliseconds whatever it reads, and an archive may hold many small conversations.
+ * BATCH_MESSAGES messages each, keyed by conversation id, never OFFSET), each batch
+ * one page in (conversation, time, message) order, as of a fixed time; a conversation
+ * bigger than a batch is read alone in keyset pages. Memory holds a batch or two (the
+ * next one is read while this one is written) and the context windows, whatever the
+ * size of the export. Batching matters: a query costs milliseconds whatever it
+ * reads, and an archive may hold many small conversations.
  *
  * A message is a hit when it is in the time range and matches every filter given
  * (custodian as author, or any message of a custodian's conversation with
@@ -23,7 +25,7 @@ import { assembleMessage, distinctEvents, groupBy, type DeletionRow, type PageRo
 const T = "DateTime64(3, 'UTC')";
 const PAGE_SIZE = 5000;
 /** Conversations are read together until their messages reach this. */
-export const BATCH_MESSAGES = 50_000;
+export const BATCH_MESSAGES = 25_000;
 const VERSION_COLUMNS = 'event_id, time, kind, conversation_id, message_id, conversation_type, thread_id, author_id, text, mentions, attachments, source, origin';
 
 export interface SetConversation {
@@ -157,12 +159,9 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
   }
 
   /**
-   * Created versions of the batch from `lo` on, read in time order: the tables are
-   * ordered by (tenant, time), so a time-ordered page reads about a page of rows
-   * wherever it starts, while a page in conversation order would scan the whole table
-   * each time. Several conversations are then put in (conversation, time, message)
-   * order in memory, which a batch bounds (BATCH_MESSAGES); one conversation is in
-   * that order already and streams page by page however big it is.
+   * Created versions of one conversation bigger than a batch, from `lo` on, in time
+   * order in keyset pages: one conversation is in (conversation, time, message) order
+   * already, so it streams page by page however big it is.
    */
   async function* createdInTimeOrder(ids: readonly string[], lo: string, hi: string | undefined): AsyncGenerator<VersionRow[]> {
     let at = lo;
@@ -183,22 +182,47 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     }
   }
 
-  async function* pages(batch: readonly SetConversation[], lo: string, hi: string | undefined): AsyncGenerator<ExportMessage[]> {
-    const ids = batch.map((c) => c.conversation_id);
-    const assemble = (rows: VersionRow[], related: PageRows) => rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
-    if (batch.length === 1 && batch[0]!.messages > batchLimit) {
+  /**
+   * Created versions of a batch of conversations from `lo` on, as one page in
+   * (conversation, time, message) order, sorted by the engine (UTF-8 byte order, as
+   * the files want it). A batch is bounded (BATCH_MESSAGES), so one page is too. One
+   * query a batch, not keyset pages of a few thousand rows: the table is ordered by
+   * time, so every page cost a scan of the batch's range whatever its size (measured:
+   * ~200 ms a page of 5,000, against ~500 ms for the whole 50,000-message batch), and
+   * the engine sorts by conversation for nothing where JavaScript paid for it.
+   */
+  async function createdInConversationOrder(ids: readonly string[], lo: string, hi: string | undefined): Promise<VersionRow[]> {
+    return store.query<VersionRow>('export: batch', `
+      SELECT ${VERSION_COLUMNS} FROM message_versions
+      WHERE tenant = {tenant:String} AND conversation_id IN {cs:Array(String)} AND kind = 'created' AND ingested_at <= {as_of:${T}}
+        AND time >= {lo:${T}}${hi ? ` AND time < {hi:${T}}` : ''}
+        AND ${NOT_RESTRICTED_MESSAGE}
+      ORDER BY conversation_id, time, message_id, event_id LIMIT 1 BY conversation_id, message_id`,
+      { ...base, cs: [...ids], lo, ...(hi ? { hi } : {}), visible_holds: p.holds });
+  }
+
+  const assemble = (rows: readonly VersionRow[], related: PageRows) => rows.map((r) => assembleMessage(tenant, r, related, { includeEdits: p.include_edits, context: false }));
+
+  /** Pages of a batch; for a batch that is not one big conversation, the one page and its lookups are read by `load` (started early, so reading overlaps writing). */
+  async function* pages(batch: readonly SetConversation[], lo: string, hi: string | undefined, loaded: Promise<BatchRows> | undefined): AsyncGenerator<ExportMessage[]> {
+    if (!loaded) {
       // One conversation bigger than a batch: page by page, each with its own lookups.
-      for await (const rows of createdInTimeOrder(ids, lo, hi)) yield assemble(rows, await relatedRows({ page: rows }));
+      for await (const rows of createdInTimeOrder(batch.map((c) => c.conversation_id), lo, hi)) yield assemble(rows, await relatedRows({ page: rows }));
       return;
     }
-    const all: VersionRow[] = [];
-    for await (const rows of createdInTimeOrder(ids, lo, hi)) all.push(...rows);
-    if (all.length === 0) return;
-    const related = await relatedRows({ conversations: ids, lo: all[0]!.time });
-    // The store's order: conversation ids by UTF-8 bytes, then time, then message id.
-    const byte = new Map(ids.map((id) => [id, Buffer.from(id, 'utf8')]));
-    all.sort((a, b) => Buffer.compare(byte.get(a.conversation_id)!, byte.get(b.conversation_id)!) || (a.time < b.time ? -1 : a.time > b.time ? 1 : Buffer.compare(Buffer.from(a.message_id, 'utf8'), Buffer.from(b.message_id, 'utf8'))));
-    for (let i = 0; i < all.length; i += PAGE) yield assemble(all.slice(i, i + PAGE), related);
+    const { rows, related } = await loaded;
+    // Taken off the front as they are assembled, so the batch's rows are released while it is written.
+    while (rows.length > 0) yield assemble(rows.splice(0, PAGE), related);
+  }
+
+  interface BatchRows { rows: VersionRow[]; related: PageRows }
+
+  async function loadBatch(ids: readonly string[], lo: string, hi: string | undefined): Promise<BatchRows> {
+    const rows = await createdInConversationOrder(ids, lo, hi);
+    if (rows.length === 0) return { rows, related: { edits: new Map(), deletions: new Map(), reactions: new Map(), threadPositions: new Map(), roots: new Set() } };
+    let first = rows[0]!.time;
+    for (const r of rows) if (r.time < first) first = r.time;
+    return { rows, related: await relatedRows({ conversations: ids, lo: first }) };
   }
 
   /** Where reading a conversation starts: the range's start, moved back by the context window. */
@@ -213,6 +237,46 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
     return starts;
   }
 
+  /** Starts reading a batch: where each conversation starts, then (unless it is one big conversation) its page and lookups. */
+  function startBatch(batch: readonly SetConversation[]): Promise<{ starts: Map<string, number>; lo: string; hi: string | undefined; loaded: Promise<BatchRows> | undefined }> {
+    const read = (async () => {
+      const ids = batch.map((c) => c.conversation_id);
+      const starts = await startsOf(ids);
+      const loMs = Math.min(...starts.values());
+      const lo = Number.isFinite(loMs) ? toStoreTime(loMs) : '1970-01-01 00:00:00.000';
+      // Without a message-count window nothing after `to` plus the duration can be in the set.
+      const hi = p.to && ctxN === 0 ? toStoreTime(toMs + ctxMs + 1) : undefined;
+      const big = batch.length === 1 && batch[0]!.messages > batchLimit;
+      const loaded = big ? undefined : loadBatch(ids, lo, hi);
+      // Awaited by window(); a failure before then must not be an unhandled rejection.
+      loaded?.catch(() => undefined);
+      return { starts, lo, hi, loaded };
+    })();
+    read.catch(() => undefined);
+    return read;
+  }
+
+  async function* window(batch: readonly SetConversation[], read: ReturnType<typeof startBatch>): AsyncGenerator<ExportMessage> {
+    if (batch.length === 0) return;
+    const { starts, lo, hi, loaded } = await read;
+    const windows = new Map<string, ContextWindow>();
+    const done = new Set<string>();
+    for await (const page of pages(batch, lo, hi, loaded)) {
+      for (const m of page) {
+        const c = m.conversation_id;
+        const t = Date.parse(m.time);
+        if (done.has(c) || t < starts.get(c)! || (m.deletion && !p.include_deleted)) continue;
+        let window = windows.get(c);
+        if (!window) windows.set(c, (window = new ContextWindow(ctxN, ctxMs)));
+        yield* window.offer(m, isHit(m), t);
+        if (t >= toMs && window.idle(t)) {
+          done.add(c);
+          windows.delete(c);
+        }
+      }
+    }
+  }
+
   return {
     async conversations() {
       const f = conversationFilter();
@@ -222,29 +286,11 @@ export function createExportSetReader(store: Store, tenant: string, p: ExportPar
         WHERE ${f.sql.join(' AND ')} GROUP BY conversation_id ORDER BY conversation_id`, f.params);
       return rows.map((r) => ({ conversation_id: r.conversation_id, conversation_type: r.type_seen, messages: Number(r.n) }));
     },
-    async *messages(batch) {
-      if (batch.length === 0) return;
-      const ids = batch.map((c) => c.conversation_id);
-      const starts = await startsOf(ids);
-      const lo = Math.min(...starts.values());
-      // Without a message-count window nothing after `to` plus the duration can be in the set.
-      const hi = p.to && ctxN === 0 ? toStoreTime(toMs + ctxMs + 1) : undefined;
-      const windows = new Map<string, ContextWindow>();
-      const done = new Set<string>();
-      for await (const page of pages(batch, Number.isFinite(lo) ? toStoreTime(lo) : '1970-01-01 00:00:00.000', hi)) {
-        for (const m of page) {
-          const c = m.conversation_id;
-          const t = Date.parse(m.time);
-          if (done.has(c) || t < starts.get(c)! || (m.deletion && !p.include_deleted)) continue;
-          let window = windows.get(c);
-          if (!window) windows.set(c, (window = new ContextWindow(ctxN, ctxMs)));
-          yield* window.offer(m, isHit(m), t);
-          if (t >= toMs && window.idle(t)) {
-            done.add(c);
-            windows.delete(c);
-          }
-        }
-      }
+    messages(batch) {
+      if (batch.length === 0) return window(batch, Promise.resolve({ starts: new Map(), lo: '', hi: undefined, loaded: undefined }));
+      // Reading starts now, not at the first next(): the caller asks for the next batch while it writes this one.
+      const read = startBatch(batch);
+      return window(batch, read);
     },
   };
 }

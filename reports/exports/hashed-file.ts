@@ -1,12 +1,13 @@
 /**
- * A payload file that is hashed while it is written, so the package manifests
- * (SHA-256 and SHA-512, BagIt) never re-read the export. Writes respect the
+ * A payload file that is hashed while it is written (on a worker thread), so the
+ * package manifests (SHA-256 and SHA-512, BagIt) never re-read the export. Writes respect the
  * stream's backpressure: memory stays flat whatever the size of the export.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
+import { ThreadHasher } from './hash-thread.js';
 
 export interface FileDigest {
   bytes: number;
@@ -16,8 +17,8 @@ export interface FileDigest {
 
 export class HashedFile {
   private readonly out: WriteStream;
-  private readonly h256: Hash = createHash('sha256');
-  private readonly h512: Hash = createHash('sha512');
+  // On a worker thread: a flat file is large, and the main thread assembles every message (hash-thread.ts).
+  private readonly hasher = new ThreadHasher();
   private bytes = 0;
 
   constructor(readonly path: string) {
@@ -27,15 +28,16 @@ export class HashedFile {
 
   async write(chunk: string | Buffer): Promise<void> {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    this.h256.update(buf);
-    this.h512.update(buf);
     this.bytes += buf.length;
-    if (!this.out.write(buf)) await once(this.out, 'drain');
+    const drained = this.out.write(buf);
+    await this.hasher.update(buf);
+    if (!drained) await once(this.out, 'drain');
   }
 
   async close(): Promise<FileDigest> {
     await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    return { bytes: this.bytes, sha256: this.h256.digest('hex'), sha512: this.h512.digest('hex') };
+    const { sha256, sha512 } = await this.hasher.digest();
+    return { bytes: this.bytes, sha256, sha512 };
   }
 }
 

@@ -27,6 +27,7 @@ export const createCsvWriter: FormatWriterFactory = (dir: string, _ctx: ExportCo
   };
   return {
     format: 'csv',
+    usesPeople: false,
     async write(group: ConversationDay): Promise<void> {
       if (closed) throw new WriterClosedError('csv', group);
       const text = await open();

@@ -18,6 +18,8 @@ export interface WrittenFile extends FileDigest {
 export interface FormatWriter {
   /** The format's name as `--formats` spells it: jsonl, csv, eml, rsmf, parquet. */
   readonly format: string;
+  /** False for a writer that never reads `ConversationDay.people`: when no writer of an export does, the days come without it (cheaper). */
+  readonly usesPeople?: boolean;
   write(group: ConversationDay): Promise<void>;
   /** Flushes and closes; returns every file written. */
   close(): Promise<WrittenFile[]>;

@@ -26,6 +26,7 @@ export const createJsonlWriter: FormatWriterFactory = (dir: string, _ctx: Export
   };
   return {
     format: 'jsonl',
+    usesPeople: false,
     async write(group: ConversationDay): Promise<void> {
       if (closed) throw new WriterClosedError('jsonl', group);
       const text = open();

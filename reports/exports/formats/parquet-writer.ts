@@ -160,6 +160,7 @@ function openParquetWriter(dir: string, _ctx: ExportContext, options: ParquetWri
 
   return {
     format: 'parquet',
+    usesPeople: false,
     async write(group: ConversationDay): Promise<void> {
       if (closed) throw new WriterClosedError('parquet', group);
       start();
