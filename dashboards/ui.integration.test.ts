@@ -152,6 +152,14 @@ describe('web UI in chromium', () => {
     await shot(page, '01-search');
     // An export can be defined from the search: the same words.
     expect(await page.getByRole('link', { name: 'Export these messages…' }).getAttribute('href')).toBe(`/ui/${FIXTURE_TENANT}/exports/new?q=budget`);
+    // Sorting by the posted time asks the API for oldest first: the same hits, reversed.
+    const hrefs = () => page.locator('table.results tbody a').evaluateAll((as) => as.map((x) => (x as HTMLAnchorElement).pathname));
+    const newestFirst = await hrefs();
+    await page.getByRole('columnheader', { name: 'Posted' }).getByRole('link').click();
+    await page.waitForURL(/sort=posted&dir=asc/);
+    await resultsOfThisUrl(page);
+    expect(await page.getByRole('columnheader', { name: 'Posted' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await hrefs()).toEqual([...newestFirst].reverse());
 
     // Paging: two per page over every message holding "message", as the fixture has them.
     const many = fixtureHits('message');

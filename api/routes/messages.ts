@@ -51,6 +51,7 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
     mentions: q.mentions,
     hasAttachments: q.has_attachments,
     limit: q.limit,
+    order: q.order,
     after,
   };
   if (q.q === undefined) return { search: base, exactAccents };
@@ -93,7 +94,7 @@ export function messageSearchRoute(store: Store, cursors: CursorCodec, opts: { t
     method: 'get',
     path: '/v1/tenants/:tenant/messages',
     operationId: 'searchMessages',
-    summary: 'Search messages with the query language (words, OR, NOT, phrases, prefixes, from:, in:, dates...) and filters; newest first, exact total, highlights, cursor paging',
+    summary: 'Search messages with the query language (words, OR, NOT, phrases, prefixes, from:, in:, dates...) and filters; newest first (or order=oldest), exact total, highlights, cursor paging',
     tags: ['messages'],
     scope: 'messages:read',
     action: 'messages.search',

@@ -81,6 +81,28 @@ describe('GET /messages', () => {
     expect(new Set(seen).size).toBe(all.total);
   });
 
+  it('pages oldest first when asked: the exact reverse of newest first, for filters, an author and words, and a cursor pages only its order', async () => {
+    const keys = (items: any[]) => items.map((i: any) => `${i.conversation_id}/${i.message_id}`);
+    for (const filter of ['', '&author=U1', '&q=budget%20OR%20final%20OR%20the']) {
+      const newest = (await get(`${M}?limit=200${filter}`)).body;
+      expect(newest.total, filter).toBeGreaterThan(1);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await get(`${M}?order=oldest&limit=2${filter}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(r.status, filter).toBe(200);
+        expect(r.body.total, filter).toBe(newest.total);
+        seen.push(...keys(r.body.items));
+        cursor = r.body.next_cursor;
+      } while (cursor);
+      expect(seen, filter).toEqual(keys(newest.items).reverse());
+    }
+    const first = (await get(`${M}?limit=2`)).body.next_cursor as string;
+    const crossed = await get(`${M}?order=oldest&limit=2&cursor=${encodeURIComponent(first)}`);
+    expect([crossed.status, crossed.body.field]).toEqual([400, 'cursor']);
+    expect((await get(`${M}?order=sideways`)).body.field).toBe('order');
+  });
+
   it('refuses a tampered, foreign or forged cursor with a 400 naming cursor', async () => {
     const first = (await get(`${M}?limit=2`)).body.next_cursor as string;
     const [payload, sig] = first.split('.') as [string, string];

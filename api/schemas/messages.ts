@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../common/queries/search-query/dates.js';
 import { HOLD_ID } from '../../common/holds/hold-model.js';
-import { queryObject, booleanField, checkTimeRange, codePoints, cursorField, instantField, limitField, pageOf, platformId, tenantParam } from './query-fields.js';
+import { queryObject, booleanField, checkTimeRange, codePoints, cursorField, instantField, limitField, orderField, pageOf, platformId, tenantParam } from './query-fields.js';
 
 export const CONVERSATION_TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
 
@@ -40,6 +40,7 @@ export const messageSearchQuery = queryObject({
   has_mentions: booleanField('Only messages that mention someone (true) or no one (false)').optional(),
   mentions: platformId('Only messages that mention this user id').optional(),
   has_attachments: booleanField('Only messages with (true) or without (false) attachments').optional(),
+  order: orderField('By the time each message was posted'),
   limit: limitField(200, 50),
   cursor: cursorField.optional(),
   hold: holdField,

@@ -1,6 +1,6 @@
 /**
- * Message search: which messages match the filters, newest first, with an exact
- * total and a keyset position for the next page.
+ * Message search: which messages match the filters, newest first (or oldest first),
+ * with an exact total and a keyset position for the next page.
  *
  * - A message is (conversation_id, message_id); it is listed once, at the time it
  *   was posted (its `created` version), which is what time ranges and the order use.
@@ -21,6 +21,7 @@
 import type { Store } from '../store/store.js';
 import { toStoreTime } from '../events/time.js';
 import { totalKey, type TotalsCache } from './totals-cache.js';
+import { orderSql, type ListOrder } from './list-order.js';
 import { MAX_RESTRICTED_KEYS, NOT_RESTRICTED_MESSAGE, RESTRICTED_KEYS_SQL, notRestrictedCondition, restrictedKeysFrom } from './restricted.js';
 
 export interface MessageSearch {
@@ -46,7 +47,9 @@ export interface MessageSearch {
   limit: number;
   /** Holds whose case the caller works on: their restricted records stay visible (restricted.ts); none by default. */
   visibleHolds?: string[];
-  /** Keyset position: strictly older than (time, conversation_id, message_id). */
+  /** newest (default) or oldest first, by (time, conversation_id, message_id). */
+  order?: ListOrder;
+  /** Keyset position: strictly past (time, conversation_id, message_id) in the order. */
   after?: { time: string; conversationId: string; messageId: string };
 }
 
@@ -64,6 +67,18 @@ export interface SearchPage {
 }
 
 const T = "DateTime64(3, 'UTC')";
+
+/** Past the cursor in the search's order; the plain time bound lets partitions and the primary key prune. */
+function cursorConditions(s: MessageSearch): string[] {
+  const { comparison } = orderSql(s.order);
+  return [`time ${comparison}= {after_time:${T}}`, `(time, conversation_id, message_id) ${comparison} ({after_time:${T}}, {after_conversation:String}, {after_message:String})`];
+}
+
+/** The page's ORDER BY in the search's order. */
+function pageOrder(s: MessageSearch): string {
+  const { direction: d } = orderSql(s.order);
+  return `ORDER BY time ${d}, conversation_id ${d}, message_id ${d}`;
+}
 
 
 /** Conditions on the created version; only fixed clauses, values are parameters. */
@@ -88,10 +103,7 @@ function createdConditions(s: MessageSearch, withCursor: boolean, windowed = fal
   const notRestricted = restricted ? notRestrictedCondition(restricted.keys) : NOT_RESTRICTED_MESSAGE;
   if (notRestricted !== undefined) c.push(notRestricted);
   if (windowed) c.push(`time >= {win_from:${T}}`);
-  if (withCursor && s.after) {
-    c.push(`time <= {after_time:${T}}`);
-    c.push(`(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
-  }
+  if (withCursor && s.after) c.push(...cursorConditions(s));
   return c;
 }
 
@@ -204,9 +216,7 @@ function authorKeysSql(s: MessageSearch, withCursor: boolean): string {
   if (s.fromTime !== undefined) c.push(`time >= {from:${T}}`);
   if (s.toTime !== undefined) c.push(`time < {to:${T}}`);
   c.push(NOT_RESTRICTED_MESSAGE);
-  if (withCursor && s.after) {
-    c.push(`time <= {after_time:${T}}`, `(time, conversation_id, message_id) < ({after_time:${T}}, {after_conversation:String}, {after_message:String})`);
-  }
+  if (withCursor && s.after) c.push(...cursorConditions(s));
   return `SELECT time, conversation_id, message_id FROM message_author_keys WHERE ${c.join(' AND ')}`;
 }
 
@@ -243,11 +253,12 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
   const matching = (withCursor: boolean, windowed: boolean) => matchingSql(s, withCursor, editKeys, windowed, restricted);
   const total = await countWordMatches(store, s, editKeys, params, restricted, cache);
   if (total === 0) return { hits: [], total: 0, more: false };
-  if (total <= DIRECT_PAGE_MAX) {
-    // Few matches: one query over all of them costs less than windows that each come back short.
+  // Few matches: one query over all of them costs less than windows that each come back short.
+  // Oldest first reads all matches too: the windows grow from the newest end (the archive's start is not known without a query).
+  if (total <= DIRECT_PAGE_MAX || s.order === 'oldest') {
     const rows = await store.query<SearchHit>('messages: word search page', `
       SELECT time, conversation_id, message_id FROM (${matching(true, false)})
-      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      ${pageOrder(s)}
       LIMIT 1 BY conversation_id, message_id
       LIMIT {limit:UInt32}`, params);
     const more = rows.length > s.limit;
@@ -263,7 +274,7 @@ async function wordSearchPage(store: Store, s: MessageSearch, params: Record<str
     const p = windowed ? { ...params, win_from: toStoreTime(upper - span) } : params;
     rows = await store.query<SearchHit>('messages: word search page', `
       SELECT time, conversation_id, message_id FROM (${matching(true, windowed)})
-      ORDER BY time DESC, conversation_id DESC, message_id DESC
+      ${pageOrder(s)}
       LIMIT 1 BY conversation_id, message_id
       LIMIT {limit:UInt32}`, p);
     if (last || rows.length > s.limit) break;
@@ -292,7 +303,7 @@ export async function searchMessages(store: Store, s: MessageSearch, cache?: Tot
   }
   const hits = await store.query<SearchHit>('messages: search page', `
     SELECT time, conversation_id, message_id FROM (${pageSql(true)})
-    ORDER BY time DESC, conversation_id DESC, message_id DESC
+    ${pageOrder(s)}
     LIMIT 1 BY conversation_id, message_id
     LIMIT {limit:UInt32}`, params);
   const more = hits.length > s.limit;

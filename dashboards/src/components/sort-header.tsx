@@ -9,7 +9,7 @@ import { queryOf } from '../router.js';
 
 export function SortHeader<K extends string>({ label, column, sort, base, search }: { label: string; column: K; sort: SortState<K>; base: string; search: URLSearchParams }) {
   const next = nextSort(sort, column);
-  const params = Object.fromEntries([...search.entries()].filter(([k]) => k !== 'sort' && k !== 'dir' && k !== 'cursor'));
+  const params = Object.fromEntries([...search.entries()].filter(([k]) => k !== 'sort' && k !== 'dir' && k !== 'cursor' && k !== 'prev'));
   const active = sort.key === column;
   return (
     <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>

@@ -108,7 +108,7 @@ export const en = {
     exportThese: 'Export these messages…',
     loading: 'messages',
     noMatch: 'No message matches.',
-    caption: 'Messages, newest first',
+    caption: 'Messages',
     posted: 'Posted',
     conversationCol: 'Conversation',
     authorCol: 'Author',

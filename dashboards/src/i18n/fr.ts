@@ -104,7 +104,7 @@ export const fr: Messages = {
     exportThese: 'Exporter ces messages…',
     loading: 'les messages',
     noMatch: 'Aucun message ne correspond.',
-    caption: 'Messages, du plus récent au plus ancien',
+    caption: 'Messages',
     posted: 'Publié',
     conversationCol: 'Conversation',
     authorCol: 'Auteur',

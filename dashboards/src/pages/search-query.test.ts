@@ -22,4 +22,9 @@ describe('search page query', () => {
     expect(fromStack(undefined)).toBeUndefined();
     expect(fromStack('x.y')).toBe('x.y');
   });
+
+  it('asks the API for oldest first when the posted column is sorted ascending', () => {
+    expect(searchQuery(new URLSearchParams({ q: 'budget', sort: 'posted', dir: 'asc' }))).toMatchObject({ q: 'budget', order: 'oldest' });
+    expect(searchQuery(new URLSearchParams({ q: 'budget', sort: 'posted', dir: 'desc' }))).not.toHaveProperty('order');
+  });
 });

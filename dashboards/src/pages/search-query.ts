@@ -1,6 +1,7 @@
 /** The message search page's URL query to the API's: pure, so it is unit-tested. */
 import type { MessageSearchQuery } from '../api/types.js';
 import { dayToInstant } from '../format/times.js';
+import { serverOrder } from '../format/sort.js';
 
 export const FIELDS = ['q', 'match', 'author', 'conversation', 'conversation_type', 'from', 'to', 'include_deleted', 'has_attachments'] as const;
 const PAGE_SIZE = '25';
@@ -27,6 +28,7 @@ export function searchQuery(s: URLSearchParams): MessageSearchQuery {
   if (get('include_deleted') === 'false') q.include_deleted = 'false';
   const att = get('has_attachments');
   if (att === 'true' || att === 'false') q.has_attachments = att;
+  if (serverOrder(s, 'posted') === 'oldest') q.order = 'oldest';
   if (get('cursor')) q.cursor = get('cursor');
   return q;
 }

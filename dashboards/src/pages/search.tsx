@@ -15,6 +15,8 @@ import { queryWords } from '../format/highlight.js';
 import { formatCount } from '../format/numbers.js';
 import { buildPath } from '../route-match.js';
 import { navigate, queryOf } from '../router.js';
+import { serverSortState, sortParams } from '../format/sort.js';
+import { SortHeader } from '../components/sort-header.js';
 import { useLang, useT } from '../i18n/index.js';
 import type { PageProps } from './page.js';
 import { FIELDS, FIRST, fromStack, searchQuery } from './search-query.js';
@@ -35,10 +37,10 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
     const fields: Record<string, string> = {};
     for (const f of FIELDS) fields[f] = String(form.get(f) ?? '');
     fields.include_deleted = form.get('include_deleted') ? '' : 'false';
-    navigate(base + queryOf(fields));
+    navigate(base + queryOf({ ...fields, ...sortParams(search) }));
   };
   // The page size is not in the form but stays while paging (`limit` in the URL).
-  const filters = Object.fromEntries([...FIELDS, 'limit'].map((f) => [f, search.get(f) ?? undefined]));
+  const filters = { ...Object.fromEntries([...FIELDS, 'limit'].map((f) => [f, search.get(f) ?? undefined])), ...sortParams(search) };
   const pageLink = (cursor: string | undefined, prev: string[]) => base + queryOf({ ...filters, cursor, prev: prev.join(' ') || undefined });
   const exportLink = `/ui/${encodeURIComponent(tenant)}/exports/new${queryOf({ q: filters.q, from: filters.from, to: filters.to, conversation: filters.conversation, author: filters.author, conversation_types: filters.conversation_type, include_deleted: filters.include_deleted })}`;
 
@@ -96,7 +98,7 @@ export function SearchPage({ api, tenant, search, me }: PageProps) {
             {loaded.result.data.items.length === 0 ? <p>{t.noMatch}</p> : (
               <table class="results">
                 <caption class="visually-hidden">{t.caption}</caption>
-                <thead><tr><th scope="col">{t.posted}</th><th scope="col">{t.conversationCol}</th><th scope="col">{t.authorCol}</th><th scope="col">{t.messageCol}</th></tr></thead>
+                <thead><tr><SortHeader label={t.posted} column="posted" sort={serverSortState(search, 'posted')} base={base} search={search} /><th scope="col">{t.conversationCol}</th><th scope="col">{t.authorCol}</th><th scope="col">{t.messageCol}</th></tr></thead>
                 <tbody>
                   {loaded.result.data.items.map((m) => (
                     <tr key={`${m.conversation_id}/${m.message_id}`}>
