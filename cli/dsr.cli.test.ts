@@ -8,9 +8,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test/helpers/cli.js';
-import { testConfig, testDataDir } from '../test/helpers/store.js';
-import { createStore, type Store } from '../common/store/store.js';
+import { expectOneLineError, runCli } from '../test/helpers/cli.js';
+import { testDataDir, withStoreAt } from '../test/helpers/store.js';
 import { migrate } from '../migrations/runner.js';
 import { SAM, SAM_IDS, storeSubjectArchive, subjectArchive } from '../test/helpers/subject-archive.js';
 
@@ -18,17 +17,8 @@ const dataDir = testDataDir('cli-dsr');
 const env = { CUSTOS_DATA_DIR: dataDir };
 const out = join(dataDir, '..', `access-out-${Date.now()}`);
 
-async function withStore<T>(body: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore(testConfig(dataDir), { command: 'vitest cli-dsr', queryTimeoutS: 30 });
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
-
 beforeAll(async () => {
-  await withStore(async (s) => {
+  await withStoreAt(dataDir, 'cli-dsr', async (s) => {
     await migrate(s);
     await storeSubjectArchive(s, subjectArchive());
   });
@@ -39,11 +29,7 @@ afterAll(() => {
 });
 
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const oneLine = (r: { status: number | null; stderr: string }, flag: string) => {
-  expect(r.status).not.toBe(0);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(new RegExp(`^custos: ${flag}: `));
-};
+const oneLine = (r: { status: number | null; stderr: string }, flag: string) => expectOneLineError(r, `${flag}: `);
 
 describe('custos dsr', () => {
   let erasure = '';
@@ -89,7 +75,7 @@ describe('custos dsr', () => {
   });
 
   it('audited every dsr command, refusals included', async () => {
-    const rows = await withStore((s) => s.query<{ action: string; status: number }>('test: audit', "SELECT action, status FROM audit_log WHERE tenant = 'acme' AND action LIKE 'subject_requests.%'"));
+    const rows = await withStoreAt(dataDir, 'cli-dsr', (s) => s.query<{ action: string; status: number }>('test: audit', "SELECT action, status FROM audit_log WHERE tenant = 'acme' AND action LIKE 'subject_requests.%'"));
     expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual(expect.arrayContaining(['subject_requests.open 200', 'subject_requests.approve 403', 'subject_requests.approve 200', 'subject_requests.extend 409', 'subject_requests.list 200', 'subject_requests.get 200']));
   });
 });

@@ -8,8 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test/helpers/cli.js';
-import { testConfig, testDataDir } from '../test/helpers/store.js';
-import { createStore, type Store } from '../common/store/store.js';
+import { testDataDir, withStoreAt } from '../test/helpers/store.js';
 import { migrate } from '../migrations/runner.js';
 import { TEST_POLICY, agedArchive, storeArchive } from '../reports/retention/testing/aged-archive.js';
 
@@ -18,17 +17,8 @@ const env = { CUSTOS_DATA_DIR: dataDir };
 const archive = agedArchive();
 const policyFile = join(dataDir, '..', `policy-${Date.now()}.json`);
 
-async function withStore<T>(body: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore(testConfig(dataDir), { command: 'vitest cli-retention', queryTimeoutS: 30 });
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
-
 beforeAll(async () => {
-  await withStore(async (s) => {
+  await withStoreAt(dataDir, 'cli-retention', async (s) => {
     await migrate(s);
     await storeArchive(s, archive);
   });
@@ -87,7 +77,7 @@ describe('custos holds and retention', () => {
     expect(runCli(['holds', 'release', holdId, '--tenant', 'acme', '--reason', 'again'], env).stderr).toMatch(/already released/);
     const verify = runCli(['audit', 'verify', '--tenant', 'acme'], env);
     expect(verify.status, verify.stderr).toBe(0);
-    const actions = await withStore((s) => s.query<{ action: string; status: number; subject_kind: string }>('test: audit', "SELECT action, status, subject_kind FROM audit_log WHERE tenant = 'acme' AND http_method = 'CLI' ORDER BY seq"));
+    const actions = await withStoreAt(dataDir, 'cli-retention', (s) => s.query<{ action: string; status: number; subject_kind: string }>('test: audit', "SELECT action, status, subject_kind FROM audit_log WHERE tenant = 'acme' AND http_method = 'CLI' ORDER BY seq"));
     expect(actions.map((a) => `${a.action} ${a.status}`)).toEqual(expect.arrayContaining(['holds.create 200', 'holds.get 200', 'retention.policy.set 400', 'retention.policy.set 409', 'retention.policy.set 200', 'holds.release 200', 'holds.release 409']));
     expect(new Set(actions.map((a) => a.subject_kind))).toEqual(new Set(['cli']));
   });

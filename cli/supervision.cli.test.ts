@@ -8,9 +8,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test/helpers/cli.js';
-import { testConfig, testDataDir } from '../test/helpers/store.js';
-import { createStore, type Store } from '../common/store/store.js';
+import { cliJson, expectOneLineError, runCli } from '../test/helpers/cli.js';
+import { testDataDir, withStoreAt } from '../test/helpers/store.js';
 import { migrate } from '../migrations/runner.js';
 import { createPolicyStore, parsePolicyDefinition } from '../common/supervision/policy-store.js';
 import { DEFAULT_POLICIES } from '../common/supervision/default-policies.js';
@@ -22,17 +21,8 @@ const badFile = join(dataDir, '..', `policy-bad-${Date.now()}.json`);
 /** Whether the template is on as shipped (the schema's default when it does not say). */
 const shippedOn = parsePolicyDefinition(DEFAULT_POLICIES.credentials).enabled;
 
-async function withStore<T>(body: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore(testConfig(dataDir), { command: 'vitest cli-supervision', queryTimeoutS: 30 });
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
-
 beforeAll(async () => {
-  await withStore((s) => migrate(s));
+  await withStoreAt(dataDir, 'cli-supervision', (s) => migrate(s));
   writeFileSync(file, JSON.stringify({ name: 'Desk credentials', sampling: { percent: 100, seed: 'fixed-seed' } }));
   writeFileSync(badFile, JSON.stringify({ lexicon: { terms: [], patterns: [{ label: 'x', regex: '(' }] } }));
 });
@@ -42,15 +32,7 @@ afterAll(() => {
   rmSync(badFile, { force: true });
 });
 
-const json = (r: { status: number | null; stdout: string; stderr: string }) => {
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
-const oneLine = (r: { status: number | null; stderr: string }, flag: string) => {
-  expect(r.status).not.toBe(0);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(new RegExp(`^custos: ${flag}`));
-};
+const json = cliJson;
 
 describe('custos supervision', () => {
   let policyId = '';
@@ -62,7 +44,7 @@ describe('custos supervision', () => {
     expect(p.created_by).not.toContain('Olivia');
     const enabled = json(runCli(['supervision', 'enable', '--tenant', 'acme', '--policy', policyId, '--by', 'Olivia Officer', '--json'], env));
     expect(enabled).toMatchObject({ id: policyId, enabled: true });
-    const seen = await withStore((s) => createPolicyStore(s).enabled());
+    const seen = await withStoreAt(dataDir, 'cli-supervision', (s) => createPolicyStore(s).enabled());
     expect(seen.filter((v) => v.policyId === policyId).map((v) => v.definition.name)).toEqual(['Desk credentials']);
   });
 
@@ -73,19 +55,19 @@ describe('custos supervision', () => {
     const shown = json(runCli(['supervision', 'show', '--tenant', 'acme', '--policy', policyId, '--json'], env));
     expect(shown.versions.map((v: { version: number; enabled: boolean }) => [v.version, v.enabled])).toEqual([[1, shippedOn], [2, true], [3, false]]);
     expect(json(runCli(['supervision', 'policies', '--tenant', 'acme', '--json'], env)).items.map((v: { id: string; version: number }) => [v.id, v.version])).toEqual([[policyId, 3]]);
-    expect((await withStore((s) => createPolicyStore(s).enabled())).filter((v) => v.policyId === policyId)).toEqual([]);
+    expect((await withStoreAt(dataDir, 'cli-supervision', (s) => createPolicyStore(s).enabled())).filter((v) => v.policyId === policyId)).toEqual([]);
   });
 
   it('refuses bad input in one line naming what is wrong', () => {
-    oneLine(runCli(['supervision', 'create', '--tenant', 'acme', '--template', 'nope', '--by', 'Olivia Officer'], env), '--template: ');
-    oneLine(runCli(['supervision', 'create', '--tenant', 'acme', '--by', 'Olivia Officer'], env), '--template: ');
-    oneLine(runCli(['supervision', 'create', '--tenant', 'acme', '--file', badFile, '--by', 'Olivia Officer'], env), 'definition: ');
-    oneLine(runCli(['supervision', 'enable', '--tenant', 'acme', '--policy', 'pol_0000000000000000', '--by', 'Olivia Officer'], env), '');
-    oneLine(runCli(['supervision', 'enable', '--tenant', 'acme', '--policy', 'x', '--by', 'Olivia Officer'], env), '--policy: ');
+    expectOneLineError(runCli(['supervision', 'create', '--tenant', 'acme', '--template', 'nope', '--by', 'Olivia Officer'], env), '--template: ');
+    expectOneLineError(runCli(['supervision', 'create', '--tenant', 'acme', '--by', 'Olivia Officer'], env), '--template: ');
+    expectOneLineError(runCli(['supervision', 'create', '--tenant', 'acme', '--file', badFile, '--by', 'Olivia Officer'], env), 'definition: ');
+    expectOneLineError(runCli(['supervision', 'enable', '--tenant', 'acme', '--policy', 'pol_0000000000000000', '--by', 'Olivia Officer'], env), '');
+    expectOneLineError(runCli(['supervision', 'enable', '--tenant', 'acme', '--policy', 'x', '--by', 'Olivia Officer'], env), '--policy: ');
   });
 
   it('audited every command that reached the store, refusals included', async () => {
-    const rows = await withStore((s) => s.query<{ action: string; status: number; params: string }>('test: audit',
+    const rows = await withStoreAt(dataDir, 'cli-supervision', (s) => s.query<{ action: string; status: number; params: string }>('test: audit',
       "SELECT action, status, params FROM audit_log WHERE tenant = 'acme' AND action LIKE 'supervision.policies.%' ORDER BY seq"));
     expect(rows.map((r) => [r.action, Number(r.status)])).toEqual([
       ['supervision.policies.create', 200],

@@ -7,37 +7,20 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test/helpers/cli.js';
-import { testConfig, testDataDir } from '../test/helpers/store.js';
-import { createStore, type Store } from '../common/store/store.js';
+import { cliJson, expectOneLineError, runCli } from '../test/helpers/cli.js';
+import { testDataDir, withStoreAt } from '../test/helpers/store.js';
 import { migrate } from '../migrations/runner.js';
 
 const dataDir = testDataDir('cli-topics');
 const env = { CUSTOS_DATA_DIR: dataDir };
 
-async function withStore<T>(body: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore(testConfig(dataDir), { command: 'vitest cli-topics', queryTimeoutS: 30 });
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
-
 beforeAll(async () => {
-  await withStore((s) => migrate(s));
+  await withStoreAt(dataDir, 'cli-topics', (s) => migrate(s));
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const json = (r: { status: number | null; stdout: string; stderr: string }) => {
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
-const oneLine = (r: { status: number | null; stderr: string }, flag: string) => {
-  expect(r.status).not.toBe(0);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(new RegExp(`^custos: ${flag}: `));
-};
+const json = cliJson;
+const oneLine = (r: { status: number | null; stderr: string }, flag: string) => expectOneLineError(r, `${flag}: `);
 
 describe('custos topics', () => {
   it('records an objection, lists it, and lifts it later', () => {
@@ -51,7 +34,8 @@ describe('custos topics', () => {
 
     const lifted = json(runCli(['topics', 'include', '--tenant', 'acme', '--conversation', 'C-works-council', '--reason', 'policy', '--by', 'Ann DPO', '--json'], env));
     expect(lifted.excluded).toBe(false);
-    expect(Date.parse(lifted.changed_at.replace(' ', 'T') + 'Z')).toBeGreaterThan(Date.parse(ex.changed_at.replace(' ', 'T') + 'Z'));
+    expect(lifted.changed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(lifted.changed_at)).toBeGreaterThan(Date.parse(ex.changed_at));
     const after = json(runCli(['topics', 'exclusions', '--tenant', 'acme', '--json'], env));
     expect(after.items).toHaveLength(1);
     expect(after.items[0]).toMatchObject({ conversation_id: 'C-works-council', excluded: false, reason: 'policy' });
@@ -66,7 +50,7 @@ describe('custos topics', () => {
   });
 
   it('audited every command that reached the store, under the operator and the person acting', async () => {
-    const rows = await withStore((s) => s.query<{ action: string; status: number; params: string }>('test: audit',
+    const rows = await withStoreAt(dataDir, 'cli-topics', (s) => s.query<{ action: string; status: number; params: string }>('test: audit',
       "SELECT action, status, params FROM audit_log WHERE tenant = 'acme' AND action LIKE 'analytics.topics.exclusions.%' ORDER BY seq"));
     expect(rows.map((r) => [r.action, Number(r.status)])).toEqual([
       ['analytics.topics.exclusions.put', 200],

@@ -14,6 +14,7 @@ import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { DEFAULT_POLICIES, DEFAULT_POLICY_TEMPLATES } from '../../common/supervision/default-policies.js';
 import { InvalidPolicyError, PolicyNotFoundError } from '../../common/supervision/errors.js';
 import type { PolicyVersion } from '../../common/supervision/policy-model.js';
+import { toPolicyView } from '../../api/schemas/supervision.js';
 import { createPolicyStore, parsePolicyDefinition, POLICY_ID_PATTERN, type PolicyStore } from '../../common/supervision/policy-store.js';
 import { checkBy, withPersonAudit } from '../person-audit.js';
 
@@ -24,10 +25,6 @@ function checkPolicy(id: string): void {
   if (!POLICY_ID_PATTERN.test(id)) throw new CustosError(`--policy: "${id}" is not a policy id (pol_ and 16 letters or digits)`);
 }
 
-export function policyJson(v: PolicyVersion): Record<string, unknown> {
-  const d = v.definition;
-  return { id: v.policyId, version: v.version, name: d.name, description: d.description, severity: d.severity, enabled: d.enabled, lexicon: d.lexicon, conditions: d.conditions, sampling: d.sampling, created_by: v.createdBy, created_at: v.createdAt };
-}
 const line = (v: PolicyVersion) => [v.policyId, `v${v.version}`, v.definition.enabled ? 'enabled' : 'disabled', v.definition.severity, JSON.stringify(v.definition.name)].join('\t');
 const print = (json: boolean | undefined, obj: unknown, text: string) => process.stdout.write((json ? JSON.stringify(obj) : text) + '\n');
 
@@ -81,7 +78,7 @@ function registerToggle(sup: Command, name: 'enable' | 'disable'): void {
         const current = await policies.get(o.tenant, o.policy);
         return policies.update(o.tenant, o.policy, parsePolicyDefinition({ ...current.definition, enabled: name === 'enable' }, current.definition.sampling.seed), by);
       });
-      print(o.json, policyJson(v), line(v));
+      print(o.json, toPolicyView(v), line(v));
     });
 }
 
@@ -103,7 +100,7 @@ export function registerSupervision(program: Command): void {
     .option('--json', 'one JSON object with the list')
     .action(async (o: { tenant: string; json?: boolean }) => {
       const list = await audited(o.tenant, 'custos supervision policies', 'supervision.policies.list', {}, undefined, (p) => p.list(o.tenant));
-      if (o.json) print(true, { items: list.map(policyJson), total: list.length }, '');
+      if (o.json) print(true, { items: list.map(toPolicyView), total: list.length }, '');
       else for (const v of list) process.stdout.write(line(v) + '\n');
     });
   sup
@@ -116,7 +113,7 @@ export function registerSupervision(program: Command): void {
       checkPolicy(o.policy);
       const versions = await audited(o.tenant, 'custos supervision show', 'supervision.policies.get', { policy_id: o.policy }, undefined, (p) => p.versions(o.tenant, o.policy));
       const newest = versions[versions.length - 1]!;
-      print(o.json, { ...policyJson(newest), versions: versions.map(policyJson) }, versions.map(line).join('\n'));
+      print(o.json, { ...toPolicyView(newest), versions: versions.map(toPolicyView) }, versions.map(line).join('\n'));
     });
   sup
     .command('create')
@@ -131,7 +128,7 @@ export function registerSupervision(program: Command): void {
       checkBy(o.by);
       const input = definitionInput(o);
       const v = await audited(o.tenant, 'custos supervision create', 'supervision.policies.create', { template: o.template ?? null }, o.by, (p, by) => p.create(o.tenant, parsePolicyDefinition(input), by));
-      print(o.json, policyJson(v), line(v));
+      print(o.json, toPolicyView(v), line(v));
     });
   registerToggle(sup, 'enable');
   registerToggle(sup, 'disable');

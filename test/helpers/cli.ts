@@ -1,4 +1,5 @@
 /** Runs the compiled `custos` CLI as a real child process (npm test builds it first). */
+import { expect } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,4 +45,17 @@ export function startCli(args: string[], env: Record<string, string>): Running {
   child.stdout!.resume();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, stderr: () => err, exited };
+}
+
+/** A command that succeeded and printed one JSON object (`--json`). */
+export function cliJson(r: { status: number | null; stdout: string; stderr: string }): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A refused command: non-zero exit and exactly one stderr line starting `custos: <prefix>`. */
+export function expectOneLineError(r: { status: number | null; stderr: string }, prefix: string): void {
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(new RegExp(`^custos: ${prefix}`));
 }

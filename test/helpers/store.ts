@@ -38,3 +38,17 @@ export async function openTestStore(label: string): Promise<TestStore> {
     },
   };
 }
+
+/**
+ * Opens the embedded store of a data directory a CLI child process also uses, runs
+ * `body`, and closes it again: one process at a time may hold the directory, so a
+ * test opens it only between the commands it runs.
+ */
+export async function withStoreAt<T>(dataDir: string, label: string, body: (s: Store) => Promise<T>): Promise<T> {
+  const store = await createStore(testConfig(dataDir), { command: `vitest ${label}`, queryTimeoutS: 30 });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
