@@ -3,7 +3,7 @@
  * the writes of a run. Values reach SQL only as parameters.
  */
 import type { Store } from '../../common/store/store.js';
-import { toStoreTime } from '../../common/events/time.js';
+import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { ANALYZER, ANALYZER_VERSION, type MessageAnalysis } from './analyze.js';
 
 export interface LastRun { runSeq: number; watermark: string; startedAt: string }
@@ -17,6 +17,11 @@ export async function readLastRun(store: Store, tenant: string): Promise<LastRun
 }
 
 export interface Exclusion { conversation_id: string; excluded: boolean; reason: string; note: string; changed_by: string; changed_at: string }
+
+/** An exclusion as the API and the CLI show it: `changed_at` in RFC 3339 like every other time they answer (the store's text stays for comparisons in the run). */
+export function shownExclusion(e: Exclusion): Exclusion {
+  return { ...e, changed_at: fromStoreTime(e.changed_at) };
+}
 
 export async function readExclusions(store: Store, tenant: string): Promise<Exclusion[]> {
   const rows = await store.query<Omit<Exclusion, 'excluded'> & { excluded: number | string }>('topics: exclusions', `

@@ -11,7 +11,7 @@ import type { Store } from '../../common/store/store.js';
 import type { Pseudonymizer } from '../../common/audit/pseudonym.js';
 import { AnalyticsInputError } from '../../analytics/engagement.js';
 import { readTopics, TOPIC_VIEWS, type TopicAnswer } from '../../analytics/topics/read-topics.js';
-import { readExclusions, writeExclusion } from '../../analytics/topics/topic-store.js';
+import { readExclusions, shownExclusion, writeExclusion } from '../../analytics/topics/topic-store.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
@@ -128,7 +128,7 @@ export function topicRoutes(deps: { store: Store; k: number; pseudonyms?: Pseudo
     query: queryObject({}),
     response: z.object({ items: z.array(exclusionView) }),
     handler: async ({ tenant }) => {
-      const items = (await readExclusions(store, tenant)).map((e) => ({ ...e, reason: e.reason as 'objection' | 'policy' }));
+      const items = (await readExclusions(store, tenant)).map((e) => ({ ...shownExclusion(e), reason: e.reason as 'objection' | 'policy' }));
       return { body: { items }, resultCount: items.length };
     },
   });
@@ -151,7 +151,7 @@ export function topicRoutes(deps: { store: Store; k: number; pseudonyms?: Pseudo
     handler: async ({ tenant, params, body, principal }) => {
       const changedBy = deps.pseudonyms ? deps.pseudonyms.refOf(principal.subject) : principal.subject;
       const e = await writeExclusion(store, tenant, { conversationId: params.conversationId, excluded: body.excluded, reason: body.reason, note: body.note ?? '', changedBy });
-      return { body: { ...e, reason: body.reason }, resultCount: 1, audit: { conversation_id: params.conversationId, excluded: body.excluded, reason: body.reason } };
+      return { body: { ...shownExclusion(e), reason: body.reason }, resultCount: 1, audit: { conversation_id: params.conversationId, excluded: body.excluded, reason: body.reason } };
     },
   });
   return [topics, list, put] as unknown as RouteSpec[];

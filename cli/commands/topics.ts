@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
-import { readExclusions, writeExclusion, type Exclusion, type ExclusionReason } from '../../analytics/topics/topic-store.js';
+import { shownExclusion, readExclusions, writeExclusion, type Exclusion, type ExclusionReason } from '../../analytics/topics/topic-store.js';
 import { checkBy, withPersonAudit } from '../person-audit.js';
 
 const REASONS: readonly ExclusionReason[] = ['objection', 'policy'];
@@ -46,7 +46,7 @@ function registerChange(topics: Command, name: 'exclude' | 'include', excluded: 
       checkExclusionInput(o);
       const params = { conversation_id: o.conversation, excluded, reason: o.reason };
       const e = await withPersonAudit({ tenant: o.tenant, command: `custos topics ${name}`, action: 'analytics.topics.exclusions.put', params, byName: o.by }, (store, by) =>
-        writeExclusion(store, o.tenant, { conversationId: o.conversation, excluded, reason: o.reason as ExclusionReason, note: o.note ?? '', changedBy: by }));
+        writeExclusion(store, o.tenant, { conversationId: o.conversation, excluded, reason: o.reason as ExclusionReason, note: o.note ?? '', changedBy: by }).then(shownExclusion));
       print(o.json, e, line(e));
     });
 }
@@ -60,7 +60,7 @@ export function registerTopics(program: Command): void {
     .option('--json', 'one JSON object with the list')
     .action(async (o: { tenant: string; json?: boolean }) => {
       checkTenant(o.tenant);
-      const items = await withPersonAudit({ tenant: o.tenant, command: 'custos topics exclusions', action: 'analytics.topics.exclusions.list', params: {} }, (store) => readExclusions(store, o.tenant));
+      const items = await withPersonAudit({ tenant: o.tenant, command: 'custos topics exclusions', action: 'analytics.topics.exclusions.list', params: {} }, async (store) => (await readExclusions(store, o.tenant)).map(shownExclusion));
       if (o.json) print(true, { items }, '');
       else for (const e of items) process.stdout.write(line(e) + '\n');
     });

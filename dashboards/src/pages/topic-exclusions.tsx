@@ -67,7 +67,7 @@ export function TopicExclusionsPage({ api, tenant, search }: PageProps) {
                   <td>{t.reasons[x.reason] ?? x.reason}</td>
                   <td>{x.note || '—'}</td>
                   <td><code>{x.changed_by}</code></td>
-                  <td><Time iso={x.changed_at.includes('T') ? x.changed_at : `${x.changed_at.replace(' ', 'T')}Z`} /></td>
+                  <td><Time iso={x.changed_at} /></td>
                 </tr>
               ))}
             </tbody>
