@@ -26,8 +26,10 @@ export function queryProblem(q: string, err: QuerySyntaxError): HttpProblem {
 
 export interface PreparedSearch {
   search: MessageSearch;
-  /** The text part of q, for highlights. */
+  /** The text part of q, for highlights: which versions match. */
   text?: Node;
+  /** Word groups of q mixed with modifiers: also marked in a matching version. */
+  marks: Node[];
   exactAccents: boolean;
 }
 
@@ -54,7 +56,7 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
     order: q.order,
     after,
   };
-  if (q.q === undefined) return { search: base, exactAccents };
+  if (q.q === undefined) return { search: base, marks: [], exactAccents };
   try {
     const tree = q.match === 'phrase' ? phraseQuery(q.q) : parseQuery(q.q, { implicit: q.match === 'any' ? 'or' : 'and' });
     const c = await compileQuery(store, tree, { tenant, exactAccents, timeZone: q.tz });
@@ -67,21 +69,23 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
       fromTime: later(base.fromTime, c.from !== undefined ? toStoreTime(c.from) : undefined),
       toTime: earlier(base.toTime, c.to !== undefined ? toStoreTime(c.to) : undefined),
     };
-    return { search, text: c.text, exactAccents };
+    return { search, text: c.text, marks: c.marks, exactAccents };
   } catch (err) {
     if (err instanceof QuerySyntaxError) throw queryProblem(q.q, err);
     throw err;
   }
 }
 
-function withHighlights(text: Node | undefined, exact: boolean) {
+function withHighlights(text: Node | undefined, marks: readonly Node[], exact: boolean) {
+  // A version that matches the text also shows where the word groups mixed with modifiers are.
+  const marked = text && marks.length > 0 ? { type: 'or' as const, children: [text, ...marks], span: text.span } : text;
   return (item: MessageItem, versions: readonly VersionRow[]) => {
-    if (!text) return { ...item, highlights: [] };
+    if (!text || !marked) return { ...item, highlights: [] };
     const ordered = orderVersions(versions);
     const latest = ordered.at(-1);
     const highlights = ordered.flatMap((v) => {
-      const h = highlight(v.text, text, exact);
-      return h.matches ? [{ event_id: v.event_id, kind: v.kind, time: fromStoreTime(v.time), current: v === latest, text: v.text, ranges: h.ranges }] : [];
+      const h = highlight(v.text, marked, exact);
+      return h.matches && (marked === text || highlight(v.text, text, exact).matches) ? [{ event_id: v.event_id, kind: v.kind, time: fromStoreTime(v.time), current: v === latest, text: v.text, ranges: h.ranges }] : [];
     });
     return { ...item, highlights };
   };
@@ -108,7 +112,7 @@ export function messageSearchRoute(store: Store, cursors: CursorCodec, opts: { t
       const prepared = await toMessageSearch(store, tenant, query, after);
       const page = await searchMessages(store, prepared.search, totals);
       const refs = page.hits.map((h) => ({ conversationId: h.conversation_id, messageId: h.message_id, time: h.time }));
-      const items = await fetchMessageItemsWith(store, tenant, refs, withHighlights(prepared.text, prepared.exactAccents));
+      const items = await fetchMessageItemsWith(store, tenant, refs, withHighlights(prepared.text, prepared.marks, prepared.exactAccents));
       const last = page.hits[page.hits.length - 1];
       const next = page.more && last ? cursors.encode({ t: last.time, k: [last.conversation_id, last.message_id] }, filters) : null;
       return { body: { items, total: page.total, next_cursor: next }, resultCount: items.length };

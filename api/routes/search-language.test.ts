@@ -28,6 +28,11 @@ const EXTRA: Ev[] = [
   { id: 'x4e', type: 'message.edited', time: T(14, 11), data: { message_id: 'x4', conversation_id: 'C2', editor_id: 'U3', text: 'nothing left here' } },
   // 23:30 UTC on the 15th is 01:30 on the 16th in Paris (UTC+2 until October 25).
   { id: 'x5', type: 'message.created', time: T(15, 23, 30), data: { message_id: 'x5', conversation_id: 'C3', conversation_type: 'group_dm', author_id: 'U4', text: 'late night note about the reunion' } },
+  // A deleted draft with "budget" and no reaction: is:deleted and has:reaction change budget and draft searches.
+  { id: 'x7', type: 'message.created', time: T(17, 8), data: { message_id: 'x7', conversation_id: 'C2', conversation_type: 'private', author_id: 'U2', text: 'old budget draft note' } },
+  { id: 'x7d', type: 'message.deleted', time: T(17, 9), data: { message_id: 'x7', conversation_id: 'C2', deleted_by: 'U2' } },
+  // A reaction on a message without "draft": has:reaction and draft change NOT (draft OR has:reaction) each.
+  { id: 'x2r', type: 'reaction.added', time: T(12, 11), data: { message_id: 'x2', conversation_id: 'C1', user_id: 'U3', emoji: 'tada' } },
   { id: 'x6', type: 'message.created', time: T(16, 9), data: { message_id: 'x6', conversation_id: 'C1', conversation_type: 'channel', author_id: 'U1', text: "l'equipe sans accent, résumé court" } },
 ];
 const EVENTS = [...FIXTURE_EVENTS, ...EXTRA];
@@ -156,6 +161,40 @@ const CASES: Array<[string, (m: Msg) => boolean, string?]> = [
   ['budgets', anyVersion(has('budgets'))],
 ];
 
+/**
+ * Modifiers under OR and NOT, alone and mixed with words: [query, reference, variants].
+ * A word group inside a mix must hold in one version of the message; the mix holds
+ * for the message. Each variant is the same query with one operator changed or one
+ * operand dropped: the answer must differ from every variant, so each form matters.
+ */
+const budget = anyVersion(has('budget'));
+const MIXED: Array<[string, (m: Msg) => boolean, Array<(m: Msg) => boolean>, string?]> = [
+  ['from:U1 OR from:U2', (m) => m.author === 'U1' || m.author === 'U2', [(m) => m.author === 'U1', (m) => m.author === 'U2']],
+  ['-in:general-fr budget', (m) => m.conversation !== 'C1' && budget(m), [budget, (m) => m.conversation === 'C1' && budget(m)]],
+  ['NOT has:attachment', (m) => m.attachments === 0, [(m) => m.attachments > 0, () => true]],
+  ['(from:U1 budget) OR mentions:U3', (m) => (m.author === 'U1' && budget(m)) || m.mentions.includes('U3'),
+    [(m) => m.author === 'U1' && budget(m), (m) => m.mentions.includes('U3'), (m) => m.author === 'U1' && budget(m) && m.mentions.includes('U3'), (m) => budget(m) || m.mentions.includes('U3')]],
+  ['budget -is:deleted', (m) => budget(m) && !m.deleted, [budget, (m) => budget(m) && m.deleted]],
+  ['budget OR from:U3', (m) => budget(m) || m.author === 'U3', [budget, (m) => m.author === 'U3', (m) => budget(m) && m.author === 'U3']],
+  ['-(budget from:U1)', (m) => !(budget(m) && m.author === 'U1'), [(m) => budget(m) && m.author === 'U1', (m) => !budget(m), (m) => m.author !== 'U1']],
+  ['NOT (draft OR has:reaction)', (m) => !(anyVersion(has('draft'))(m) || m.reacted), [(m) => !m.reacted, (m) => !anyVersion(has('draft'))(m)]],
+  ['(budget review) OR is:edited', (m) => anyVersion((t) => has('budget')(t) && has('review')(t))(m) || m.edited,
+    [(m) => m.edited, anyVersion((t) => has('budget')(t) && has('review')(t)), (m) => budget(m) || m.edited]],
+  ['budget (draft OR from:U2)', (m) => budget(m) && (anyVersion(has('draft'))(m) || m.author === 'U2'),
+    [budget, anyVersion((t) => has('budget')(t) && has('draft')(t)), (m) => budget(m) && m.author === 'U2']],
+  ['"release plan" OR mentions:U2', (m) => anyVersion(phrase('release', 'plan'))(m) || m.mentions.includes('U2'),
+    [anyVersion(phrase('release', 'plan')), (m) => m.mentions.includes('U2'), (m) => anyVersion((t) => has('release')(t) && has('plan')(t))(m) || m.mentions.includes('U2')]],
+  ['budg* OR in:C3', (m) => anyVersion(starts('budg'))(m) || m.conversation === 'C3', [anyVersion(starts('budg')), (m) => m.conversation === 'C3']],
+  ['on:2026-10-15 OR (from:U3 -is:deleted)', (m) => m.time.startsWith('2026-10-15') || (m.author === 'U3' && !m.deleted),
+    [(m) => m.time.startsWith('2026-10-15'), (m) => m.author === 'U3' && !m.deleted, (m) => m.time.startsWith('2026-10-15') || m.author === 'U3']],
+  ['before:2026-10-03 OR reunion', (m) => m.time < '2026-10-03' || anyVersion(has('reunion'))(m), [(m) => m.time < '2026-10-03', anyVersion(has('reunion'))]],
+  ['réunion OR with:U3', (m) => anyVersion((t) => exactWords(t).includes('réunion'))(m) || m.conversation === 'D1',
+    [(m) => anyVersion(has('reunion'))(m) || m.conversation === 'D1', (m) => m.conversation === 'D1'], '&accents=exact'],
+  ['review OR (has:mention -in:C2)', (m) => anyVersion(has('review'))(m) || (m.mentions.length > 0 && m.conversation !== 'C2'),
+    [anyVersion(has('review')), (m) => anyVersion(has('review'))(m) || m.mentions.length > 0]],
+];
+CASES.push(...MIXED.map(([q, f, , extra]): [string, (m: Msg) => boolean, string?] => [q, f, extra]));
+
 describe('the query language through HTTP', () => {
   it('every operator and modifier: the answer, its exact total, newest first, against the reference model', async () => {
     for (const [q, f, extra] of CASES) {
@@ -173,6 +212,14 @@ describe('the query language through HTTP', () => {
     expect(expected(anyVersion(has('budgets')))).toEqual(['C2/x4']);
     expect(expected(anyVersion(has('budget')))).not.toEqual(expected(anyVersion((t) => has('budget')(t) && !has('review')(t))));
     expect(expected(anyVersion(has('reunion')))).not.toEqual(expected(anyVersion((t) => exactWords(t).includes('reunion'))));
+  });
+
+  it('modifiers under OR and NOT: each form changes the answer against each of its variants', () => {
+    for (const [q, f, variants] of MIXED) {
+      const want = expected(f);
+      expect(want.length, q).toBeGreaterThan(0);
+      for (const v of variants) expect(expected(v), q).not.toEqual(want);
+    }
   });
 
   it('paging and exact totals stay right for every form', async () => {
@@ -205,6 +252,16 @@ describe('the query language through HTTP', () => {
     const h = x2.highlights[0];
     expect(h.ranges.map((x: any) => h.text.slice(x.start, x.end))).toEqual(['équipe', 'budgétaire', 'budget']);
     expect((await search('from:U1')).items.every((i) => i.highlights.length === 0)).toBe(true);
+    // Words mixed with modifiers: a version matching the top-level words also marks the mixed group's words.
+    const mixed = await search('budget (draft OR from:U2)');
+    const m1 = mixed.items.find((i) => i.conversation_id === 'C1' && i.message_id === 'm1');
+    expect(m1.highlights.map((x: any) => [x.kind, x.ranges.map((r: any) => x.text.slice(r.start, r.end))])).toEqual([['created', ['draft', 'budget']], ['edited', ['budget']]]);
+    // Without top-level words, the versions that match a group are highlighted; a message found by its modifier alone has none.
+    const alt = await search('(from:U1 budget) OR mentions:U3');
+    const byKey = new Map(alt.items.map((i) => [`${i.conversation_id}/${i.message_id}`, i.highlights]));
+    expect(byKey.get('C2/m4')).toEqual([]);
+    expect(byKey.get('C1/x2')![0].ranges.map((r: any) => byKey.get('C1/x2')![0].text.slice(r.start, r.end))).toEqual(['budget']);
+    expect((await search('-(budget from:U1)')).items.every((i) => i.highlights.length === 0)).toBe(true);
   });
 
   it('random queries from the grammar\'s pieces: a 200 or a 400 naming q with a position, never a 5xx', async () => {
@@ -229,7 +286,9 @@ describe('the query language through HTTP', () => {
   it('a malformed query is a 400 problem+json that says where and what', async () => {
     const bad: Array<[string, number]> = [
       ['budget "release plan', 7], ['(budget', 0], ['budget)', 6], ['budget OR', 7], ['form:ada', 0], ['has:link', 0],
-      ['is:pinned', 0], ['on:2026-13-01', 0], ['budget OR from:ada', 0], ['b*', 0], ['from:', 0],
+      ['is:pinned', 0], ['on:2026-13-01', 0], ['b*', 0], ['from:', 0],
+      // Malformed combinations of modifiers and words under OR / NOT: where the fault is.
+      ['(from:alice budget OR', 19], ['budget OR -', 10], ['from:ada OR has:link', 12], ['-(in:general budget', 1], ['budget OR from:', 10], ['NOT (from:ada OR is:pinned)', 17],
     ];
     for (const [q, position] of bad) {
       const r = await get(`q=${encodeURIComponent(q)}`);

@@ -12,9 +12,13 @@
  * NFC text, so the index still selects the candidates.
  *
  * Filter conditions apply to the created version of a message (and to the small
- * key views for has:reaction, is:edited, is:deleted, is:thread).
+ * key views for has:reaction, is:edited, is:deleted, is:thread). A group of words
+ * mixed with modifiers under OR or NOT (split.ts) is a condition on the message too:
+ * its key is among those of the versions (any version, through the text index in
+ * the subquery) that match the group.
  */
 import type { Node, Term } from './ast.js';
+import { kindOf } from './split.js';
 import { dateRange } from './dates.js';
 import { toStoreTime } from '../../events/time.js';
 
@@ -98,15 +102,21 @@ export interface FilterContext {
   conversations: ReadonlyMap<Node, readonly string[]>;
   /** Direct-message conversations (dm, group_dm) the person of a to:/with: takes part in. */
   directs: ReadonlyMap<Node, readonly string[]>;
+  /** How the word groups mixed with modifiers are compiled. */
+  text: TextOptions;
 }
 
 export function compileFilter(n: Node, p: SqlParams, c: FilterContext): string {
+  // A group of words only, inside a mix with modifiers: one version of the message matches it.
+  if (kindOf(n) === 'text') {
+    return `${KEY} IN (SELECT ${KEY} FROM message_versions WHERE tenant = ${c.tenantParam} AND ${compileText(n, p, c.text)})`;
+  }
   switch (n.type) {
     case 'not': return `NOT ${compileFilter(n.child, p, c)}`;
     case 'and':
     case 'or': return `(${n.children.map((x) => compileFilter(x, p, c)).join(n.type === 'and' ? ' AND ' : ' OR ')})`;
     case 'modifier': break;
-    default: throw new Error('compileFilter: a text node in a filter (splitQuery keeps them apart)');
+    default: throw new Error('compileFilter: unreachable, a word node is a text group above');
   }
   const ids = (m: ReadonlyMap<Node, readonly string[]>) => p.add('Array(String)', m.get(n) ?? []);
   switch (n.name) {

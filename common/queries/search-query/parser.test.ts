@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { QuerySyntaxError, type Node } from './ast.js';
 import { foldWords, textWords, TEXT_NORM_SQL } from './fold.js';
 import { parseQuery, phraseQuery, MAX_QUERY_TERMS } from './parser.js';
-import { splitQuery } from './split.js';
+import { positiveTextUnits, splitQuery } from './split.js';
 import { dateRange, localMidnight } from './dates.js';
 import { compileFilter, compileText, SqlParams } from './compile.js';
 import { checkModifiers } from './resolve.js';
@@ -111,7 +111,7 @@ describe('parser', () => {
   });
 });
 
-describe('split: text and filters combine with AND at the top level only', () => {
+describe('split: top-level words are one text condition, the rest filters on the message', () => {
   it('separates them', () => {
     const s = splitQuery(parseQuery('budget from:ada (x OR y) -is:deleted'));
     expect(show(s.text!)).toEqual({ and: ['budget', { or: ['x', 'y'] }] });
@@ -119,15 +119,25 @@ describe('split: text and filters combine with AND at the top level only', () =>
     expect(splitQuery(parseQuery('from:ada OR from:bob')).text).toBeUndefined();
   });
 
-  it('refuses a modifier under OR or NOT with words, at its place', () => {
-    for (const q of ['budget OR from:ada', '-(budget from:ada)', 'x (budget has:reaction)']) {
-      expect(() => splitQuery(parseQuery(q)), q).toThrow(QuerySyntaxError);
-    }
-    try {
-      splitQuery(parseQuery('x (budget OR from:ada)'));
-    } catch (e) {
-      expect((e as QuerySyntaxError).position).toBe(2);
-    }
+  it('keeps modifiers mixed with words under OR or NOT as filters, their word groups as units', () => {
+    const a = splitQuery(parseQuery('(from:alice budget) OR mentions:bob'));
+    expect(a.text).toBeUndefined();
+    expect(a.filters.map(show)).toEqual([{ or: [{ and: ['from:alice', 'budget'] }, 'mentions:bob'] }]);
+    expect(positiveTextUnits(a.filters).map(show)).toEqual(['budget']);
+    const b = splitQuery(parseQuery('review -(budget draft OR in:general)'));
+    expect(show(b.text!)).toEqual('review');
+    expect(positiveTextUnits(b.filters)).toEqual([]);
+    const c = splitQuery(parseQuery('x (budget OR from:ada)'));
+    expect(show(c.text!)).toEqual('x');
+    expect(positiveTextUnits(c.filters).map(show)).toEqual(['budget']);
+  });
+
+  it('compiles a word group inside a mix to a key lookup over all versions, with parameters only', () => {
+    const [f] = splitQuery(parseQuery('budget OR from:ada')).filters;
+    const params = new SqlParams();
+    const sql = compileFilter(f!, params, { tenantParam: '{tenant:String}', timeZone: 'UTC', users: new Map(), conversations: new Map(), directs: new Map(), text: { exactAccents: false, prefixes: new Map() } });
+    expect(sql).toBe("(concat(conversation_id, '\\0', message_id) IN (SELECT concat(conversation_id, '\\0', message_id) FROM message_versions WHERE tenant = {tenant:String} AND hasAllTokens(text_norm, {q0:Array(String)})) OR author_id IN {q1:Array(String)})");
+    expect(params.values).toEqual({ q0: ['budget'], q1: [] });
   });
 
   it('checks modifier values: has:, is:, dates', () => {
@@ -165,7 +175,7 @@ describe('compilation to SQL', () => {
     const params = new SqlParams();
     const prefix = (text as Extract<Node, { type: 'and' }>).children[1]!;
     const sql = [compileText(text!, params, { exactAccents: true, prefixes: new Map([[prefix, ['droptable']]]) }),
-      ...filters.map((f) => compileFilter(f, params, { tenantParam: '{tenant:String}', timeZone: 'UTC', users: new Map([[f, [evil]]]), conversations: new Map([[f, [evil]]]), directs: new Map() }))].join(' ');
+      ...filters.map((f) => compileFilter(f, params, { tenantParam: '{tenant:String}', timeZone: 'UTC', users: new Map([[f, [evil]]]), conversations: new Map([[f, [evil]]]), directs: new Map(), text: { exactAccents: false, prefixes: new Map() } }))].join(' ');
     expect(sql).not.toMatch(/DROP|drop/);
     expect(sql).toMatch(/\{q\d+:Array\(String\)\}/);
     expect(JSON.stringify(params.values)).toContain('drop');

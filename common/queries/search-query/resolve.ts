@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.js';
 import { HAS_VALUES, IS_VALUES, QuerySyntaxError, type Node } from './ast.js';
 import { compileFilter, compileText, SqlParams } from './compile.js';
 import { dateRange } from './dates.js';
-import { splitQuery } from './split.js';
+import { positiveTextUnits, splitQuery } from './split.js';
 
 /** A prefix may stand for at most this many dictionary words; a shorter prefix than that is refused, never cut. */
 export const MAX_PREFIX_WORDS = 1000;
@@ -27,8 +27,10 @@ export interface CompiledQuery {
   /** Conditions on the created version. */
   filterSql: string[];
   params: Record<string, unknown>;
-  /** The text part, for highlights. */
+  /** The text part, for highlights: which versions match. */
   text?: Node;
+  /** Word groups mixed with modifiers (not negated): also marked in a highlighted version. */
+  marks: Node[];
   /** Authors from top-level `from:` (intersected); undefined when there is none. */
   authors?: string[];
   /** Bounds from top-level date modifiers (epoch ms, [from, to)). */
@@ -111,8 +113,9 @@ export async function compileQuery(store: Store, root: Node, o: QueryOptions): P
   checkModifiers(filters, o.timeZone);
   const mods: Array<Extract<Node, { type: 'modifier' }>> = [];
   const prefixNodes: Array<Extract<Node, { type: 'prefix' }>> = [];
-  for (const f of filters) walk(f, (m) => mods.push(m));
-  if (text) walk(text, () => {}, (t) => { if (t.type === 'prefix') prefixNodes.push(t); });
+  const collectPrefix = (t: Node) => { if (t.type === 'prefix') prefixNodes.push(t); };
+  for (const f of filters) walk(f, (m) => mods.push(m), collectPrefix);
+  if (text) walk(text, () => {}, collectPrefix);
   const personMods = mods.filter((m) => ['from', 'to', 'with', 'mentions'].includes(m.name));
   const people = await resolveUsers(store, o.tenant, [...new Set(personMods.map((m) => strip(m.value, '@')))]);
   const convs = await resolveConversations(store, o.tenant, [...new Set(mods.filter((m) => m.name === 'in').map((m) => strip(m.value, '#')))]);
@@ -125,7 +128,8 @@ export async function compileQuery(store: Store, root: Node, o: QueryOptions): P
 
   const p = new SqlParams();
   const tenantParam = '{tenant:String}';
-  const out: CompiledQuery = { filterSql: [], params: p.values };
+  const out: CompiledQuery = { filterSql: [], params: p.values, marks: [] };
+  const textOptions = { exactAccents: o.exactAccents, prefixes };
   for (const f of filters) {
     if (f.type === 'modifier' && f.name === 'from') {
       const ids = users.get(f)!;
@@ -135,12 +139,17 @@ export async function compileQuery(store: Store, root: Node, o: QueryOptions): P
       if (r.from !== undefined) out.from = Math.max(out.from ?? -Infinity, r.from);
       if (r.to !== undefined) out.to = Math.min(out.to ?? Infinity, r.to);
     } else {
-      out.filterSql.push(compileFilter(f, p, { tenantParam, timeZone: o.timeZone, now: o.now, users, conversations, directs }));
+      out.filterSql.push(compileFilter(f, p, { tenantParam, timeZone: o.timeZone, now: o.now, users, conversations, directs, text: textOptions }));
     }
   }
+  const units = positiveTextUnits(filters);
   if (text) {
     out.text = text;
-    out.textSql = compileText(text, p, { exactAccents: o.exactAccents, prefixes });
+    out.textSql = compileText(text, p, textOptions);
+    out.marks = units;
+  } else if (units.length > 0) {
+    // No top-level words: a version is highlighted when it matches one of the mixed groups.
+    out.text = units.length === 1 ? units[0]! : { type: 'or', children: units, span: { start: units[0]!.span.start, end: units.at(-1)!.span.end } };
   }
   return out;
 }
