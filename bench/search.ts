@@ -146,6 +146,9 @@ export function queryMix(n: number, requests: number): Record<string, string[]> 
     'phrase (quoted, in q)': mk(() => `q=${encodeURIComponent(`"${pick(HEAD.slice(4, 20))} ${pick(HEAD.slice(4, 20))}"`)}`),
     'from: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`from:U${Math.floor(r() * 5000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
     'in: + 30 days (in q)': mk(() => { const d = Math.floor(r() * 334); return `q=${encodeURIComponent(`in:C${Math.floor(r() * 2000)} after:${day(d).slice(0, 10)} before:${day(d + 30).slice(0, 10)}`)}`; }),
+    // Modifiers mixed with words under OR / NOT (no index prunes an OR of a word and an author: the keys of every created version are read).
+    'word OR from: (in q)': mk(() => `q=${encodeURIComponent(`${vocab[2000 + Math.floor(r() * (vocab.length - 2000))]} OR from:U${Math.floor(r() * 5000)}`)}`),
+    'word -in: (in q)': mk(() => `q=${encodeURIComponent(`${pick(HEAD)} -in:C${Math.floor(r() * 2000)}`)}`),
     _n: [String(n)],
   };
 }
