@@ -2,7 +2,7 @@
 import type { Store } from '../../common/store/store.js';
 import type { CursorCodec } from '../../common/queries/cursor.js';
 import { searchMessages, type MessageSearch } from '../../common/queries/message-search.js';
-import { createTotalsCache } from '../../common/queries/totals-cache.js';
+import { createTotalsCache, type TotalsCache } from '../../common/queries/totals-cache.js';
 import { fetchMessageItemsWith } from '../../common/queries/message-state.js';
 import { orderVersions, type MessageItem, type VersionRow } from '../../common/queries/message-rows.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
@@ -37,7 +37,7 @@ const later = (a: string | undefined, b: string | undefined) => (a === undefined
 const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
 
 /** The validated query as the repository's search description: q parsed, resolved and compiled. */
-export async function toMessageSearch(store: Store, tenant: string, q: MessageSearchQuery, after: MessageSearch['after']): Promise<PreparedSearch> {
+export async function toMessageSearch(store: Store, tenant: string, q: MessageSearchQuery, after: MessageSearch['after'], cache?: TotalsCache): Promise<PreparedSearch> {
   const exactAccents = q.accents === 'exact';
   const base: MessageSearch = {
     tenant,
@@ -59,7 +59,7 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
   if (q.q === undefined) return { search: base, marks: [], exactAccents };
   try {
     const tree = q.match === 'phrase' ? phraseQuery(q.q) : parseQuery(q.q, { implicit: q.match === 'any' ? 'or' : 'and' });
-    const c = await compileQuery(store, tree, { tenant, exactAccents, timeZone: q.tz });
+    const c = await compileQuery(store, tree, { tenant, exactAccents, timeZone: q.tz, cache });
     const search: MessageSearch = {
       ...base,
       text: c.textSql,
@@ -109,7 +109,7 @@ export function messageSearchRoute(store: Store, cursors: CursorCodec, opts: { t
       const filters = cursorFilters('messages.search', tenant, query);
       const pos = decodeCursorParam(cursors, query.cursor, filters);
       const after = pos && pos.k.length === 2 ? { time: pos.t, conversationId: pos.k[0]!, messageId: pos.k[1]! } : undefined;
-      const prepared = await toMessageSearch(store, tenant, query, after);
+      const prepared = await toMessageSearch(store, tenant, query, after, totals);
       const page = await searchMessages(store, prepared.search, totals);
       const refs = page.hits.map((h) => ({ conversationId: h.conversation_id, messageId: h.message_id, time: h.time }));
       const items = await fetchMessageItemsWith(store, tenant, refs, withHighlights(prepared.text, prepared.marks, prepared.exactAccents));

@@ -22,6 +22,8 @@ let api: TestApi;
 let token: string;
 /** Store queries that count a total, by operation name (the cache's misses). */
 let counts = 0;
+/** Every store query of the search route, by operation name. */
+const ops = new Map<string, number>();
 let events: CloudEvent[] = [];
 let n = 0;
 
@@ -41,6 +43,12 @@ function generated(): CloudEvent[] {
 }
 
 const live = (keep: (e: CloudEvent) => boolean) => events.filter((e) => e.type === 'message.created' && keep(e));
+/** A message added after the first fill (kept in `events`, so the expectations see it). */
+function late(text: string): CloudEvent {
+  const e = message(text, '2026-10-29T12:00:00Z');
+  events.push(e);
+  return e;
+}
 const says = (w: string) => (e: CloudEvent) => String((e.data as { text: string }).text).split(' ').includes(w);
 
 /** Counts the queries that compute a total, so a test can tell a cached total from a counted one. */
@@ -50,6 +58,7 @@ function counting(store: Store): Store {
       if (prop === 'query') {
         return (operation: string, ...rest: unknown[]) => {
           if (/ total$/.test(operation)) counts++;
+          ops.set(operation, (ops.get(operation) ?? 0) + 1);
           return (target.query as (...a: unknown[]) => Promise<unknown[]>)(operation, ...rest);
         };
       }
@@ -87,6 +96,21 @@ describe('search totals cached while the archive is unchanged', () => {
     const wantMix = live((e) => says('budget')(e) || (e.data as { author_id: string }).author_id === 'U2').length;
     expect(await total('budget OR from:U2')).toMatchObject({ total: wantMix, counted: 1 });
     expect(await total('budget OR from:U2')).toMatchObject({ total: wantMix, counted: 0 });
+  });
+
+  it('keeps the look-ups before a count too (matching edits and restricted keys, prefix words, names), and repeats them after a write', async () => {
+    const looked = ['messages: matching edits and restricted keys', 'search: expand prefix', 'search: resolve people'];
+    const snapshot = () => looked.map((o) => ops.get(o) ?? 0);
+    const q = 'review budg* (revi* OR from:U2)';
+    const first = await total(q);
+    const s1 = snapshot();
+    const again = await total(q);
+    expect(again).toMatchObject({ total: first.total, counted: 0 });
+    expect(snapshot()).toEqual(s1);
+    await writeEvents(api.store, [late('budgeting review late')]);
+    const after = await total(q);
+    expect(after).toMatchObject({ total: first.total + 1, counted: 1 });
+    expect(snapshot().every((x, i) => x > s1[i]!)).toBe(true);
   });
 
   it('a new event changes the next total at once', async () => {

@@ -168,17 +168,22 @@ interface EditKeyRow { conversation_id: string; message_id: string }
  * with an edit that matches the words (undefined when there are too many to list),
  * and the restricted messages to leave out (restricted.ts).
  */
-async function wordSearchLookups(store: Store, s: MessageSearch & { text: string }, params: Record<string, unknown>): Promise<{ edits: EditKeyRow[] | undefined; restricted: Restricted }> {
-  const rows = await store.query<{ src: 'e' | 'r'; conversation_id: string; message_id: string; k: string }>('messages: matching edits and restricted keys', `
+async function wordSearchLookups(store: Store, s: MessageSearch & { text: string }, params: Record<string, unknown>, cache?: TotalsCache): Promise<{ edits: EditKeyRow[] | undefined; restricted: Restricted }> {
+  const sql = `
     SELECT 'e' AS src, conversation_id, message_id, '' AS k FROM (
       SELECT DISTINCT conversation_id, message_id FROM message_edit_texts
       WHERE tenant = {tenant:String} AND ${s.text} LIMIT {max_edits:UInt32})
     UNION ALL
-    SELECT 'r' AS src, '' AS conversation_id, '' AS message_id, k FROM (${RESTRICTED_KEYS_SQL})`,
-  { ...params, max_edits: MAX_EDIT_KEYS + 1, max_restricted: MAX_RESTRICTED_KEYS + 1 });
-  const edits = rows.filter((r) => r.src === 'e');
-  const restricted = restrictedKeysFrom(rows.filter((r) => r.src === 'r').map((r) => r.k));
-  return { edits: edits.length > MAX_EDIT_KEYS ? undefined : edits, restricted: { keys: restricted } };
+    SELECT 'r' AS src, '' AS conversation_id, '' AS message_id, k FROM (${RESTRICTED_KEYS_SQL})`;
+  const p = { ...params, max_edits: MAX_EDIT_KEYS + 1, max_restricted: MAX_RESTRICTED_KEYS + 1 };
+  const look = async () => {
+    const rows = await store.query<{ src: 'e' | 'r'; conversation_id: string; message_id: string; k: string }>('messages: matching edits and restricted keys', sql, p);
+    const edits = rows.filter((r) => r.src === 'e');
+    const restricted = restrictedKeysFrom(rows.filter((r) => r.src === 'r').map((r) => r.k));
+    return { edits: edits.length > MAX_EDIT_KEYS ? undefined : edits, restricted: { keys: restricted } };
+  };
+  // Keyed like a total (tenant, visible holds, SQL, the values it names): the same words and holds, the same lookups while nothing is written.
+  return cache ? cache.remember(`lookups:${totalKey(sql, p)}`, look) : look();
 }
 
 export function searchParams(s: MessageSearch): Record<string, unknown> {
@@ -292,7 +297,7 @@ export async function searchMessages(store: Store, s: MessageSearch, cache?: Tot
   } else if (s.text === undefined) {
     pageSql = (withCursor) => matchingSql(s, withCursor, []);
   } else {
-    const { edits, restricted } = await wordSearchLookups(store, { ...s, text: s.text }, params);
+    const { edits, restricted } = await wordSearchLookups(store, { ...s, text: s.text }, params, cache);
     const keys = edits?.map((e) => `${e.conversation_id}\u0000${e.message_id}`);
     if (edits && edits.length > 0) {
       params.edit_keys = keys;

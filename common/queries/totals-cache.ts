@@ -27,6 +27,13 @@ import { SIDE_EFFECT_TABLES, type Store } from '../store/store.js';
 export interface TotalsCache {
   /** The total for `key`, counted by `count` unless the archive is unchanged since it was last counted. */
   total(key: string, count: () => Promise<number>): Promise<number>;
+  /**
+   * Any other answer a search computes from the archive alone before it counts (the
+   * matching edits and restricted messages of a word search, the words a prefix
+   * stands for), on the same terms: reused only while nothing was written. The value
+   * is not copied: callers must not change it.
+   */
+  remember<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
 /** The data version: the embedded write count, or a digest of a server's active parts. */
@@ -40,24 +47,23 @@ export async function archiveVersion(store: Store): Promise<string> {
 }
 
 export function createTotalsCache(store: Store, maxEntries = 2000): TotalsCache {
-  const entries = new Map<string, { version: string; total: number }>();
-  return {
-    async total(key, count) {
-      const v = await archiveVersion(store);
-      const hit = entries.get(key);
-      if (hit && hit.version === v) {
-        // Most recently used last, so the oldest is evicted first.
-        entries.delete(key);
-        entries.set(key, hit);
-        return hit.total;
-      }
-      const total = await count();
+  const entries = new Map<string, { version: string; value: unknown }>();
+  const remember = async <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    const v = await archiveVersion(store);
+    const hit = entries.get(key);
+    if (hit && hit.version === v) {
+      // Most recently used last, so the oldest is evicted first.
       entries.delete(key);
-      entries.set(key, { version: v, total });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-      return total;
-    },
+      entries.set(key, hit);
+      return hit.value as T;
+    }
+    const value = await compute();
+    entries.delete(key);
+    entries.set(key, { version: v, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    return value;
   };
+  return { total: (key, count) => remember(`total:${key}`, count), remember };
 }
 
 /**

@@ -10,12 +10,15 @@ import { HAS_VALUES, IS_VALUES, QuerySyntaxError, type Node } from './ast.js';
 import { compileFilter, compileText, SqlParams } from './compile.js';
 import { dateRange } from './dates.js';
 import { positiveTextUnits, splitQuery } from './split.js';
+import type { TotalsCache } from '../totals-cache.js';
 
 /** A prefix may stand for at most this many dictionary words; a shorter prefix than that is refused, never cut. */
 export const MAX_PREFIX_WORDS = 1000;
 
 export interface QueryOptions {
   tenant: string;
+  /** Name look-ups and prefix expansions kept while the archive is unchanged (totals-cache.ts); none: every one queried. */
+  cache?: TotalsCache;
   exactAccents: boolean;
   timeZone: string;
   now?: number;
@@ -117,14 +120,22 @@ export async function compileQuery(store: Store, root: Node, o: QueryOptions): P
   for (const f of filters) walk(f, (m) => mods.push(m), collectPrefix);
   if (text) walk(text, () => {}, collectPrefix);
   const personMods = mods.filter((m) => ['from', 'to', 'with', 'mentions'].includes(m.name));
-  const people = await resolveUsers(store, o.tenant, [...new Set(personMods.map((m) => strip(m.value, '@')))]);
-  const convs = await resolveConversations(store, o.tenant, [...new Set(mods.filter((m) => m.name === 'in').map((m) => strip(m.value, '#')))]);
+  // Each look-up depends on the archive only (the directory views, the text index's dictionary): kept while nothing is written.
+  const memo = <T>(key: unknown[], f: () => Promise<T>): Promise<T> => (o.cache ? o.cache.remember(JSON.stringify(key), f) : f());
+  const personValues = [...new Set(personMods.map((m) => strip(m.value, '@')))];
+  const convValues = [...new Set(mods.filter((m) => m.name === 'in').map((m) => strip(m.value, '#')))];
+  const people = await memo(['people', o.tenant, personValues], () => resolveUsers(store, o.tenant, personValues));
+  const convs = await memo(['conversations', o.tenant, convValues], () => resolveConversations(store, o.tenant, convValues));
   const users = new Map<Node, string[]>(personMods.map((m) => [m, people.get(strip(m.value, '@'))!]));
   const conversations = new Map<Node, string[]>(mods.filter((m) => m.name === 'in').map((m) => [m, convs.get(strip(m.value, '#'))!]));
   const directs = new Map<Node, string[]>();
-  for (const m of mods.filter((x) => x.name === 'to' || x.name === 'with')) directs.set(m, await resolveDirects(store, o.tenant, users.get(m)!));
+  for (const m of mods.filter((x) => x.name === 'to' || x.name === 'with')) {
+    const ids = users.get(m)!;
+    directs.set(m, await memo(['directs', o.tenant, ids], () => resolveDirects(store, o.tenant, ids)));
+  }
   const prefixes = new Map<Node, string[]>();
-  for (const n of prefixNodes) prefixes.set(n, await expandPrefix(store, n));
+  // The dictionary is every tenant's (the index's own): the key is the prefix alone.
+  for (const n of prefixNodes) prefixes.set(n, await memo(['prefix', n.term.fold], () => expandPrefix(store, n)));
 
   const p = new SqlParams();
   const tenantParam = '{tenant:String}';
