@@ -36,5 +36,23 @@ describe('totals cache', () => {
     const sql = 'SELECT count() FROM t WHERE a = {a:String} AND b IN {b:Array(String)}';
     expect(totalKey(sql, { a: 'x', b: ['y'], after_time: '1', limit: 5 })).toBe(totalKey(sql, { b: ['y'], a: 'x', after_time: '2', limit: 9 }));
     expect(totalKey(sql, { a: 'x', b: ['y'] })).not.toBe(totalKey(sql, { a: 'x', b: ['z'] }));
+    // The tenant and the caller's visible holds are in every key, even when the SQL does not name them (the restricted keys were looked up for them).
+    expect(totalKey(sql, { a: 'x', b: ['y'], tenant: 't1', visible_holds: [] })).not.toBe(totalKey(sql, { a: 'x', b: ['y'], tenant: 't2', visible_holds: [] }));
+    expect(totalKey(sql, { a: 'x', b: ['y'], tenant: 't1', visible_holds: [] })).not.toBe(totalKey(sql, { a: 'x', b: ['y'], tenant: 't1', visible_holds: ['hold_x'] }));
+  });
+
+  it('needs no store query to know the archive is unchanged (embedded: the write generation)', async () => {
+    const cache = createTotalsCache(ts.store);
+    const before = ts.store.writeGeneration();
+    expect(before).toBeDefined();
+    let queried = 0;
+    const counting = new Proxy(ts.store, { get: (t, p, r) => (p === 'query' ? (...a: unknown[]) => { queried++; return (t.query as (...x: unknown[]) => Promise<unknown[]>)(...a); } : Reflect.get(t, p, r)) });
+    const viaProxy = createTotalsCache(counting);
+    await viaProxy.total('k2', async () => 7);
+    expect(await viaProxy.total('k2', async () => 8)).toBe(7);
+    expect(queried).toBe(0);
+    expect(await cache.remember('r', async () => ['a'])).toEqual(['a']);
+    expect(await cache.remember('r', async () => ['b'])).toEqual(['a']);
+    expect(ts.store.writeGeneration()).toBe(before);
   });
 });
