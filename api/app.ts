@@ -88,7 +88,7 @@ export async function buildSecurity(opts: { config: Config; store: Store; public
 export function createApp(deps: ApiDeps): express.Express {
   const { security: s, log } = deps;
   const auth = s.config.auth;
-  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, authorizer: s.authorizer, minGroupSize: s.config.analytics.minGroupSize, retention: s.config.retention, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
+  const routes = deps.routes ?? apiRoutes({ store: deps.store, tokens: s.tokens, sessions: s.sessions, cursorSecret: s.cursorSecret, authorizer: s.authorizer, minGroupSize: s.config.analytics.minGroupSize, analyticsMaxStalenessS: s.config.analytics.maxStalenessS, retention: s.config.retention, ...(deps.jobs ? { jobs: { ...deps.jobs, pseudonyms: s.pseudonyms } } : {}) });
   // Retention figures read the jobs the runner stores: served where the job routes are.
   if (deps.jobs) registerRetentionMetrics(deps.registry, deps.store, { onError: (err) => log.error({ err }, 'retention metrics could not be read') });
   const app = express();

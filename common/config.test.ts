@@ -24,6 +24,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ CUSTOS_MIN_GROUP_SIZE: '12' }).analytics.minGroupSize).toBe(12);
   });
 
+  it('lets analytics answers leave out new events for 5 s unless set (CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS, 0 = exact)', () => {
+    expect(loadConfig({}).analytics.maxStalenessS).toBe(5);
+    expect(loadConfig({ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: '0' }).analytics.maxStalenessS).toBe(0);
+    expect(loadConfig({ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: '60' }).analytics.maxStalenessS).toBe(60);
+  });
+
   it('uses a ClickHouse server when CLICKHOUSE_URL is set', () => {
     const c = loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_PASSWORD: 's3cret', CLICKHOUSE_CLUSTER: 'main' });
     expect(c.clickhouse).toMatchObject({ mode: 'server', url: 'http://ch:8123', cluster: 'main' });
@@ -45,6 +51,10 @@ describe('loadConfig', () => {
     [{ CUSTOS_MIN_GROUP_SIZE: '0' }, 'CUSTOS_MIN_GROUP_SIZE'],
     [{ CUSTOS_MIN_GROUP_SIZE: '-5' }, 'CUSTOS_MIN_GROUP_SIZE'],
     [{ CUSTOS_MIN_GROUP_SIZE: '5.5' }, 'CUSTOS_MIN_GROUP_SIZE'],
+    [{ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: '-1' }, 'CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS'],
+    [{ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: '2.5' }, 'CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS'],
+    [{ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: '3601' }, 'CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS'],
+    [{ CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: 'soon' }, 'CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS'],
   ])('stops on %o naming %s', (env, variable) => {
     let err: unknown;
     try {

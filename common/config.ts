@@ -68,6 +68,7 @@ const schema = z.object({
   CUSTOS_MIN_GROUP_SIZE: z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number)
     .refine((n) => n >= 5, 'must be at least 5: the privacy floor of analytics never goes below 5 people')
     .refine((n) => n <= 1000, 'must be at most 1000').default(5),
+  CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: intIn(0, 3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CUSTOS_RETENTION_HOUR: intIn(0, 23).default(2),
   CUSTOS_RETENTION_CONFIRM_FRACTION: z
@@ -99,7 +100,8 @@ export interface Config {
   /** Signed checkpoints of the audit chain heads (common/audit/checkpoint-publisher.ts). */
   auditCheckpoints: { intervalS: number; dir?: string; topic?: string };
   /** k of the privacy floor: analytics show no figure about fewer than k people (never below 5). */
-  analytics: { minGroupSize: number };
+  /** maxStalenessS: how long an analytics answer may leave out newly ingested events (0: exact; analytics/answer-cache.ts). */
+  analytics: { minGroupSize: number; maxStalenessS: number };
   retention: RetentionConfig;
 }
 
@@ -256,7 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.CUSTOS_AUDIT_CHECKPOINT_DIR ? { dir: e.CUSTOS_AUDIT_CHECKPOINT_DIR } : {}),
       ...(e.CUSTOS_AUDIT_CHECKPOINT_TOPIC ? { topic: e.CUSTOS_AUDIT_CHECKPOINT_TOPIC } : {}),
     },
-    analytics: { minGroupSize: e.CUSTOS_MIN_GROUP_SIZE },
+    analytics: { minGroupSize: e.CUSTOS_MIN_GROUP_SIZE, maxStalenessS: e.CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS },
     auth: {
       ...(e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ? { audience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID } : {}),
       scopes: e.OIDC_SCOPES,

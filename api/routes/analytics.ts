@@ -10,7 +10,7 @@ import { GROUP_BYS, METRIC_NAMES } from '../../analytics/catalogue.js';
 import { AnalyticsInputError, readEngagement } from '../../analytics/engagement.js';
 import { readSummary, SUMMARY_FIGURES } from '../../analytics/summary.js';
 import { analyticsSettingsSchema, readAnalyticsSettings, writeAnalyticsSettings } from '../../analytics/settings.js';
-import { createAnswerCache, type AnswerCache } from '../../analytics/answer-cache.js';
+import { createAnswerCache, type AnswerCache, type DataVersion } from '../../analytics/answer-cache.js';
 import type { AnalyticsScope } from '../../analytics/scope.js';
 import { readScopeHistory, rowsByPerson } from '../../analytics/scope-people.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
@@ -42,6 +42,13 @@ export const engagementQuery = queryObject({
   ...rangeQuery,
 });
 
+const asOf = z.string().meta({
+  description: 'How fresh the answer is (RFC 3339, UTC): every event stored by this time is counted. An answer may be up to '
+    + 'CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS older than the request while only new events arrived; a retention cut, erasure, '
+    + 'restriction, backfill, directory or settings change is always reflected at once.',
+  format: 'date-time',
+});
+
 const reason = z.enum(['fewer_than_k_people', 'difference_with_shown_groups', 'conversation_under_k_members']);
 
 export const engagementResponse = z.object({
@@ -56,6 +63,7 @@ export const engagementResponse = z.object({
   series: z.array(z.object({ group: z.string().nullable(), values: z.array(z.number().nullable()) })),
   suppressed: z.array(z.object({ period: z.string(), group: z.string().nullable(), reason, count: z.number().int().optional() })),
   departments: z.union([z.literal('all'), z.array(z.string())]),
+  as_of: asOf,
 });
 
 export const summaryResponse = z.object({
@@ -65,6 +73,7 @@ export const summaryResponse = z.object({
   figures: z.record(z.enum(SUMMARY_FIGURES), z.number().nullable()),
   suppressed: z.array(z.object({ figure: z.enum(SUMMARY_FIGURES), reason })),
   departments: z.union([z.literal('all'), z.array(z.string())]),
+  as_of: asOf,
 });
 
 const settingsResponse = z.object({ time_zone: z.string(), work_start: z.string(), work_end: z.string(), weekend: z.array(z.number().int()) });
@@ -78,10 +87,11 @@ function rolesIn(principal: Principal, tenant: string): string[] {
  * directory tables are among those it is taken from): a manager's scope is a walk of
  * the whole directory, as costly as the answer itself.
  */
-async function scopeFor(store: Store, cache: AnswerCache, version: string, tenant: string, principal: Principal): Promise<AnalyticsScope> {
+async function scopeFor(store: Store, cache: AnswerCache, version: DataVersion, tenant: string, principal: Principal): Promise<AnalyticsScope> {
   const roles = [...rolesIn(principal, tenant)].sort();
   const email = principal.email?.toLowerCase();
-  return cache.answer(version, ['scope', tenant, roles, email ?? null], () => analyticsScopeOf(store, tenant, { roles, ...(email ? { email } : {}) }));
+  // The directory is among the exact tables: a scope is never older than the last directory change.
+  return (await cache.answer(version, ['scope', tenant, roles, email ?? null], () => analyticsScopeOf(store, tenant, { roles, ...(email ? { email } : {}) }))).value;
 }
 
 /**
@@ -89,10 +99,10 @@ async function scopeFor(store: Store, cache: AnswerCache, version: string, tenan
  * scope does not depend on the day (analytics/scope-people.ts): the directory history
  * it is decided from is remembered at the same data version.
  */
-async function scopeForRange(store: Store, cache: AnswerCache, version: string, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
+async function scopeForRange(store: Store, cache: AnswerCache, version: DataVersion, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
   if (scope.kind === 'all' || scope.departments.length === 0) return scope;
   const departments = [...scope.departments].sort();
-  const history = await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments));
+  const history = (await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments))).value;
   return rowsByPerson(history, from) ? { ...scope, byPerson: true } : scope;
 }
 
@@ -104,7 +114,12 @@ function inputProblem(err: unknown): never {
   throw err;
 }
 
-export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = createAnswerCache(store)): RouteSpec[] {
+const rfc3339 = (ms: number) => new Date(ms).toISOString();
+
+/** `maxStalenessS`: CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS (analytics/answer-cache.ts); ignored when a cache is given. */
+export function analyticsRoutes(store: Store, k: number, cache: AnswerCache | { maxStalenessS: number } = { maxStalenessS: 0 }): RouteSpec[] {
+  if ('maxStalenessS' in cache) cache = createAnswerCache(store, { maxStalenessMs: cache.maxStalenessS * 1000 });
+  const answers = cache;
   const engagement = defineRoute({
     method: 'get',
     path: '/v1/tenants/:tenant/analytics/engagement',
@@ -117,13 +132,13 @@ export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = cr
     query: engagementQuery,
     response: engagementResponse,
     handler: async ({ tenant, query, principal }) => {
-      const version = await cache.version();
-      const scope = await scopeFor(store, cache, version, tenant, principal);
+      const version = await answers.version();
+      const scope = await scopeFor(store, answers, version, tenant, principal);
       const q = { tenant, metric: query.metric, period: query.period, ...range(query), groupBy: query.group_by, k };
-      const answer = await cache.answer(version, ['engagement', scopeKey(scope), q],
-        async () => readEngagement(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
+      const { value: answer, asOf } = await answers.answer(version, ['engagement', scopeKey(scope), q],
+        async () => readEngagement(store, { ...q, scope: await scopeForRange(store, answers, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
-      return { body: { ...answer, departments }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length } };
+      return { body: { ...answer, departments, as_of: rfc3339(asOf) }, resultCount: answer.series.length, audit: { departments, suppressed: answer.suppressed.length, as_of: rfc3339(asOf) } };
     },
   });
   const summary = defineRoute({
@@ -138,13 +153,13 @@ export function analyticsRoutes(store: Store, k: number, cache: AnswerCache = cr
     query: queryObject(rangeQuery),
     response: summaryResponse,
     handler: async ({ tenant, query, principal }) => {
-      const version = await cache.version();
-      const scope = await scopeFor(store, cache, version, tenant, principal);
+      const version = await answers.version();
+      const scope = await scopeFor(store, answers, version, tenant, principal);
       const q = { tenant, ...range(query), k };
-      const answer = await cache.answer(version, ['summary', scopeKey(scope), q],
-        async () => readSummary(store, { ...q, scope: await scopeForRange(store, cache, version, tenant, scope, q.from) })).catch(inputProblem);
+      const { value: answer, asOf } = await answers.answer(version, ['summary', scopeKey(scope), q],
+        async () => readSummary(store, { ...q, scope: await scopeForRange(store, answers, version, tenant, scope, q.from) })).catch(inputProblem);
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
-      return { body: { ...answer, departments }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length } };
+      return { body: { ...answer, departments, as_of: rfc3339(asOf) }, resultCount: 1, audit: { departments, suppressed: answer.suppressed.length, as_of: rfc3339(asOf) } };
     },
   });
   const getSettings = defineRoute({

@@ -50,6 +50,8 @@ export interface ApiRouteDeps {
   searchTotalsCache?: boolean;
   /** k of the analytics privacy floor (CUSTOS_MIN_GROUP_SIZE); 5 when not given. */
   minGroupSize?: number;
+  /** How long an analytics answer may leave out newly ingested events (CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS); 0 (exact) when not given. */
+  analyticsMaxStalenessS?: number;
   /** Daily run hour and first-run brake (config.retention); defaults when absent. */
   retention?: RetentionSettings;
 }
@@ -67,7 +69,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
     meRoute(deps.authorizer),
-    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5),
+    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5, { maxStalenessS: deps.analyticsMaxStalenessS ?? 0 }),
     ...topicRoutes({ store: deps.store, k: deps.minGroupSize ?? 5, ...(deps.jobs ? { pseudonyms: deps.jobs.pseudonyms } : {}) }),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
     ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),

@@ -53,12 +53,27 @@ export interface Store {
    * deletes by default). A cache of answers keys on it (analytics/answer-cache.ts).
    */
   writeGeneration(): number | undefined;
+  /**
+   * The same writes per table they name ('' for a command that names none), as
+   * inserts (insert methods and upsertKeys: rows added) and commands (mutations,
+   * partition drops, INSERT ... SELECT, DDL); undefined for a ClickHouse server. Lets
+   * a cache tell events being appended from changes that must be seen at once
+   * (analytics/answer-cache.ts).
+   */
+  writesByTable(): ReadonlyMap<string, TableWrites> | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** Writes started plus writes finished on the embedded engine of this process (all its stores share the engine). */
 let embeddedWrites = 0;
+
+/** Writes of one table, counted like embeddedWrites (at both ends). */
+export interface TableWrites {
+  inserts: number;
+  commands: number;
+}
+const embeddedWritesByTable = new Map<string, TableWrites>();
 
 /**
  * Tables written as a side effect of reading (the audit entry of every request, the
@@ -268,13 +283,17 @@ export async function createStore(config: Config, options: StoreOptions): Promis
 
   const counted = ch.mode === 'embedded';
   /** Bumps the write count before and after `work`: an answer computed while a write runs is labelled with a count no later read sees. */
-  async function writing<T>(table: string | undefined, work: () => Promise<T>): Promise<T> {
+  async function writing<T>(kind: 'inserts' | 'commands', table: string | undefined, work: () => Promise<T>): Promise<T> {
     if (!counted || (table !== undefined && SIDE_EFFECT_TABLES.has(table))) return work();
+    let byTable = embeddedWritesByTable.get(table ?? '');
+    if (!byTable) embeddedWritesByTable.set(table ?? '', (byTable = { inserts: 0, commands: 0 }));
     embeddedWrites++;
+    byTable[kind]++;
     try {
       return await work();
     } finally {
       embeddedWrites++;
+      byTable[kind]++;
     }
   }
 
@@ -282,6 +301,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
     kind: ch.mode,
     database,
     writeGeneration: () => (counted ? embeddedWrites : undefined),
+    writesByTable: () => (counted ? embeddedWritesByTable : undefined),
     async query<T>(operation: string, sql: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
       try {
         const rs = await client.query({
@@ -398,7 +418,7 @@ export async function createStore(config: Config, options: StoreOptions): Promis
   // Every write is counted at both ends (writeGeneration); upsertKeys' own insertRaw is counted again, which is harmless.
   for (const name of ['command', 'insert', 'insertColumns', 'insertLines', 'insertRaw', 'upsertKeys'] as const) {
     const write = store[name] as (...args: unknown[]) => Promise<unknown>;
-    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => writing(writtenTable(name, args), () => write.apply(store, args));
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => writing(name === 'command' ? 'commands' : 'inserts', writtenTable(name, args), () => write.apply(store, args));
   }
   return store;
 }
