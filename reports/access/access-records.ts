@@ -86,111 +86,26 @@ async function messagesWhere(store: Store, p: Record<string, unknown>, anchor: s
   return [...byKey.values()].filter((m) => m.author_id !== '').sort((a, b) => a.versions[0]!.time.localeCompare(b.versions[0]!.time) || a.conversation_id.localeCompare(b.conversation_id) || a.message_id.localeCompare(b.message_id));
 }
 
-/** First reach of the time range read on each side of each of the person's messages; a side that falls short is widened eightfold. */
-const CONTEXT_SPAN_MS = 3_600_000;
-/** After this many widenings a side that still falls short reads to the conversation's end (that side unbounded). */
-const CONTEXT_WIDENINGS = 4;
-const UNBOUNDED = Number.POSITIVE_INFINITY;
-/** Bounds for an unbounded side: before and after every storable time. */
-const EARLIEST = Date.UTC(1970, 0, 1);
-const LATEST = Date.UTC(2299, 11, 31);
-
-interface ContextKey { conversation_id: string; message_id: string; time: string; author_id: string; own: number; near: number }
-/** One of the person's messages and how far the context read reaches on each side of it (ms). */
-interface Anchor { conversation_id: string; ms: number; left: number; right: number }
-
-/**
- * The time ranges to read, per conversation (overlapping ones merged), as a condition
- * with its parameters: message_versions is ordered by (tenant, time), so the ranges
- * select only their granules, and the bloom filter on conversation_id skips the rest.
- */
-function rangesCondition(anchors: readonly Anchor[]): { sql: string; params: Record<string, unknown> } {
-  const byConversation = new Map<string, Array<[number, number]>>();
-  for (const a of anchors) {
-    const l = byConversation.get(a.conversation_id) ?? [];
-    l.push([a.left === UNBOUNDED ? EARLIEST : a.ms - a.left, a.right === UNBOUNDED ? LATEST : a.ms + a.right]);
-    byConversation.set(a.conversation_id, l);
-  }
-  const params: Record<string, unknown> = {};
-  const terms: string[] = [];
-  for (const [c, ranges] of byConversation) {
-    const ci = terms.length;
-    params[`c${ci}`] = c;
-    const parts = mergeRanges(ranges).map(([lo, hi], j) => {
-      params[`lo${ci}_${j}`] = toStoreTime(lo);
-      params[`hi${ci}_${j}`] = toStoreTime(hi);
-      return `time BETWEEN {lo${ci}_${j}:${T}} AND {hi${ci}_${j}:${T}}`;
-    });
-    terms.push(`(conversation_id = {c${ci}:String} AND (${parts.join(' OR ')}))`);
-  }
-  return { sql: `(${terms.join(' OR ')})`, params };
-}
-
 /**
  * Up to `window` messages before and after each of the person's own, in the same
  * conversation, by others, with their latest text. Two steps: pick the neighbours
- * (keys, times and authors only: no text) with one window function; then read the
- * texts of the picked alone.
- *
- * The neighbours are picked among the created messages within a time range on each
- * side of each of the person's messages (`CONTEXT_SPAN_MS` first), not among every
- * message of their conversations. The window function over those rows gives exactly
- * the answer over the whole conversations as long as each of their messages has at
- * least `window` rows of its conversation inside its range on each side (every row of
- * the conversation in the range is read, so its neighbours there are the true ones).
- * A side that falls short is widened eightfold (only the messages that fell short are
- * read again, keys and times alone), and after `CONTEXT_WIDENINGS` widenings reaches
- * to the conversation's end; then the window runs once over the final ranges. Rows at
- * the very millisecond of the person's message are not counted towards `window`, so a
- * side never stops short.
+ * among the created messages of the person's conversations (keys, times and authors
+ * only: no text) with one window function; then read the texts of the picked alone. Reading the
+ * latest text of every message of those conversations was most of the job's time.
  */
-async function contextOf(store: Store, p: Record<string, unknown>, window: number, own: ReadonlyArray<{ conversation_id: string; ms: number }>): Promise<ContextRow[]> {
-  if (window === 0 || own.length === 0) return [];
-  const anchors: Anchor[] = own.map((o) => ({ ...o, left: CONTEXT_SPAN_MS, right: CONTEXT_SPAN_MS }));
-  const base = `tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}`;
-  const windowRead = async () => {
-    const r = rangesCondition(anchors);
-    return store.query<ContextKey>('access: context keys', `
-      SELECT conversation_id, message_id, at AS time, by AS author_id, by IN {ids:Array(String)} AS own,
-        max(by IN {ids:Array(String)}) OVER (PARTITION BY conversation_id ORDER BY at, message_id ROWS BETWEEN {w:UInt64} PRECEDING AND {w:UInt64} FOLLOWING) AS near
-      FROM (SELECT conversation_id, message_id, any(time) AS at, any(author_id) AS by FROM message_versions
-        WHERE ${base} AND ${r.sql}
-        GROUP BY conversation_id, message_id)
-      ORDER BY conversation_id, at, message_id`, { ...p, ...r.params, w: window });
-  };
-  let rows = await windowRead();
-  let seen: Array<{ conversation_id: string; time: string }> = rows;
-  let short = anchors;
-  let widened = false;
-  for (let widening = 1; short.length > 0; widening += 1) {
-    // Times of each conversation's rows in order, to count each anchor's neighbours inside its reach.
-    const times = new Map<string, number[]>();
-    for (const r of seen) {
-      let l = times.get(r.conversation_id);
-      if (!l) times.set(r.conversation_id, (l = []));
-      l.push(Date.parse(fromStoreTime(r.time)));
-    }
-    for (const l of times.values()) l.sort((x, y) => x - y);
-    const wider = (reach: number) => (widening >= CONTEXT_WIDENINGS ? UNBOUNDED : reach * 8);
-    // Anchors with a side widened to a finite reach are counted again; an unbounded side needs no count.
-    const next: Anchor[] = [];
-    for (const a of short) {
-      const l = times.get(a.conversation_id) ?? [];
-      let recount = false;
-      if (a.left !== UNBOUNDED && countIn(l, a.ms - a.left, a.ms - 1) < window) ((a.left = wider(a.left)), (widened = true), (recount ||= a.left !== UNBOUNDED));
-      if (a.right !== UNBOUNDED && countIn(l, a.ms + 1, a.ms + a.right) < window) ((a.right = wider(a.right)), (widened = true), (recount ||= a.right !== UNBOUNDED));
-      if (recount) next.push(a);
-    }
-    short = next;
-    if (short.length === 0) break;
-    const r = rangesCondition(short);
-    // The alias differs from the column: ClickHouse would read `time` in the WHERE as the aggregate.
-    seen = (await store.query<{ conversation_id: string; at: string }>('access: context reach', `
-      SELECT conversation_id, any(time) AS at FROM message_versions WHERE ${base} AND ${r.sql} GROUP BY conversation_id, message_id`, { ...p, ...r.params }))
-      .map((x) => ({ conversation_id: x.conversation_id, time: x.at }));
-  }
-  if (widened) rows = await windowRead();
-  const picked = rows.filter((r) => Number(r.near) === 1 && Number(r.own) === 0);
+async function contextOf(store: Store, p: Record<string, unknown>, window: number): Promise<ContextRow[]> {
+  if (window === 0) return [];
+  // One pass: a message is context when one of the person's own is within `window` rows of it in its conversation.
+  const picked = await store.query<{ conversation_id: string; message_id: string; time: string; author_id: string }>('access: context keys', `
+    SELECT conversation_id, message_id, time, author_id FROM (
+      SELECT conversation_id, message_id, time, author_id,
+        max(author_id IN {ids:Array(String)}) OVER (PARTITION BY conversation_id ORDER BY time, message_id ROWS BETWEEN {w:UInt64} PRECEDING AND {w:UInt64} FOLLOWING) AS near
+      FROM (SELECT conversation_id, message_id, any(time) AS time, any(author_id) AS author_id FROM message_versions
+        WHERE tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
+          AND conversation_id IN (SELECT DISTINCT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND author_id IN {ids:Array(String)})
+        GROUP BY conversation_id, message_id))
+    WHERE near AND author_id NOT IN {ids:Array(String)}
+    ORDER BY conversation_id, time, message_id`, { ...p, w: window });
   if (picked.length === 0) return [];
   const texts = await store.query<{ conversation_id: string; message_id: string; text: string }>('access: context texts', `
     SELECT conversation_id, message_id, argMax(text, (time, event_id)) AS text FROM message_versions
@@ -198,33 +113,6 @@ async function contextOf(store: Store, p: Record<string, unknown>, window: numbe
     GROUP BY conversation_id, message_id`, { ...p, cs: [...new Set(picked.map((r) => r.conversation_id))], ms: [...new Set(picked.map((r) => r.message_id))] });
   const textOf = new Map(texts.map((r) => [`${r.conversation_id}\u0000${r.message_id}`, r.text]));
   return picked.map((r) => ({ conversation_id: r.conversation_id, message_id: r.message_id, time: t(r.time), author_id: r.author_id, text: textOf.get(`${r.conversation_id}\u0000${r.message_id}`) ?? '' }));
-}
-
-/** Overlapping or touching [lo, hi] ranges (ms) merged, in order. */
-function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-
-/** How many of the sorted times fall in [lo, hi]. */
-function countIn(sorted: readonly number[], lo: number, hi: number): number {
-  const at = (x: number) => {
-    let a = 0;
-    let b = sorted.length;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (sorted[m]! < x) a = m + 1;
-      else b = m;
-    }
-    return a;
-  };
-  return hi < lo ? 0 : at(hi + 1) - at(lo);
 }
 
 async function callsOf(store: Store, p: Record<string, unknown>): Promise<CallRecord[]> {
@@ -278,9 +166,7 @@ export async function readSubjectRecords(store: Store, tenant: string, s: Subjec
   };
   const messages = await timed('messages', () => messagesWhere(store, p, 'author_id IN {ids:Array(String)}'));
   const mentions = await timed('mentions', () => messagesWhere(store, p, 'hasAny(mentions, {ids:Array(String)}) AND author_id NOT IN {ids:Array(String)}'));
-  // Each of the person's messages (every created version's time) anchors a context range.
-  const own = messages.flatMap((m) => m.versions.filter((v) => v.kind === 'created').map((v) => ({ conversation_id: m.conversation_id, ms: Date.parse(v.time) })));
-  const context = await timed('context', () => contextOf(store, p, o.contextWindow, own));
+  const context = await timed('context', () => contextOf(store, p, o.contextWindow));
   const reactions = await timed('reactions', async () => (await store.query<ReactionRow>('access: reactions', `
     SELECT event_id, time, toString(action) AS action, conversation_id, message_id, user_id, emoji, source FROM reactions
     WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) })));
