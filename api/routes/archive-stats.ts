@@ -25,6 +25,14 @@ export const archiveStatsResponse = z.object({
   events: count,
   sources: z.record(z.string(), count),
   event_types: z.record(z.string(), count),
+  restricted: z.object({
+    messages: count,
+    calls: count,
+    app_invocations: count,
+  }).meta({
+    description: 'Records of an erased person that a legal hold keeps (GDPR Art. 18, restricted: stored, processed only for the hold\'s case), per family: '
+      + 'every other figure of this answer leaves them out (their versions, reactions, deletion marks and events included); these are the distinct records left out',
+  }),
 });
 
 export function archiveStatsRoute(store: Store): RouteSpec {
@@ -32,7 +40,7 @@ export function archiveStatsRoute(store: Store): RouteSpec {
     method: 'get',
     path: '/v1/tenants/:tenant/archive/stats',
     operationId: 'getArchiveStats',
-    summary: 'What the archive holds for the tenant: counts per event family and source, first and last event time',
+    summary: 'What the archive holds for the tenant: counts per event family and source, first and last event time; restricted records (kept by a legal hold after an erasure) are left out and counted apart',
     tags: ['archive'],
     scope: 'archive:read',
     action: 'archive.stats',

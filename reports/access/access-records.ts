@@ -93,8 +93,8 @@ async function messagesWhere(store: Store, p: Record<string, unknown>, anchor: s
  * only: no text) with one window function; then read the texts of the picked alone. Reading the
  * latest text of every message of those conversations was most of the job's time.
  */
-async function contextOf(store: Store, p: Record<string, unknown>, window: number): Promise<ContextRow[]> {
-  if (window === 0) return [];
+async function contextOf(store: Store, p: Record<string, unknown>, window: number, conversations: readonly string[]): Promise<ContextRow[]> {
+  if (window === 0 || conversations.length === 0) return [];
   // One pass: a message is context when one of the person's own is within `window` rows of it in its conversation.
   const picked = await store.query<{ conversation_id: string; message_id: string; time: string; author_id: string }>('access: context keys', `
     SELECT conversation_id, message_id, time, author_id FROM (
@@ -102,10 +102,10 @@ async function contextOf(store: Store, p: Record<string, unknown>, window: numbe
         max(author_id IN {ids:Array(String)}) OVER (PARTITION BY conversation_id ORDER BY time, message_id ROWS BETWEEN {w:UInt64} PRECEDING AND {w:UInt64} FOLLOWING) AS near
       FROM (SELECT conversation_id, message_id, any(time) AS time, any(author_id) AS author_id FROM message_versions
         WHERE tenant = {tenant:String} AND kind = 'created' AND ingested_at <= {as_of:${T}}
-          AND conversation_id IN (SELECT DISTINCT conversation_id FROM message_versions WHERE tenant = {tenant:String} AND kind = 'created' AND author_id IN {ids:Array(String)})
+          AND conversation_id IN {cs:Array(String)}
         GROUP BY conversation_id, message_id))
     WHERE near AND author_id NOT IN {ids:Array(String)}
-    ORDER BY conversation_id, time, message_id`, { ...p, w: window });
+    ORDER BY conversation_id, time, message_id`, { ...p, w: window, cs: conversations });
   if (picked.length === 0) return [];
   const texts = await store.query<{ conversation_id: string; message_id: string; text: string }>('access: context texts', `
     SELECT conversation_id, message_id, argMax(text, (time, event_id)) AS text FROM message_versions
@@ -166,7 +166,8 @@ export async function readSubjectRecords(store: Store, tenant: string, s: Subjec
   };
   const messages = await timed('messages', () => messagesWhere(store, p, 'author_id IN {ids:Array(String)}'));
   const mentions = await timed('mentions', () => messagesWhere(store, p, 'hasAny(mentions, {ids:Array(String)}) AND author_id NOT IN {ids:Array(String)}'));
-  const context = await timed('context', () => contextOf(store, p, o.contextWindow));
+  // Their conversations are those of their messages, already read: no second scan of the authors to find them.
+  const context = await timed('context', () => contextOf(store, p, o.contextWindow, [...new Set(messages.map((m) => m.conversation_id))]));
   const reactions = await timed('reactions', async () => (await store.query<ReactionRow>('access: reactions', `
     SELECT event_id, time, toString(action) AS action, conversation_id, message_id, user_id, emoji, source FROM reactions
     WHERE tenant = {tenant:String} AND user_id IN {ids:Array(String)} AND ingested_at <= {as_of:${T}} ORDER BY time, event_id LIMIT 1 BY event_id`, p)).map((r) => ({ ...r, time: t(r.time) })));

@@ -33,6 +33,7 @@ import { readSubjectRecords } from '../access/access-records.js';
 import { buildTables } from '../access/access-tables.js';
 import { Participants } from '../access/participants.js';
 import type { CertificateBody } from './certificate.js';
+import { getArchiveStats } from '../../common/queries/archive-stats.js';
 
 const START = Date.parse('2026-10-05T09:00:00Z');
 let ts: TestStore;
@@ -159,6 +160,44 @@ describe('an erasure that meets a hold', () => {
     const messages = tables.find((t) => t.name === 'messages')!;
     expect(messages.rows.map((r) => r.restricted_by_holds)).toEqual([[hold.id]]);
     expect(messages.columns.map((col) => col.key)).toContain('restricted_by_holds');
+  });
+
+  it('counts an event arriving later on the held message nowhere in the live analytics (the views leave it out at insert)', async () => {
+    const reactionsOf = async (user: string) => {
+      const [r] = await ts.store.query<{ n: string }>('test: reactions', "SELECT toString(sum(reactions)) AS n FROM analytics_person_days WHERE tenant = 'acme' AND user_id = {u:String}", { u: user });
+      return Number(r!.n);
+    };
+    const before = await reactionsOf(c.people.dee.id);
+    // Through the store's write path (the same insert as ingest's store step), so the real views run: one reaction on the
+    // held message, one on a message nobody restricts, and a reply in the thread the held message starts.
+    const late = (id: string, type: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: `late-${c.conv}-${id}`, source: 'test://erasure', type, time: new Date(START + 200 * 60_000).toISOString(), tenant: 'acme', data });
+    const free = c.expect.othersMessages[3]!;
+    await storeEvents(ts.store, [
+      late('r1', 'reaction.added', { message_id: held, conversation_id: c.conv, user_id: c.people.dee.id, emoji: 'eyes' }),
+      late('r2', 'reaction.added', { message_id: free, conversation_id: c.conv, user_id: c.people.dee.id, emoji: 'eyes' }),
+      late('m1', 'message.created', { message_id: `late-reply-${c.conv}`, conversation_id: c.conv, conversation_type: 'channel', author_id: c.people.dee.id, text: 'late reply', mentions: [], thread_id: held }),
+    ]);
+    // Only the reaction on the free message counts (the view is live: it did count that one).
+    expect(await reactionsOf(c.people.dee.id)).toBe(before + 1);
+    const threads = await ts.store.query<{ thread_id: string }>('test: threads', "SELECT thread_id FROM analytics_threads WHERE tenant = 'acme' AND thread_id = {t:String}", { t: held });
+    expect(threads).toEqual([]);
+  });
+
+  it('leaves the held message out of the archive statistics and counts it apart', async () => {
+    const stats = await getArchiveStats(ts.store, 'acme');
+    expect(stats.restricted).toEqual({ messages: 1, calls: 0, app_invocations: 0 });
+    // Every message but hers is there (others' messages, plus the late reply of the test above); hers only as restricted.
+    expect(stats.messages).toBe(c.expect.othersMessages.length + 1);
+    // Reactions left: Cy's on Bob's, and Dee's late one on a free message; Dee's on the held message is left out.
+    expect(stats.reactions).toBe(c.expect.reactionsLeft + 1);
+    const heldTime = new Date(START + 30 * 60_000).toISOString();
+    const [{ n: heldVersions }] = await ts.store.query<{ n: string }>('test: held versions',
+      "SELECT toString(uniqExact(event_id)) AS n FROM message_versions WHERE tenant = 'acme' AND message_id = {m:String}", { m: held }) as [{ n: string }];
+    const [{ n: allVersions }] = await ts.store.query<{ n: string }>('test: all versions',
+      "SELECT toString(uniqExact(event_id)) AS n FROM message_versions WHERE tenant = 'acme'") as [{ n: string }];
+    expect(Number(heldVersions)).toBe(1);
+    expect(stats.message_versions).toBe(Number(allVersions) - 1);
+    expect(stats.first_event_time! <= heldTime).toBe(true);
   });
 
   it('completes by itself once the hold is released', async () => {
