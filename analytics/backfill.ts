@@ -61,7 +61,7 @@ const RECORD_SOURCE = new RegExp(`\\bFROM\\s+(?:\`?\\w+\`?\\.)?\`?(${Object.keys
 /**
  * A view's SELECT with each record table it reads replaced by the same table less its
  * restricted rows (under the alias the SELECT gives it). At insert, the views leave out
- * new events that point at a restricted record themselves (migration 0021: reactions,
+ * new events that point at a restricted record themselves (migration 0018: reactions,
  * calls, threads); a rebuild reads the whole archive, where the record itself is too.
  */
 export function withoutRestricted(asSelect: string): string {
