@@ -516,6 +516,10 @@ describe('web UI in chromium', () => {
     await signIn(manager.page, 'manager');
     await expect.poll(() => manager.page.locator('[data-departments]').first().getAttribute('data-departments'), { timeout: 15_000 }).toBe(samplePerson(0).dept);
     await expect.poll(() => manager.page.locator('table.series tbody tr').count()).toBeGreaterThan(0);
+    // The figures say how fresh they are (the API's as_of, shown in the viewer's zone).
+    const asOf = await manager.page.locator('[data-as-of]').first().getAttribute('data-as-of');
+    expect(Date.parse(asOf ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(await manager.page.locator('[data-as-of] time').first().getAttribute('datetime')).toBe(asOf);
     await shot(manager.page, '16-demo-engagement-manager');
     await manager.context.close();
 

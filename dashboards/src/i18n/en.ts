@@ -338,6 +338,7 @@ export const en = {
     summaryLoading: 'the summary',
     byPeriod: 'By period',
     seriesLoading: 'the series',
+    asOf: 'Figures as of',
     allDepartments: 'All departments.',
     departments: (list: string) => `Departments: ${list}.`,
     noDepartment: 'No department is yours to see (the directory lists nobody reporting to you).',

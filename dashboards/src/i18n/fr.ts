@@ -334,6 +334,7 @@ export const fr: Messages = {
     summaryLoading: 'la synthèse',
     byPeriod: 'Par période',
     seriesLoading: 'la série',
+    asOf: 'Chiffres arrêtés au',
     allDepartments: 'Tous les services.',
     departments: (list) => `Services : ${list}.`,
     noDepartment: 'Aucun service ne vous est visible (l’annuaire n’indique personne sous votre responsabilité).',

@@ -9,6 +9,7 @@ import { startEarly, takeEarly } from '../api/early.js';
 import type { Engagement, EngagementSummary } from '../api/types.js';
 import { Choice } from '../components/choice.js';
 import { Loading } from '../components/loading.js';
+import { Time } from '../components/time.js';
 import { PageTitle } from '../components/page-title.js';
 import { ProblemView } from '../components/problem-view.js';
 import { useLoad } from '../components/use-load.js';
@@ -74,9 +75,14 @@ export function EngagementPage({ api, tenant, search }: PageProps) {
   );
 }
 
-function Scope({ departments }: { departments: EngagementSummary['departments'] }) {
+/** Whose figures these are, and how fresh: an answer may lag live ingest by the server's staleness window. */
+function Scope({ departments, asOf }: { departments: EngagementSummary['departments']; asOf: string }) {
   const t = useT().engagement;
-  return <p class="muted" data-departments={departments === 'all' ? 'all' : departments.join(',')}>{departments === 'all' ? t.allDepartments : departments.length ? t.departments(departments.join(', ')) : t.noDepartment}</p>;
+  return (
+    <p class="muted" data-departments={departments === 'all' ? 'all' : departments.join(',')} data-as-of={asOf}>
+      {departments === 'all' ? t.allDepartments : departments.length ? t.departments(departments.join(', ')) : t.noDepartment} {t.asOf} <Time iso={asOf} />
+    </p>
+  );
 }
 
 function SummaryTable({ s }: { s: EngagementSummary }) {
@@ -85,7 +91,7 @@ function SummaryTable({ s }: { s: EngagementSummary }) {
   const hidden = new Map<string, Reason>(s.suppressed.map((x) => [x.figure, x.reason]));
   return (
     <>
-      <Scope departments={s.departments} />
+      <Scope departments={s.departments} asOf={s.as_of} />
       <table class="results figures">
         <caption>{t.summaryCaption(s.from, s.to, s.k)}</caption>
         <thead><tr><th scope="col">{t.figure}</th><th scope="col">{t.value}</th></tr></thead>
@@ -107,7 +113,7 @@ function SeriesTable({ e }: { e: Engagement }) {
   const notices = [...new Set(e.suppressed.map((s) => hiddenText(s.reason, e.k, s.count, t, locale)))];
   return (
     <>
-      <Scope departments={e.departments} />
+      <Scope departments={e.departments} asOf={e.as_of} />
       <SeriesChart e={e} title={t.chart(metricName(e.metric, t))} />
       <table class="results series" data-metric={e.metric}>
         <caption>{t.seriesCaption(metricName(e.metric, t), t.units[e.unit] ?? e.unit, t.periods[e.period] ?? e.period, e.from, e.to)}</caption>
