@@ -1,45 +1,63 @@
 /**
- * The topic cells (migrations/0017_topic_cells.sql): topic_messages summed per UTC
- * day, conversation and author. A run rebuilds the cells of every (conversation,
- * day) it wrote a row for (an analysis, an edit's new analysis, a tombstone) from
- * topic_messages FINAL, so the cells are always those a full rebuild would give:
- * incremental = full, edits and deletions replace what they change.
+ * The topic cells (migrations/0017_topic_cells.sql, 0022): topic_messages summed per
+ * local day (the tenant's time zone, as the engagement tables), conversation and
+ * author. A run rebuilds the cells of every (conversation, local day) it wrote a row
+ * for (an analysis, an edit's new analysis, a tombstone) from topic_messages FINAL, so
+ * the cells are always those a full rebuild would give: incremental = full, edits and
+ * deletions replace what they change. A run that finds the zone changed since the
+ * cells were built rebuilds all of the tenant's (`all`).
  */
 import type { Store } from '../../common/store/store.js';
 import { notRestrictedRow } from '../../common/queries/restricted.js';
+import { dayStarts, withLocalDay } from './topic-sql.js';
 
-const DAY = "toDateTime64(toDate(time), 3, 'UTC')";
-const COLUMNS = 'tenant, time, conversation_id, author_id, kind, term, form, messages, questions, rated, sentiment_sum';
+const COLUMNS = 'tenant, time, day, day_end, conversation_id, author_id, kind, term, form, messages, questions, rated, sentiment_sum';
 
-/** The (conversation, day) pairs a run wrote rows for. */
-const TOUCHED = `(conversation_id, ${DAY}) IN (
-  SELECT DISTINCT conversation_id, ${DAY} FROM topic_messages WHERE tenant = {tenant:String} AND run_seq = {runSeq:UInt64})`;
+/** Conversations a run wrote rows for (a prefilter on topic_messages' key). */
+const TOUCHED_CONVERSATIONS = 'SELECT DISTINCT conversation_id FROM topic_messages WHERE tenant = {tenant:String} AND run_seq = {runSeq:UInt64}';
 
-function fill(where: string): string[] {
+/** The (conversation, local day) pairs a run wrote rows for. */
+const TOUCHED = `(conversation_id, day) IN (
+  SELECT DISTINCT conversation_id, day FROM (${withLocalDay('SELECT conversation_id, time FROM topic_messages WHERE tenant = {tenant:String} AND run_seq = {runSeq:UInt64}')}))`;
+
+/**
+ * Each local date from 1990 to 2080 (the span of analytics_local_time's offsets) with
+ * the UTC instants it starts and ends at: about 33,000 small rows, joined by date.
+ */
+const DAY_BOUNDS = `
+  SELECT s.day AS day, s.day_start AS day_start, e.day_start AS day_end
+  FROM (${dayStarts("SELECT toDate('1990-01-01') + number AS day FROM numbers(33000)")}) AS s
+  INNER JOIN (SELECT day - 1 AS prev, day_start FROM (${dayStarts("SELECT toDate('1990-01-02') + number AS day FROM numbers(33000)")})) AS e ON e.prev = s.day`;
+
+function fill(all: boolean): string[] {
   // Restricted messages (an erasure met a hold) are never counted, whenever they were analysed.
-  const from = `FROM topic_messages FINAL WHERE tenant = {tenant:String} AND ${where} AND ${notRestrictedRow('message_versions')}`;
-  const terms = (kind: 'term' | 'phrase' | 'question-term', arrays: string, only = '') => `
+  const messages = withLocalDay(`SELECT * FROM topic_messages FINAL WHERE tenant = {tenant:String}
+    ${all ? '' : `AND conversation_id IN (${TOUCHED_CONVERSATIONS})`} AND ${notRestrictedRow('message_versions')}`);
+  const where = all ? '1' : TOUCHED;
+  const insert = (kind: string, cells: string, figures: string) => `
     INSERT INTO topic_cells (${COLUMNS})
-    SELECT tenant, ${DAY} AS day, conversation_id, author_id, '${kind}', term, form, toUInt32(count()), 0, 0, 0
-    ${from.replace('WHERE', `ARRAY JOIN ${arrays} WHERE${only}`)}
-    GROUP BY tenant, day, conversation_id, author_id, term, form`;
+    SELECT c.tenant, b.day_start, c.day, b.day_end, c.conversation_id, c.author_id, '${kind}', ${figures}
+    FROM (${cells}) AS c INNER JOIN (${DAY_BOUNDS}) AS b ON b.day = c.day`;
+  const terms = (kind: 'term' | 'phrase' | 'question-term', arrays: string, only = '') => insert(kind, `
+    SELECT tenant, day, conversation_id, author_id, term, form, toUInt32(count()) AS n
+    FROM (${messages}) ARRAY JOIN ${arrays} WHERE ${where}${only}
+    GROUP BY tenant, day, conversation_id, author_id, term, form`, 'c.term, c.form, c.n, 0, 0, 0');
   return [
-    `INSERT INTO topic_cells (${COLUMNS})
-    SELECT tenant, ${DAY} AS day, conversation_id, author_id, 'message', '', '', toUInt32(count()), toUInt32(countIf(is_question = 1)),
-      toUInt32(countIf(sentiment IS NOT NULL)), sumIf(toFloat64(sentiment), sentiment IS NOT NULL)
-    ${from} GROUP BY tenant, day, conversation_id, author_id`,
+    insert('message', `
+      SELECT tenant, day, conversation_id, author_id, toUInt32(count()) AS n, toUInt32(countIf(is_question = 1)) AS q,
+        toUInt32(countIf(sentiment IS NOT NULL)) AS r, sumIf(toFloat64(sentiment), sentiment IS NOT NULL) AS s
+      FROM (${messages}) WHERE ${where} GROUP BY tenant, day, conversation_id, author_id`, "'', '', c.n, c.q, c.r, c.s"),
     terms('term', 'terms AS term, forms AS form'),
     terms('phrase', 'phrases AS term, phrase_forms AS form'),
-    terms('question-term', 'terms AS term, forms AS form', ' is_question = 1 AND'),
+    terms('question-term', 'terms AS term, forms AS form', ' AND is_question = 1'),
   ];
 }
 
-/** After a run's writes: the touched cells again (a full run: all of the tenant's). */
-export async function rebuildCells(store: Store, tenant: string, runSeq: number, full: boolean): Promise<void> {
-  const where = full ? '1' : TOUCHED;
+/** After a run's writes: the touched cells again; `all` (a full run, or a new zone): all of the tenant's. */
+export async function rebuildCells(store: Store, tenant: string, runSeq: number, all: boolean): Promise<void> {
   const params = { tenant, runSeq };
-  await store.command('topics: clear cells', `DELETE FROM topic_cells WHERE tenant = {tenant:String} AND ${where}`, params);
-  for (const sql of fill(where)) await store.command('topics: fill cells', sql, params);
+  await store.command('topics: clear cells', `DELETE FROM topic_cells WHERE tenant = {tenant:String} AND ${all ? '1' : TOUCHED}`, params);
+  for (const sql of fill(all)) await store.command('topics: fill cells', sql, params);
 }
 
 /** An excluded conversation's cells go with its rows. */

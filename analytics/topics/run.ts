@@ -7,11 +7,14 @@
  * conversations are deleted from the results and never read; a conversation whose
  * exclusion was lifted since the previous run is analysed again from its start.
  * Idempotent: a run that dies leaves no run row, and the next one redoes its window
- * (rows are replaced by key, the newest run winning).
+ * (rows are replaced by key, the newest run winning). The cells are per local day of
+ * the tenant's zone; a run that finds the zone changed since the last run built them
+ * rebuilds all of them (the per-message rows have no day and stay).
  */
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
 import { notRestrictedRow } from '../../common/queries/restricted.js';
+import { readAnalyticsSettings } from '../settings.js';
 import { createAnalyzer, type Analyzer } from './analyze.js';
 import { deleteExcludedCells, rebuildCells } from './cell-store.js';
 import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
@@ -35,6 +38,8 @@ export interface TopicRunResult {
   deletions: number;
   excluded: number;
   watermark: string;
+  /** The tenant's zone changed since the last run built the cells, so this one rebuilt all of them (a full run always does). */
+  rezoned: boolean;
   /** Milliseconds spent reading versions, analysing them, and writing the rows. */
   timings: { read: number; analyze: number; write: number; total: number };
 }
@@ -95,6 +100,9 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
   const runSeq = Math.max(started, (last?.runSeq ?? 0) + 1);
   const since = last?.watermark ?? EPOCH;
   const until = toStoreTime(started - (o.settleMs ?? 5000));
+  // The zone now; cells built in another one are all rebuilt (settings apply to every local day at once).
+  const zone = (await readAnalyticsSettings(store, tenant)).time_zone;
+  const rezoned = last !== undefined && last.cellsTimeZone !== zone;
   const exclusions = await readExclusions(store, tenant);
   const excluded = exclusions.filter((e) => e.excluded).map((e) => e.conversation_id);
   const reincluded = last ? exclusions.filter((e) => !e.excluded && e.changed_at > last.startedAt).map((e) => e.conversation_id) : [];
@@ -167,9 +175,9 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
         WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')})`, { ...window, runSeq });
   }
   // The cells the answers read, rebuilt where this run wrote (before the run row: a run that dies redoes them).
-  if (full || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full);
+  if (full || rezoned || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full || rezoned);
   timings.write += performance.now() - t;
-  await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions });
+  await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions, cellsTimeZone: zone });
   timings.total = Date.now() - started;
-  return { runSeq, full, messages, deletions, excluded: excluded.length, watermark: until, timings };
+  return { runSeq, full, messages, deletions, excluded: excluded.length, watermark: until, rezoned, timings };
 }
