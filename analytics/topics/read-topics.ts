@@ -116,7 +116,7 @@ export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnsw
     SELECT toString(day) AS day, toString(day_start) AS day_start FROM (${dayStarts('SELECT arrayJoin({days:Array(Date)}) AS day')})`,
   { tenant: q.tenant, days: [q.from, addDays(q.to, 1), trendsFrom] })).map((r) => [r.day, r.day_start]));
   const params: Record<string, unknown> = {
-    tenant: q.tenant, k: q.k, start: starts.get(q.from)!, end: starts.get(addDays(q.to, 1))!,
+    tenant: q.tenant, k: q.k, start: starts.get(q.from)!, end: starts.get(addDays(q.to, 1))!, firstDay: q.from, endDay: addDays(q.to, 1),
     ...(q.scope.kind === 'departments' ? { departments: q.scope.departments } : {}),
   };
   const ctx: Ctx = { store, q, params, periods, trendsStart: starts.get(trendsFrom)!, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: q.source !== 'messages' && CELL_VIEWS.has(q.view) };
@@ -300,7 +300,7 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
   const alpha = c.q.alpha ?? 0.01;
   const limit = c.q.limit ?? 20;
   // Counts from `baseline` periods before the range, for the candidate terms only (k authors in a period of the range).
-  const ext: Ctx = { ...c, params: { ...c.params, start: c.trendsStart } };
+  const ext: Ctx = { ...c, params: { ...c.params, start: c.trendsStart, firstDay: periodsBefore(c.q.from, c.q.period, baseline) } };
   const candidates = await c.store.query<TermCellRow>('topics: trend candidates', termCellsSql(c, 'term'), c.params);
   const namedAll = await namedOnly(c, candidates);
   const guarded = await guardDifferences(c, 'term', namedAll.rows);

@@ -77,8 +77,10 @@ export function groupedRows(source: string, period: TopicPeriod, groupBy: TopicG
  * millisecond of that local day (figures are `c_`-named, apart from the answers'
  * aliases), so the department joined is the one its author had at the end of that day
  * (a person whose department changed during a day is counted in the new one for that
- * whole day). A cell's `time` column is the instant its local day starts, so the
- * range's local days are exactly the cells with `time` in [{start}, {end}).
+ * whole day). Cells are chosen by their local date in [{firstDay}, {endDay}); `time`
+ * (the instant the local day starts, the table's key) narrows the read first, two days
+ * wider than the range so cells built in a zone the tenant has since left (until the
+ * next run rebuilds them) are still read by their own dates.
  */
 export function topicCells(kind: 'message' | 'term' | 'phrase' | 'question-term'): string {
   // An inner SELECT: an alias `time` beside the column would be what WHERE reads.
@@ -87,5 +89,7 @@ export function topicCells(kind: 'message' | 'term' | 'phrase' | 'question-term'
     SELECT conversation_id, author_id, term, form, messages AS c_messages, questions AS c_questions, rated AS c_rated, sentiment_sum AS c_sentiment_sum,
       day, day_end AS c_day_end
     FROM topic_cells
-    WHERE tenant = {tenant:String} AND kind = '${kind}' AND time >= {start:DateTime64(3, 'UTC')} AND time < {end:DateTime64(3, 'UTC')} AND ${NOT_EXCLUDED})`;
+    WHERE tenant = {tenant:String} AND kind = '${kind}'
+      AND time >= {start:DateTime64(3, 'UTC')} - toIntervalDay(2) AND time < {end:DateTime64(3, 'UTC')} + toIntervalDay(2)
+      AND day >= {firstDay:Date} AND day < {endDay:Date} AND ${NOT_EXCLUDED})`;
 }
