@@ -21,14 +21,19 @@ const TOUCHED = `(conversation_id, day) IN (
   SELECT DISTINCT conversation_id, day FROM (${withLocalDay('SELECT conversation_id, time FROM topic_messages WHERE tenant = {tenant:String} AND run_seq = {runSeq:UInt64}')}))`;
 
 /**
- * Each local date from 1990 to 2080 (the span of analytics_local_time's offsets) with
- * the UTC instants it starts and ends at: about 33,000 small rows, joined by date.
+ * The local dates of {days:Array(Date)} (those of the tenant's messages, a day wider
+ * each side) with the UTC instants each starts and ends at, joined by date.
  */
 const DAY_BOUNDS = `
   SELECT s.day AS day, s.day_start AS day_start, e.day_start AS day_end
-  FROM (${dayStarts("SELECT toDate('1990-01-01') + number AS day FROM numbers(33000)")}) AS s
-  INNER JOIN (SELECT day - 1 AS prev, day_start FROM (${dayStarts("SELECT toDate('1990-01-02') + number AS day FROM numbers(33000)")})) AS e ON e.prev = s.day`;
+  FROM (${dayStarts('SELECT arrayJoin({days:Array(Date)}) AS day')}) AS s
+  INNER JOIN (SELECT day - 1 AS prev, day_start FROM (${dayStarts('SELECT arrayJoin({days:Array(Date)}) + 1 AS day')})) AS e ON e.prev = s.day`;
 
+/**
+ * Two statements, each one pass over topic_messages FINAL (the costly part): the
+ * message cells, and the term, question-term and phrase cells together (one ARRAY
+ * JOIN over the three lists, tagged by kind).
+ */
 function fill(all: boolean): string[] {
   // Restricted messages (an erasure met a hold) are never counted, whenever they were analysed.
   const messages = withLocalDay(`SELECT * FROM topic_messages FINAL WHERE tenant = {tenant:String}
@@ -36,26 +41,39 @@ function fill(all: boolean): string[] {
   const where = all ? '1' : TOUCHED;
   const insert = (kind: string, cells: string, figures: string) => `
     INSERT INTO topic_cells (${COLUMNS})
-    SELECT c.tenant, b.day_start, c.day, b.day_end, c.conversation_id, c.author_id, '${kind}', ${figures}
+    SELECT c.tenant, b.day_start, c.day, b.day_end, c.conversation_id, c.author_id, ${kind}, ${figures}
     FROM (${cells}) AS c INNER JOIN (${DAY_BOUNDS}) AS b ON b.day = c.day`;
-  const terms = (kind: 'term' | 'phrase' | 'question-term', arrays: string, only = '') => insert(kind, `
-    SELECT tenant, day, conversation_id, author_id, term, form, toUInt32(count()) AS n
-    FROM (${messages}) ARRAY JOIN ${arrays} WHERE ${where}${only}
-    GROUP BY tenant, day, conversation_id, author_id, term, form`, 'c.term, c.form, c.n, 0, 0, 0');
+  const entries = `arrayConcat(
+      arrayMap((t, f) -> ('term', t, f), terms, forms),
+      if(is_question = 1, arrayMap((t, f) -> ('question-term', t, f), terms, forms), CAST([], 'Array(Tuple(String, String, String))')),
+      arrayMap((t, f) -> ('phrase', t, f), phrases, phrase_forms))`;
   return [
-    insert('message', `
+    insert("'message'", `
       SELECT tenant, day, conversation_id, author_id, toUInt32(count()) AS n, toUInt32(countIf(is_question = 1)) AS q,
         toUInt32(countIf(sentiment IS NOT NULL)) AS r, sumIf(toFloat64(sentiment), sentiment IS NOT NULL) AS s
       FROM (${messages}) WHERE ${where} GROUP BY tenant, day, conversation_id, author_id`, "'', '', c.n, c.q, c.r, c.s"),
-    terms('term', 'terms AS term, forms AS form'),
-    terms('phrase', 'phrases AS term, phrase_forms AS form'),
-    terms('question-term', 'terms AS term, forms AS form', ' AND is_question = 1'),
+    insert('c.kind', `
+      SELECT tenant, day, conversation_id, author_id, e.1 AS kind, e.2 AS term, e.3 AS form, toUInt32(count()) AS n
+      FROM (${messages}) ARRAY JOIN ${entries} AS e WHERE ${where}
+      GROUP BY tenant, day, conversation_id, author_id, kind, term, form`, 'c.term, c.form, c.n, 0, 0, 0'),
   ];
+}
+
+const DAY = 86_400_000;
+
+/** Every date from the day before the tenant's first analysed message to the day after its last (offsets never exceed a day). */
+async function tenantDays(store: Store, tenant: string): Promise<string[]> {
+  const [r] = await store.query<{ first: string; last: string }>('topics: cell days',
+    'SELECT toString(toDate(min(time))) AS first, toString(toDate(max(time))) AS last FROM topic_messages WHERE tenant = {tenant:String}', { tenant });
+  if (!r || (r.first === '1970-01-01' && r.last === '1970-01-01')) return [];
+  const days: string[] = [];
+  for (let ms = Date.parse(`${r.first}T00:00:00Z`) - DAY; ms <= Date.parse(`${r.last}T00:00:00Z`) + DAY; ms += DAY) days.push(new Date(ms).toISOString().slice(0, 10));
+  return days;
 }
 
 /** After a run's writes: the touched cells again; `all` (a full run, or a new zone): all of the tenant's. */
 export async function rebuildCells(store: Store, tenant: string, runSeq: number, all: boolean): Promise<void> {
-  const params = { tenant, runSeq };
+  const params = { tenant, runSeq, days: await tenantDays(store, tenant) };
   await store.command('topics: clear cells', `DELETE FROM topic_cells WHERE tenant = {tenant:String} AND ${all ? '1' : TOUCHED}`, params);
   for (const sql of fill(all)) await store.command('topics: fill cells', sql, params);
 }
