@@ -15,9 +15,11 @@ import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
 import { notRestrictedRow } from '../../common/queries/restricted.js';
 import { readAnalyticsSettings } from '../settings.js';
+import { availableParallelism } from 'node:os';
 import { createAnalyzer, type Analyzer } from './analyze.js';
+import { createAnalyzerPool } from './analyzer-pool.js';
 import { deleteExcludedCells, rebuildCells } from './cell-store.js';
-import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
+import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, type SourceMessage } from './topic-store.js';
 
 export interface TopicRunOptions {
   full?: boolean;
@@ -27,8 +29,14 @@ export interface TopicRunOptions {
   chunk?: number;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
-  /** One analyzer per process keeps its stem cache warm across runs. */
+  /** One analyzer per process keeps its stem cache warm across runs (the analysis in this thread). */
   analyzer?: Analyzer;
+  /**
+   * Worker threads for the analysis (analyzer-pool.ts; compiled build only). Default:
+   * up to 2 (the cores) when the window holds at least 20,000 versions, else none
+   * (starting workers and warming their stem caches costs more than a small run).
+   */
+  threads?: number;
 }
 
 export interface TopicRunResult {
@@ -126,34 +134,37 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
     SELECT arrayMap(t -> toString(t), quantilesExact(${Array.from({ length: buckets - 1 }, (_, i) => ((i + 1) / buckets).toFixed(6)).join(', ')})(time)) AS cuts
     FROM message_versions WHERE ${IN_WINDOW}`, window))[0]!.cuts;
   const bounds = [EPOCH, ...cuts, END_OF_TIME];
-  const analyze = o.analyzer ?? createAnalyzer();
+  const threads = o.threads ?? (total >= 20_000 ? Math.min(2, availableParallelism()) : 0);
+  const pool = createAnalyzerPool(threads, () => o.analyzer ?? createAnalyzer());
   const timings = { read: 0, analyze: 0, write: 0, total: 0 };
   let messages = 0;
-  // A pipeline: the engine reads the next slice and writes the previous one while this
-  // process analyses the current one (the engine's threads and this one overlap).
+  // A pipeline: the engine reads the next slice and writes the previous one while the
+  // analyzer (on worker threads when there are any) works on the current one.
   const slices = bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]! })).filter((x) => x.lo !== x.hi);
   const read = (i: number) => handled(store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, ...slices[i]! }));
-  let next = slices.length > 0 ? read(0) : undefined;
   let writing: Promise<void> | undefined;
-  for (let i = 0; i < slices.length; i++) {
-    if (o.signal?.aborted) throw o.signal.reason;
-    let t = performance.now();
-    const rows = await next!;
-    timings.read += performance.now() - t;
-    next = i + 1 < slices.length ? read(i + 1) : undefined;
-    t = performance.now();
-    const lines = rows.map((r) => {
-      const m: SourceMessage = { conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text };
-      return JSON.stringify(topicRow(tenant, m, analyze(m.text), runSeq));
-    });
-    timings.analyze += performance.now() - t;
-    t = performance.now();
-    await writing;
-    // Raw JSONCompactEachRow bytes: the embedded engine parses them on several threads without another copy.
-    writing = lines.length > 0 ? handled(store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(lines.join('\n') + '\n'))) : undefined;
-    timings.write += performance.now() - t;
-    messages += rows.length;
-    o.progress?.(messages, total);
+  try {
+    let next = slices.length > 0 ? read(0) : undefined;
+    for (let i = 0; i < slices.length; i++) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      let t = performance.now();
+      const rows = await next!;
+      timings.read += performance.now() - t;
+      next = i + 1 < slices.length ? read(i + 1) : undefined;
+      t = performance.now();
+      const sources = rows.map((r): SourceMessage => ({ conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text }));
+      const lines = await pool.lines(tenant, runSeq, sources);
+      timings.analyze += performance.now() - t;
+      t = performance.now();
+      await writing;
+      // Raw JSONCompactEachRow bytes: the embedded engine parses them on several threads without another copy.
+      writing = lines.length > 0 ? handled(store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(lines + '\n'))) : undefined;
+      timings.write += performance.now() - t;
+      messages += rows.length;
+      o.progress?.(messages, total);
+    }
+  } finally {
+    await pool.close();
   }
   let t = performance.now();
   await writing;
