@@ -186,7 +186,8 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
         WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')})`, { ...window, runSeq });
   }
   // The cells the answers read, rebuilt where this run wrote (before the run row: a run that dies redoes them).
-  if (full || rezoned || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full || rezoned);
+  // A tenant's first run touched every cell: rebuilt whole, without working out which (conversation, day) it wrote.
+  if (full || rezoned || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full || rezoned || last === undefined);
   timings.write += performance.now() - t;
   await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions, cellsTimeZone: zone });
   timings.total = Date.now() - started;
