@@ -32,9 +32,10 @@ export interface TopicRunOptions {
   /** One analyzer per process keeps its stem cache warm across runs (the analysis in this thread). */
   analyzer?: Analyzer;
   /**
-   * Worker threads for the analysis (analyzer-pool.ts; compiled build only). Default:
-   * up to 2 (the cores) when the window holds at least 20,000 versions, else none
-   * (starting workers and warming their stem caches costs more than a small run).
+   * Worker threads for the analysis (analyzer-pool.ts; compiled build only). Default 0:
+   * measured on this shared machine they cost about 4 µs of CPU per message (copying
+   * messages and rows between threads) and did not shorten a run (docs/topics.md
+   * "Run speed"); to be measured again on a quiet machine (BENCH_TOPICS_THREADS=2).
    */
   threads?: number;
 }
@@ -134,7 +135,7 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
     SELECT arrayMap(t -> toString(t), quantilesExact(${Array.from({ length: buckets - 1 }, (_, i) => ((i + 1) / buckets).toFixed(6)).join(', ')})(time)) AS cuts
     FROM message_versions WHERE ${IN_WINDOW}`, window))[0]!.cuts;
   const bounds = [EPOCH, ...cuts, END_OF_TIME];
-  const threads = o.threads ?? (total >= 20_000 ? Math.min(2, availableParallelism()) : 0);
+  const threads = Math.min(o.threads ?? 0, availableParallelism());
   const pool = createAnalyzerPool(threads, () => o.analyzer ?? createAnalyzer());
   const timings = { read: 0, analyze: 0, write: 0, total: 0 };
   let messages = 0;
