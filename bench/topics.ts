@@ -10,7 +10,8 @@
  *     alone, + language detection, + stop words and stemming (the whole analyzer);
  *  3. the answers (aggregation in the store): each view over 90 days, by department.
  * Environment: BENCH_TOPICS_MESSAGES (default 1,000,000); BENCH_TOPICS_BEFORE=0 skips the
- * answers from the messages (the path before the cells).
+ * answers from the messages (the path before the cells); BENCH_TOPICS_ANSWERS=0 skips
+ * all answers (part 3), for measuring the runs alone.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { loadavg, uptime } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createAnalyzer } from '../analytics/topics/analyze.js';
+import { createAnalyzerPool } from '../analytics/topics/analyzer-pool.js';
 import { wordEvidence } from '../analytics/topics/language.js';
 import { readTopics, TOPIC_VIEWS } from '../analytics/topics/read-topics.js';
 import { runTopics } from '../analytics/topics/run.js';
@@ -83,7 +85,7 @@ async function storeMessages(store: Store, first: number, n: number): Promise<vo
   }
 }
 
-function analysisBreakdown(sample: string[]): void {
+async function analysisBreakdown(sample: string[]): Promise<void> {
   const TOKEN = /[\p{L}\p{N}]+|[.!?;:,\n]/gu;
   const time = (f: () => void) => {
     const t = performance.now();
@@ -91,6 +93,7 @@ function analysisBreakdown(sample: string[]): void {
     return performance.now() - t;
   };
   let sink = 0;
+  const per = (ms: number) => `${fmt(sample.length / (ms / 1000))} msg/s (${fmt((ms * 1000) / sample.length, 2)} µs/msg)`;
   const tokenize = time(() => {
     for (const t of sample) for (const m of t.toLowerCase().matchAll(TOKEN)) sink += m[0].length;
   });
@@ -100,12 +103,29 @@ function analysisBreakdown(sample: string[]): void {
   const analyze = createAnalyzer();
   const warm = time(() => { for (const t of sample) sink += analyze(t).terms.length; });
   const full = time(() => { for (const t of sample) sink += analyze(t).terms.length; });
-  const per = (ms: number) => `${fmt(sample.length / (ms / 1000))} msg/s (${fmt((ms * 1000) / sample.length, 2)} µs/msg)`;
+  // The run's analysis step: rows as JSON lines, in this thread and on worker threads (warm: a second pass).
+  const messages = sample.map((text, i) => ({ conversation_id: 'C1', message_id: `m${i}`, conversation_type: 'channel', thread_id: '', author_id: 'U1', time: '2026-10-01 00:00:00.000', text }));
+  // Wall and CPU (this process: all its threads) per message, and whether the rows are the same as in this thread.
+  const lineRates: string[] = [];
+  let reference: string | undefined;
+  for (const threads of [0, 1, 2]) {
+    const pool = createAnalyzerPool(threads, () => analyze);
+    await pool.lines(TENANT, 1, messages);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const lines = await pool.lines(TENANT, 1, messages);
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - t0;
+    reference ??= lines;
+    lineRates.push(`${threads === 0 ? 'this thread' : `${threads} worker${threads > 1 ? 's' : ''}${pool.threads === 0 ? ' (unavailable: ran here)' : ''}`} ${per(wall)}, CPU ${fmt((cpu.user + cpu.system) / sample.length, 2)} µs/msg${threads > 0 ? `, same rows: ${lines === reference}` : ''}`);
+    await pool.close();
+  }
   console.log(`topics analysis of ${fmt(sample.length)} texts in this process (${sink > 0 ? 'ok' : '-'}):`);
   console.log(`  tokenization alone:                    ${per(tokenize)}`);
   console.log(`  tokenization + language evidence:      ${per(detect)}  (detection ${fmt(((detect - tokenize) * 1000) / sample.length, 2)} µs/msg)`);
   console.log(`  whole analyzer, cold stem cache:       ${per(warm)}`);
   console.log(`  whole analyzer, warm stem cache:       ${per(full)}  (stop words, stems, phrases, questions, sentiment: ${fmt(((full - detect) * 1000) / sample.length, 2)} µs/msg)`);
+  console.log(`  analyzer + JSON rows (the run's step):\n    ${lineRates.join('\n    ')}  [${uptimeLine()}]`);
 }
 
 /**
@@ -132,21 +152,24 @@ export async function runTopicsBench(): Promise<void> {
       console.log(`${label}: ${fmt(r.messages)} messages in ${fmt(r.timings.total / 1000, 2)} s = ${fmt(r.messages / (r.timings.total / 1000))} msg/s; read ${fmt(r.timings.read / 1000, 2)} s, analyse ${fmt(r.timings.analyze / 1000, 2)} s, write ${fmt(r.timings.write / 1000, 2)} s, rest ${fmt((r.timings.total - r.timings.read - r.timings.analyze - r.timings.write) / 1000, 2)} s  [${uptimeLine()}]`);
     };
     const analyzer = createAnalyzer();
+    // BENCH_TOPICS_THREADS: the analyzer's worker threads (default: the run's own choice).
+    const threads = process.env.BENCH_TOPICS_THREADS === undefined ? undefined : Number(process.env.BENCH_TOPICS_THREADS);
     const cpu0 = process.cpuUsage();
-    const first = await runTopics(store, TENANT, { settleMs: 0, analyzer });
+    const first = await runTopics(store, TENANT, { settleMs: 0, analyzer, ...(threads === undefined ? {} : { threads }) });
     const cpu1 = process.cpuUsage(cpu0);
     report('first run (all new)', first);
     console.log(`  CPU of the first run: ${fmt((cpu1.user + cpu1.system) / 1e6, 1)} s (this process: engine and analyzer together)`);
     const more = Math.round(messages / 10);
     await storeMessages(store, messages, more);
     await new Promise((r) => setTimeout(r, 50));
-    const incremental = await runTopics(store, TENANT, { settleMs: 0, analyzer });
+    const incremental = await runTopics(store, TENANT, { settleMs: 0, analyzer, ...(threads === undefined ? {} : { threads }) });
     report(`incremental run (+${fmt(more)} on ${fmt(messages)} analysed)`, incremental);
-    const empty = await runTopics(store, TENANT, { settleMs: 0, analyzer });
+    const empty = await runTopics(store, TENANT, { settleMs: 0, analyzer, ...(threads === undefined ? {} : { threads }) });
     report('incremental run with nothing new', empty);
 
-    analysisBreakdown(texts(200_000, 424242));
+    await analysisBreakdown(texts(200_000, 424242));
 
+    if (process.env.BENCH_TOPICS_ANSWERS === '0') return;
     const scope = { kind: 'all' as const };
     // Each view from the cells (now) and from the messages (before the cells), ungrouped and by department,
     // and whether the two answers are equal.

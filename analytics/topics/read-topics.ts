@@ -16,7 +16,7 @@ import { AnalyticsInputError, checkRange } from '../engagement.js';
 import { ANALYZER, ANALYZER_VERSION } from './analyze.js';
 import { QUESTIONS } from './questions-sql.js';
 import { riseTest } from './significance.js';
-import { TOPIC_MESSAGES, groupedRows, topicCells, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
+import { TOPIC_MESSAGES, dayStarts, groupedRows, topicCells, type TopicGroupBy, type TopicPeriod } from './topic-sql.js';
 
 export const TOPIC_VIEWS = ['terms', 'trends', 'recurring', 'bottlenecks', 'training', 'sentiment'] as const;
 export type TopicView = (typeof TOPIC_VIEWS)[number];
@@ -88,7 +88,7 @@ function periodsBefore(date: string, period: TopicPeriod, n: number): string {
 }
 
 /** `cells`: the view reads the per-day cells (topic_cells) instead of the messages. */
-interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; rows: (source: string) => string; cells: boolean }
+interface Ctx { store: Store; q: TopicQuery; params: Record<string, unknown>; periods: string[]; trendsStart: string; rows: (source: string) => string; cells: boolean }
 
 /**
  * Views answered from the cells; the others still read topic_messages (docs/topics.md
@@ -110,11 +110,16 @@ export async function readTopics(store: Store, q: TopicQuery): Promise<TopicAnsw
   checkK(q.k);
   checkRange(q.from, q.to);
   const periods = periodStarts(q.from, q.to, q.period);
+  // Local dates (the tenant's zone) -> the UTC instants their midnights are: the range, and where trends' baseline starts.
+  const trendsFrom = periodsBefore(q.from, q.period, q.baseline ?? 4);
+  const starts = new Map((await store.query<{ day: string; day_start: string }>('topics: local midnights', `
+    SELECT toString(day) AS day, toString(day_start) AS day_start FROM (${dayStarts('SELECT arrayJoin({days:Array(Date)}) AS day')})`,
+  { tenant: q.tenant, days: [q.from, addDays(q.to, 1), trendsFrom] })).map((r) => [r.day, r.day_start]));
   const params: Record<string, unknown> = {
-    tenant: q.tenant, k: q.k, start: `${q.from} 00:00:00.000`, end: `${addDays(q.to, 1)} 00:00:00.000`,
+    tenant: q.tenant, k: q.k, start: starts.get(q.from)!, end: starts.get(addDays(q.to, 1))!, firstDay: q.from, endDay: addDays(q.to, 1),
     ...(q.scope.kind === 'departments' ? { departments: q.scope.departments } : {}),
   };
-  const ctx: Ctx = { store, q, params, periods, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: q.source !== 'messages' && CELL_VIEWS.has(q.view) };
+  const ctx: Ctx = { store, q, params, periods, trendsStart: starts.get(trendsFrom)!, rows: (source) => groupedRows(source, q.period, q.groupBy, q.scope), cells: q.source !== 'messages' && CELL_VIEWS.has(q.view) };
   const empty = q.scope.kind === 'departments' && q.scope.departments.length === 0;
   const base = { view: q.view, period: q.period, from: q.from, to: q.to, group_by: q.groupBy, k: q.k, periods, analyzer: { name: ANALYZER, version: ANALYZER_VERSION } };
   if (empty) return { ...base, tables: [], series: [], suppressed: [] };
@@ -295,7 +300,7 @@ async function readTrendsView(c: Ctx): Promise<ViewResult> {
   const alpha = c.q.alpha ?? 0.01;
   const limit = c.q.limit ?? 20;
   // Counts from `baseline` periods before the range, for the candidate terms only (k authors in a period of the range).
-  const ext: Ctx = { ...c, params: { ...c.params, start: `${periodsBefore(c.q.from, c.q.period, baseline)} 00:00:00.000` } };
+  const ext: Ctx = { ...c, params: { ...c.params, start: c.trendsStart, firstDay: periodsBefore(c.q.from, c.q.period, baseline) } };
   const candidates = await c.store.query<TermCellRow>('topics: trend candidates', termCellsSql(c, 'term'), c.params);
   const namedAll = await namedOnly(c, candidates);
   const guarded = await guardDifferences(c, 'term', namedAll.rows);
@@ -352,11 +357,11 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
   for (const kind of ['term', 'phrase'] as const) {
     const rows = await c.store.query<TermCellRow & { conversations: string; weeks: string }>(`topics: recurring ${kind}s`, `
       SELECT {from:String} AS period, grp, term, toString(${COUNT(c)}) AS messages, toString(uniqExact(user_id)) AS authors,
-        toString(uniqExact(conversation_id)) AS conversations, toString(uniqExact(toMonday(toDate(time)))) AS weeks,
+        toString(uniqExact(conversation_id)) AS conversations, toString(uniqExact(toMonday(day))) AS weeks,
         arraySort(groupUniqArray(5)(form)) AS top_forms, ${DISPLAY(c)} AS display
       FROM ${termSource(c, kind)}
       GROUP BY grp, term
-      HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(toDate(time))) >= {minWeeks:UInt32}`,
+      HAVING uniqExact(user_id) >= {k:UInt32} AND uniqExact(conversation_id) >= {minConversations:UInt32} AND uniqExact(toMonday(day)) >= {minWeeks:UInt32}`,
       { ...c.params, from: c.q.from, minConversations, minWeeks });
     const namedRows = await namedOnly(c, rows);
     const guarded = await guardDifferences(c, kind, namedRows.rows, { wholeRange: true });
@@ -377,7 +382,7 @@ async function readRecurringView(c: Ctx): Promise<ViewResult> {
 // ---- questions: bottlenecks and training needs ----------------------------------------------
 
 function questionParams(c: Ctx): Record<string, unknown> {
-  const horizonEnd = new Date(Date.parse(`${addDays(c.q.to, 1)}T00:00:00Z`) + REPLY_HORIZON_S * 1000).toISOString().replace('T', ' ').replace('Z', '');
+  const horizonEnd = new Date(Date.parse(`${String(c.params.end).replace(' ', 'T')}Z`) + REPLY_HORIZON_S * 1000).toISOString().replace('T', ' ').replace('Z', '');
   return { ...c.params, horizonEnd, within: c.q.replyWithinS ?? 86_400, horizon: REPLY_HORIZON_S };
 }
 

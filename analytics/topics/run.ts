@@ -7,14 +7,19 @@
  * conversations are deleted from the results and never read; a conversation whose
  * exclusion was lifted since the previous run is analysed again from its start.
  * Idempotent: a run that dies leaves no run row, and the next one redoes its window
- * (rows are replaced by key, the newest run winning).
+ * (rows are replaced by key, the newest run winning). The cells are per local day of
+ * the tenant's zone; a run that finds the zone changed since the last run built them
+ * rebuilds all of them (the per-message rows have no day and stay).
  */
 import type { Store } from '../../common/store/store.js';
 import { toStoreTime } from '../../common/events/time.js';
 import { notRestrictedRow } from '../../common/queries/restricted.js';
+import { readAnalyticsSettings } from '../settings.js';
+import { availableParallelism } from 'node:os';
 import { createAnalyzer, type Analyzer } from './analyze.js';
+import { createAnalyzerPool } from './analyzer-pool.js';
 import { deleteExcludedCells, rebuildCells } from './cell-store.js';
-import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, topicRow, type SourceMessage } from './topic-store.js';
+import { TOPIC_COLUMNS, readExclusions, readLastRun, recordRun, type SourceMessage } from './topic-store.js';
 
 export interface TopicRunOptions {
   full?: boolean;
@@ -24,8 +29,15 @@ export interface TopicRunOptions {
   chunk?: number;
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void;
-  /** One analyzer per process keeps its stem cache warm across runs. */
+  /** One analyzer per process keeps its stem cache warm across runs (the analysis in this thread). */
   analyzer?: Analyzer;
+  /**
+   * Worker threads for the analysis (analyzer-pool.ts; compiled build only). Default 0:
+   * measured on this shared machine they cost about 4 µs of CPU per message (copying
+   * messages and rows between threads) and did not shorten a run (docs/topics.md
+   * "Run speed"); to be measured again on a quiet machine (BENCH_TOPICS_THREADS=2).
+   */
+  threads?: number;
 }
 
 export interface TopicRunResult {
@@ -35,6 +47,8 @@ export interface TopicRunResult {
   deletions: number;
   excluded: number;
   watermark: string;
+  /** The tenant's zone changed since the last run built the cells, so this one rebuilt all of them (a full run always does). */
+  rezoned: boolean;
   /** Milliseconds spent reading versions, analysing them, and writing the rows. */
   timings: { read: number; analyze: number; write: number; total: number };
 }
@@ -95,6 +109,9 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
   const runSeq = Math.max(started, (last?.runSeq ?? 0) + 1);
   const since = last?.watermark ?? EPOCH;
   const until = toStoreTime(started - (o.settleMs ?? 5000));
+  // The zone now; cells built in another one are all rebuilt (settings apply to every local day at once).
+  const zone = (await readAnalyticsSettings(store, tenant)).time_zone;
+  const rezoned = last !== undefined && last.cellsTimeZone !== zone;
   const exclusions = await readExclusions(store, tenant);
   const excluded = exclusions.filter((e) => e.excluded).map((e) => e.conversation_id);
   const reincluded = last ? exclusions.filter((e) => !e.excluded && e.changed_at > last.startedAt).map((e) => e.conversation_id) : [];
@@ -118,34 +135,37 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
     SELECT arrayMap(t -> toString(t), quantilesExact(${Array.from({ length: buckets - 1 }, (_, i) => ((i + 1) / buckets).toFixed(6)).join(', ')})(time)) AS cuts
     FROM message_versions WHERE ${IN_WINDOW}`, window))[0]!.cuts;
   const bounds = [EPOCH, ...cuts, END_OF_TIME];
-  const analyze = o.analyzer ?? createAnalyzer();
+  const threads = Math.min(o.threads ?? 0, availableParallelism());
+  const pool = createAnalyzerPool(threads, () => o.analyzer ?? createAnalyzer());
   const timings = { read: 0, analyze: 0, write: 0, total: 0 };
   let messages = 0;
-  // A pipeline: the engine reads the next slice and writes the previous one while this
-  // process analyses the current one (the engine's threads and this one overlap).
+  // A pipeline: the engine reads the next slice and writes the previous one while the
+  // analyzer (on worker threads when there are any) works on the current one.
   const slices = bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]! })).filter((x) => x.lo !== x.hi);
   const read = (i: number) => handled(store.query<SourceRow>('topics: read messages', MESSAGES, { ...window, ...slices[i]! }));
-  let next = slices.length > 0 ? read(0) : undefined;
   let writing: Promise<void> | undefined;
-  for (let i = 0; i < slices.length; i++) {
-    if (o.signal?.aborted) throw o.signal.reason;
-    let t = performance.now();
-    const rows = await next!;
-    timings.read += performance.now() - t;
-    next = i + 1 < slices.length ? read(i + 1) : undefined;
-    t = performance.now();
-    const lines = rows.map((r) => {
-      const m: SourceMessage = { conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text };
-      return JSON.stringify(topicRow(tenant, m, analyze(m.text), runSeq));
-    });
-    timings.analyze += performance.now() - t;
-    t = performance.now();
-    await writing;
-    // Raw JSONCompactEachRow bytes: the embedded engine parses them on several threads without another copy.
-    writing = lines.length > 0 ? handled(store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(lines.join('\n') + '\n'))) : undefined;
-    timings.write += performance.now() - t;
-    messages += rows.length;
-    o.progress?.(messages, total);
+  try {
+    let next = slices.length > 0 ? read(0) : undefined;
+    for (let i = 0; i < slices.length; i++) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      let t = performance.now();
+      const rows = await next!;
+      timings.read += performance.now() - t;
+      next = i + 1 < slices.length ? read(i + 1) : undefined;
+      t = performance.now();
+      const sources = rows.map((r): SourceMessage => ({ conversation_id: r.conversation_id, message_id: r.message_id, conversation_type: r.c_type, thread_id: r.c_thread, author_id: r.c_author, time: r.c_time, text: r.c_text }));
+      const lines = await pool.lines(tenant, runSeq, sources);
+      timings.analyze += performance.now() - t;
+      t = performance.now();
+      await writing;
+      // Raw JSONCompactEachRow bytes: the embedded engine parses them on several threads without another copy.
+      writing = lines.length > 0 ? handled(store.insertRaw('topics: write messages', 'topic_messages', TOPIC_COLUMNS, Buffer.from(lines + '\n'))) : undefined;
+      timings.write += performance.now() - t;
+      messages += rows.length;
+      o.progress?.(messages, total);
+    }
+  } finally {
+    await pool.close();
   }
   let t = performance.now();
   await writing;
@@ -167,9 +187,10 @@ export async function runTopics(store: Store, tenant: string, o: TopicRunOptions
         WHERE tenant = {tenant:String} AND ingested_at > {since:DateTime64(3, 'UTC')} AND ingested_at <= {until:DateTime64(3, 'UTC')})`, { ...window, runSeq });
   }
   // The cells the answers read, rebuilt where this run wrote (before the run row: a run that dies redoes them).
-  if (full || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full);
+  // A tenant's first run touched every cell: rebuilt whole, without working out which (conversation, day) it wrote.
+  if (full || rezoned || messages > 0 || deletions > 0) await rebuildCells(store, tenant, runSeq, full || rezoned || last === undefined);
   timings.write += performance.now() - t;
-  await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions });
+  await recordRun(store, tenant, { runSeq, startedAt: started, watermark: until, full, messages, deletions, cellsTimeZone: zone });
   timings.total = Date.now() - started;
-  return { runSeq, full, messages, deletions, excluded: excluded.length, watermark: until, timings };
+  return { runSeq, full, messages, deletions, excluded: excluded.length, watermark: until, rezoned, timings };
 }

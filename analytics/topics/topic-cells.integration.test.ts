@@ -35,7 +35,7 @@ const weekOf = (ms: number) => {
 
 /** Every cell, summed by key (parts not merged yet count once). */
 const cells = () => api.store.query<Record<string, unknown>>('test', `
-  SELECT toString(toDate(time)) AS day, conversation_id, author_id, kind, term, form, toString(sum(messages)) AS messages,
+  SELECT toString(day) AS day, conversation_id, author_id, kind, term, form, toString(sum(messages)) AS messages,
     toString(sum(questions)) AS questions, toString(sum(rated)) AS rated, round(sum(sentiment_sum), 9) AS sentiment_sum
   FROM topic_cells WHERE tenant = {tenant:String} GROUP BY ALL ORDER BY ALL`, { tenant: TENANT });
 

@@ -6,14 +6,15 @@ import type { Store } from '../../common/store/store.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
 import { ANALYZER, ANALYZER_VERSION, type MessageAnalysis } from './analyze.js';
 
-export interface LastRun { runSeq: number; watermark: string; startedAt: string }
+/** `cellsTimeZone`: the tenant's zone when the run built the cells (their local days). */
+export interface LastRun { runSeq: number; watermark: string; startedAt: string; cellsTimeZone: string }
 
 export async function readLastRun(store: Store, tenant: string): Promise<LastRun | undefined> {
-  const rows = await store.query<{ run_seq: string; watermark: string; started_at: string }>('topics: last run', `
-    SELECT toString(run_seq) AS run_seq, toString(watermark) AS watermark, toString(started_at) AS started_at
+  const rows = await store.query<{ run_seq: string; watermark: string; started_at: string; cells_time_zone: string }>('topics: last run', `
+    SELECT toString(run_seq) AS run_seq, toString(watermark) AS watermark, toString(started_at) AS started_at, cells_time_zone
     FROM topic_runs WHERE tenant = {tenant:String} ORDER BY run_seq DESC LIMIT 1`, { tenant });
   const r = rows[0];
-  return r ? { runSeq: Number(r.run_seq), watermark: r.watermark, startedAt: r.started_at } : undefined;
+  return r ? { runSeq: Number(r.run_seq), watermark: r.watermark, startedAt: r.started_at, cellsTimeZone: r.cells_time_zone } : undefined;
 }
 
 export interface Exclusion { conversation_id: string; excluded: boolean; reason: string; note: string; changed_by: string; changed_at: string }
@@ -50,9 +51,9 @@ export function topicRow(tenant: string, m: SourceMessage, a: MessageAnalysis, r
   return [tenant, m.conversation_id, m.message_id, m.conversation_type, m.thread_id, m.author_id, m.time, a.language, a.terms, a.forms, a.phrases, a.phraseForms, a.isQuestion ? 1 : 0, a.sentiment, ANALYZER, ANALYZER_VERSION, runSeq, 0];
 }
 
-export async function recordRun(store: Store, tenant: string, r: { runSeq: number; startedAt: number; watermark: string; full: boolean; messages: number; deletions: number }): Promise<void> {
+export async function recordRun(store: Store, tenant: string, r: { runSeq: number; startedAt: number; watermark: string; full: boolean; messages: number; deletions: number; cellsTimeZone: string }): Promise<void> {
   await store.insert('topics: record run', 'topic_runs', [{
     tenant, run_seq: r.runSeq, started_at: toStoreTime(r.startedAt), finished_at: toStoreTime(Date.now()), watermark: r.watermark,
-    full: r.full ? 1 : 0, messages: r.messages, deletions: r.deletions, analyzer: ANALYZER, analyzer_version: ANALYZER_VERSION,
+    full: r.full ? 1 : 0, messages: r.messages, deletions: r.deletions, analyzer: ANALYZER, analyzer_version: ANALYZER_VERSION, cells_time_zone: r.cellsTimeZone,
   }]);
 }

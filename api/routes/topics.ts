@@ -12,6 +12,8 @@ import type { Pseudonymizer } from '../../common/audit/pseudonym.js';
 import { AnalyticsInputError } from '../../analytics/engagement.js';
 import { readTopics, TOPIC_VIEWS, type TopicAnswer } from '../../analytics/topics/read-topics.js';
 import { readExclusions, shownExclusion, writeExclusion } from '../../analytics/topics/topic-store.js';
+import { readAnalyticsSettings } from '../../analytics/settings.js';
+import { localMidnight } from '../../common/queries/search-query/dates.js';
 import { analyticsScopeOf } from '../../policies/analytics-scope.js';
 import { defineRoute, type Principal, type RouteSpec } from '../route-spec.js';
 import { problems } from '../middleware/problems.js';
@@ -20,7 +22,7 @@ import { platformId, plainText, queryObject, tenantOnlyParams, tenantParam, whol
 const localDate = (what: string) => z.string()
   .regex(/^(19[7-9]\d|20\d\d|21[0-4]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD between 1970 and 2149')
   .refine((d) => { const ms = Date.parse(`${d}T00:00:00Z`); return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d); }, 'must be a date that exists')
-  .meta({ description: `${what} (a UTC date, inclusive)`, minLength: 10, maxLength: 10 });
+  .meta({ description: `${what} (a local date in the tenant's time zone, inclusive)`, minLength: 10, maxLength: 10 });
 
 /** A whole number min..max given as a string, bounded in the document (pattern and length) as the contract test wants. */
 const int = (min: number, max: number, dflt: number, description: string) => z.string().regex(new RegExp(wholeNumberPattern(max)), `must be a whole number from ${min} to ${max}`)
@@ -75,12 +77,24 @@ export function searchQueryOf(forms: readonly string[], kind: 'term' | 'phrase')
   return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
 }
 
-/** Compliance officers follow a term to its messages through the audited search: the query, and the range (RFC 3339). */
-function withSearch(answer: TopicAnswer): TopicAnswer {
-  const end = (p: string) => (answer.view === 'recurring' ? answer.to : new Date(Math.min(Date.parse(`${answer.to}T00:00:00Z`), Date.parse(`${p}T00:00:00Z`) + (answer.period === 'week' ? 6 : 30) * DAY)).toISOString().slice(0, 10));
+/** The UTC instant (RFC 3339) of the local midnight starting `date` in `zone`. */
+function midnightOf(date: string, zone: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(localMidnight(zone, y, m - 1, d)).toISOString();
+}
+
+/**
+ * Compliance officers follow a term to its messages through the audited search: the
+ * query, and the range (RFC 3339) from the local midnight the row's period starts at to
+ * the one after it ends (the tenant's zone, as the periods).
+ */
+function withSearch(answer: TopicAnswer, zone: string): TopicAnswer {
+  // The period's last day (a week's Sunday, a month's last day), never after the range.
+  const last = (p: string) => (answer.period === 'week' ? Date.parse(`${p}T00:00:00Z`) + 6 * DAY : Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)), 0));
+  const end = (p: string) => (answer.view === 'recurring' ? answer.to : new Date(Math.min(Date.parse(`${answer.to}T00:00:00Z`), last(p))).toISOString().slice(0, 10));
   for (const t of answer.tables) {
-    const from = `${t.period < answer.from ? answer.from : t.period}T00:00:00Z`;
-    const to = new Date(Date.parse(`${end(t.period)}T00:00:00Z`) + DAY).toISOString();
+    const from = midnightOf(t.period < answer.from ? answer.from : t.period, zone);
+    const to = midnightOf(new Date(Date.parse(`${end(t.period)}T00:00:00Z`) + DAY).toISOString().slice(0, 10), zone);
     for (const r of t.rows) r.search = { q: searchQueryOf(r.forms, r.kind), from, to };
   }
   return answer;
@@ -112,7 +126,7 @@ export function topicRoutes(deps: { store: Store; k: number; pseudonyms?: Pseudo
         throw err;
       });
       const departments = scope.kind === 'all' ? 'all' as const : scope.departments;
-      const body = roles.includes('compliance_officer') ? withSearch(answer) : answer;
+      const body = roles.includes('compliance_officer') ? withSearch(answer, (await readAnalyticsSettings(store, tenant)).time_zone) : answer;
       return { body: { ...body, departments }, resultCount: answer.tables.length + answer.series.length, audit: { view: query.view, departments, suppressed: answer.suppressed.length } };
     },
   });
