@@ -1,5 +1,5 @@
 /**
- * The topic cells (migrations/0017_topic_cells.sql, 0022): topic_messages summed per
+ * The topic cells (migrations/0017_topic_cells.sql, 0019): topic_messages summed per
  * local day (the tenant's time zone, as the engagement tables), conversation and
  * author. A run rebuilds the cells of every (conversation, local day) it wrote a row
  * for (an analysis, an edit's new analysis, a tombstone) from topic_messages FINAL, so

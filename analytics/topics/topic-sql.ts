@@ -72,7 +72,7 @@ export function groupedRows(source: string, period: TopicPeriod, groupBy: TopicG
 }
 
 /**
- * Cells of [{start}, {end}) (migrations/0017_topic_cells.sql, 0022) of one kind, shaped
+ * Cells of [{start}, {end}) (migrations/0017_topic_cells.sql, 0019) of one kind, shaped
  * like messages for `groupedRows`: `day` is the cell's local date, `time` the last
  * millisecond of that local day (figures are `c_`-named, apart from the answers'
  * aliases), so the department joined is the one its author had at the end of that day
