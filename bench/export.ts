@@ -2,11 +2,16 @@
  * `npm run bench -- export`: an eDiscovery export of N messages (default 100,000 and
  * 1,000,000; BENCH_EXPORT_SIZES) through the real job runner on a fresh embedded
  * store, JSON Lines alone and then every format, with the peak RSS sampled during
- * the run. Flat memory means the peak does not grow with N.
+ * the run. Flat memory means the peak does not grow with N. Each export runs in a
+ * process of its own on the filled data directory (as `custos jobs run` would), so
+ * its peak is the export's and not what filling the archive left in the engine's
+ * caches and the heap.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../common/config.js';
 import { createStore } from '../common/store/store.js';
@@ -27,7 +32,9 @@ async function addReactions(store: Awaited<ReturnType<typeof createStore>>): Pro
     FROM message_versions WHERE tenant = 'bench' AND kind = 'created' AND cityHash64(message_id, 11) % 4 = 0`);
 }
 
-async function exportOnce(runner: JobRunner, formats: string[]): Promise<{ seconds: number; cpuSeconds: number; messages: number; bytes: number; peakMb: number; peakJsMb: number; files: number; phases: string }> {
+async function exportOnce(runner: JobRunner, formats: string[]): Promise<{ seconds: number; cpuSeconds: number; messages: number; bytes: number; peakMb: number; peakJsMb: number; startMb: number; files: number; phases: string }> {
+  // What the process held when the export started (the fill's engine caches and heap): the peak cannot be lower.
+  const startMb = process.memoryUsage().rss / 2 ** 20;
   let peak = 0;
   let peakJs = 0;
   // RSS includes the embedded ClickHouse engine and its caches; the JS heap plus buffers is Custos' own part.
@@ -44,7 +51,7 @@ async function exportOnce(runner: JobRunner, formats: string[]): Promise<{ secon
   clearInterval(sampler);
   const used = process.cpuUsage(cpu);
   if (done.state !== 'done') throw new Error(`export ${done.state}: ${done.error}`);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, messages: Number(done.result?.messages), bytes: Number(done.result?.bytes), peakMb: peak / 2 ** 20, peakJsMb: peakJs / 2 ** 20, files: Number(done.result?.files), phases: JSON.stringify(done.result?.seconds) };
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, messages: Number(done.result?.messages), bytes: Number(done.result?.bytes), peakMb: peak / 2 ** 20, peakJsMb: peakJs / 2 ** 20, startMb, files: Number(done.result?.files), phases: JSON.stringify(done.result?.seconds) };
 }
 
 /**
@@ -58,6 +65,30 @@ const SHAPES: Record<string, { conversations: number; spanMs: number }> = {
   dense: { conversations: 50, spanMs: 30 * 86_400_000 },
 };
 
+type RunFigures = Awaited<ReturnType<typeof exportOnce>>;
+
+function benchConfig(dir: string) {
+  return loadConfig({ ...process.env, CUSTOS_DATA_DIR: dir, CLICKHOUSE_URL: '' } as NodeJS.ProcessEnv);
+}
+
+/** The child: one export of the filled store in `dir`, its figures as one JSON line on stdout. */
+async function runChild(dir: string, formats: string[]): Promise<void> {
+  const store = await createStore(benchConfig(dir), { command: 'bench export', queryTimeoutS: 3600 });
+  try {
+    const audit = new AuditWriter(store);
+    const runner = new JobRunner({ store, log: pino({ level: 'silent' }), audit: createJobAuditor(audit), jobsDir: join(dir, 'jobs'), kinds: jobKinds({ dataDir: dir }) });
+    process.stdout.write(`${JSON.stringify(await exportOnce(runner, formats))}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+function exportInChild(dir: string, formats: string[]): RunFigures {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--export-child', dir, formats.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`export child exited ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as RunFigures;
+}
+
 export async function runExportBench(
   sizes = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(',').map(Number),
   shapes = (process.env.BENCH_EXPORT_SHAPES ?? 'dense,sparse').split(','),
@@ -66,25 +97,32 @@ export async function runExportBench(
     const shape = SHAPES[shapeName];
     if (!shape) throw new Error(`BENCH_EXPORT_SHAPES: "${shapeName}" is not one of ${Object.keys(SHAPES).join(', ')}`);
     const dir = mkdtempSync(join(tmpdir(), 'custos-bench-export-'));
-    const config = loadConfig({ ...process.env, CUSTOS_DATA_DIR: dir, CLICKHOUSE_URL: '' } as NodeJS.ProcessEnv);
-    const store = await createStore(config, { command: 'bench export', queryTimeoutS: 3600 });
     try {
-      await migrate(store);
-      console.log(`export bench: ${fmt(n)} messages, ${shapeName} (${shape.conversations} conversations over ${shape.spanMs / 86_400_000} days)`);
-      await fill(store, n, shape);
-      await addReactions(store);
-      await settle(store);
-      const audit = new AuditWriter(store);
-      const runner = new JobRunner({ store, log: pino({ level: 'silent' }), audit: createJobAuditor(audit), jobsDir: join(dir, 'jobs'), kinds: jobKinds({ dataDir: dir }) });
+      const store = await createStore(benchConfig(dir), { command: 'bench export', queryTimeoutS: 3600 });
+      try {
+        await migrate(store);
+        console.log(`export bench: ${fmt(n)} messages, ${shapeName} (${shape.conversations} conversations over ${shape.spanMs / 86_400_000} days)`);
+        await fill(store, n, shape);
+        await addReactions(store);
+        await settle(store);
+      } finally {
+        await store.close();
+      }
       // BENCH_EXPORT_RUNS picks the runs, e.g. `jsonl` alone when profiling (runs separated by `;`).
       const runs = (process.env.BENCH_EXPORT_RUNS ?? 'jsonl;jsonl,csv,eml,rsmf,parquet').split(';').map((r) => r.split(','));
       for (const formats of runs) {
-        const r = await exportOnce(runner, formats);
-        console.log(`  ${formats.join('+').padEnd(28)} ${fmt(r.messages)} messages in ${fmt(r.seconds, 1)} s = ${fmt(r.messages / r.seconds)} messages/s (${fmt(r.messages / r.cpuSeconds)} per CPU-second), ${fmt(r.bytes / 2 ** 20, 1)} MiB in ${fmt(r.files)} files, peak RSS ${fmt(r.peakMb)} MB (JS heap + buffers ${fmt(r.peakJsMb)} MB), phases ${r.phases}`);
+        const r = exportInChild(dir, formats);
+        console.log(`  ${formats.join('+').padEnd(28)} ${fmt(r.messages)} messages in ${fmt(r.seconds, 1)} s = ${fmt(r.messages / r.seconds)} messages/s (${fmt(r.messages / r.cpuSeconds)} per CPU-second), ${fmt(r.bytes / 2 ** 20, 1)} MiB in ${fmt(r.files)} files, peak RSS ${fmt(r.peakMb)} MB (JS heap + buffers ${fmt(r.peakJsMb)} MB; RSS at the start ${fmt(r.startMb)} MB), phases ${r.phases}`);
       }
     } finally {
-      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+if (process.argv[2] === '--export-child') {
+  runChild(process.argv[3]!, process.argv[4]!.split(',')).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
