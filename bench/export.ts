@@ -84,7 +84,9 @@ async function runChild(dir: string, formats: string[]): Promise<void> {
 }
 
 function exportInChild(dir: string, formats: string[]): RunFigures {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--export-child', dir, formats.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 });
+  // BENCH_EXPORT_NODE_ARGS: Node options for the export's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_EXPORT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const r = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--export-child', dir, formats.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`export child exited ${r.status ?? r.signal}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as RunFigures;
 }
