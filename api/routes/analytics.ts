@@ -116,10 +116,8 @@ function inputProblem(err: unknown): never {
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
-/** `maxStalenessS`: CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS (analytics/answer-cache.ts); ignored when a cache is given. */
-export function analyticsRoutes(store: Store, k: number, cache: AnswerCache | { maxStalenessS: number } = { maxStalenessS: 0 }): RouteSpec[] {
-  if ('maxStalenessS' in cache) cache = createAnswerCache(store, { maxStalenessMs: cache.maxStalenessS * 1000 });
-  const answers = cache;
+/** `answers`: the cache of answers (analytics/answer-cache.ts; by default exact: any write recomputes). */
+export function analyticsRoutes(store: Store, k: number, answers: AnswerCache = createAnswerCache(store)): RouteSpec[] {
   const engagement = defineRoute({
     method: 'get',
     path: '/v1/tenants/:tenant/analytics/engagement',

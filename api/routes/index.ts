@@ -20,6 +20,7 @@ import { adminEventsRoute } from './admin-events.js';
 import { jobRoutes } from './jobs.js';
 import { signingKeysRoute, type SigningKeyLookup } from './signing-keys.js';
 import { analyticsRoutes } from './analytics.js';
+import { createAnswerCache } from '../../analytics/answer-cache.js';
 import { topicRoutes } from './topics.js';
 import type { JobService } from '../../common/jobs/job-service.js';
 import type { Pseudonymizer } from '../../common/audit/index.js';
@@ -69,7 +70,7 @@ export function apiRoutes(deps: ApiRouteDeps): RouteSpec[] {
     ...directoryRoutes(deps.store, cursors),
     adminEventsRoute(deps.store, cursors),
     meRoute(deps.authorizer),
-    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5, { maxStalenessS: deps.analyticsMaxStalenessS ?? 0 }),
+    ...analyticsRoutes(deps.store, deps.minGroupSize ?? 5, createAnswerCache(deps.store, { maxStalenessMs: (deps.analyticsMaxStalenessS ?? 0) * 1000 })),
     ...topicRoutes({ store: deps.store, k: deps.minGroupSize ?? 5, ...(deps.jobs ? { pseudonyms: deps.jobs.pseudonyms } : {}) }),
     ...(deps.jobs ? [...jobRoutes({ jobs: deps.jobs.service, cursors, pseudonyms: deps.jobs.pseudonyms }), signingKeysRoute(deps.jobs.signingKeys)] : []),
     ...supervisionPolicyRoutes({ store: deps.store, ...(deps.jobs ? { jobs: deps.jobs.service } : {}) }),
