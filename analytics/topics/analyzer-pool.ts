@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Analyzer } from './analyze.js';
 import type { AnalyzeRequest, AnalyzeResponse } from './analyzer-worker.js';
-import { topicRow, type SourceMessage } from './topic-store.js';
+import { topicLines, type SourceMessage } from './topic-store.js';
 
 const workerUrl = new URL('./analyzer-worker.js', import.meta.url);
 
@@ -34,7 +34,7 @@ export function workersAvailable(): boolean {
 function inThread(analyze: Analyzer): AnalyzerPool {
   return {
     threads: 0,
-    lines: async (tenant, runSeq, messages) => messages.map((m) => JSON.stringify(topicRow(tenant, m, analyze(m.text), runSeq))).join('\n'),
+    lines: async (tenant, runSeq, messages) => topicLines(tenant, runSeq, messages, analyze),
     close: async () => undefined,
   };
 }

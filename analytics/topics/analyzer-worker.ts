@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createAnalyzer } from './analyze.js';
-import { topicRow, type SourceMessage } from './topic-store.js';
+import { topicLines, type SourceMessage } from './topic-store.js';
 
 export interface AnalyzeRequest { id: number; tenant: string; runSeq: number; messages: SourceMessage[] }
 export type AnalyzeResponse = { id: number; lines: string } | { id: number; error: string };
@@ -15,7 +15,7 @@ const analyze = createAnalyzer();
 const port = parentPort!;
 port.on('message', (req: AnalyzeRequest) => {
   try {
-    const lines = req.messages.map((m) => JSON.stringify(topicRow(req.tenant, m, analyze(m.text), req.runSeq))).join('\n');
+    const lines = topicLines(req.tenant, req.runSeq, req.messages, analyze);
     port.postMessage({ id: req.id, lines } satisfies AnalyzeResponse);
   } catch (err) {
     port.postMessage({ id: req.id, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies AnalyzeResponse);

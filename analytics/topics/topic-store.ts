@@ -4,7 +4,7 @@
  */
 import type { Store } from '../../common/store/store.js';
 import { fromStoreTime, toStoreTime } from '../../common/events/time.js';
-import { ANALYZER, ANALYZER_VERSION, type MessageAnalysis } from './analyze.js';
+import { ANALYZER, ANALYZER_VERSION, type Analyzer, type MessageAnalysis } from './analyze.js';
 
 /** `cellsTimeZone`: the tenant's zone when the run built the cells (their local days). */
 export interface LastRun { runSeq: number; watermark: string; startedAt: string; cellsTimeZone: string }
@@ -49,6 +49,11 @@ export interface SourceMessage { conversation_id: string; message_id: string; co
 
 export function topicRow(tenant: string, m: SourceMessage, a: MessageAnalysis, runSeq: number): unknown[] {
   return [tenant, m.conversation_id, m.message_id, m.conversation_type, m.thread_id, m.author_id, m.time, a.language, a.terms, a.forms, a.phrases, a.phraseForms, a.isQuestion ? 1 : 0, a.sentiment, ANALYZER, ANALYZER_VERSION, runSeq, 0];
+}
+
+/** The messages' topic_messages rows as JSONCompactEachRow lines (no trailing newline), in their order: what a run writes, in this thread or a worker's. */
+export function topicLines(tenant: string, runSeq: number, messages: readonly SourceMessage[], analyze: Analyzer): string {
+  return messages.map((m) => JSON.stringify(topicRow(tenant, m, analyze(m.text), runSeq))).join('\n');
 }
 
 export async function recordRun(store: Store, tenant: string, r: { runSeq: number; startedAt: number; watermark: string; full: boolean; messages: number; deletions: number; cellsTimeZone: string }): Promise<void> {
