@@ -2,8 +2,8 @@
  * Host commands that act for a named person (`--by`): the OS user is the credential and
  * is audited as such, the person is kept by audit pseudonym (their name stays in
  * `audit_subjects`, which an erasure can remove), and the command lands in the tenant's
- * audit chain with its outcome, refusals included. `custos dsr`, `custos topics` and
- * `custos supervision` share it, so the three record people the same way.
+ * audit chain with its outcome, refusals included. `custos dsr`, `custos topics`,
+ * `custos supervision` and `custos holds` share it, so they record people the same way.
  */
 import { AuditWriter, loadPseudonymizer } from '../common/audit/index.js';
 import { CustosError } from '../common/errors.js';
@@ -29,8 +29,12 @@ export interface PersonCommand {
   statusOf?: (err: unknown) => number;
 }
 
-/** Runs `body` with the store and the person's pseudonym ('' without `--by`), and audits the command. */
-export async function withPersonAudit<T>(c: PersonCommand, body: (store: Store, by: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with the store, the person's pseudonym ('' without `--by`) and the OS
+ * account's pseudonym (the credential, for commands that record it as the actor), and
+ * audits the command.
+ */
+export async function withPersonAudit<T>(c: PersonCommand, body: (store: Store, by: string, osRef: string) => Promise<T>): Promise<T> {
   if (c.byName !== undefined) checkBy(c.byName);
   return withStore(commandContext(), c.command, async (store) => {
     const audit = new AuditWriter(store);
@@ -43,7 +47,7 @@ export async function withPersonAudit<T>(c: PersonCommand, body: (store: Store, 
     }
     const recorded = { ...c.params, ...(by ? { by } : {}) };
     try {
-      const out = await body(store, by);
+      const out = await body(store, by, os.subjectRef);
       await auditCli(audit, os, { tenant: c.tenant, command: c.command, action: c.action, params: recorded, status: 200, resultCount: Array.isArray(out) ? out.length : 1 });
       return out;
     } catch (err) {

@@ -5,16 +5,13 @@
  * under the OS user.
  */
 import type { Command } from 'commander';
-import { AuditWriter } from '../../common/audit/index.js';
 import { CustosError } from '../../common/errors.js';
 import { TENANT_PATTERN } from '../../common/events/schemas.js';
 import { HoldNotFoundError, HoldReleasedError, holdInput, scopeOf, type LegalHold } from '../../common/holds/hold-model.js';
 import { HoldStore } from '../../common/holds/hold-store.js';
 import { coverageCountSql } from '../../common/holds/coverage.js';
 import type { Store } from '../../common/store/store.js';
-import { commandContext, withStore } from '../context.js';
-import { cliRequester } from '../job-runtime.js';
-import { auditCli } from '../cli-audit.js';
+import { withPersonAudit } from '../person-audit.js';
 
 const many = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -36,24 +33,18 @@ async function coverage(store: Store, h: LegalHold): Promise<Record<string, numb
   return { messages: Number(r?.messages ?? 0), calls: Number(r?.calls ?? 0), app_invocations: Number(r?.app_invocations ?? 0) };
 }
 
-/** Runs `body` with the store, the hold store and an audit writer, and audits the command (refusals too). */
+const holdStatus = (err: unknown) => (err instanceof HoldNotFoundError ? 404 : err instanceof HoldReleasedError ? 409 : err instanceof CustosError ? 400 : 500);
+
+/** Runs `body` with the hold store and the OS user's pseudonym (the actor), and audits the command (refusals too). */
 async function audited<T>(tenant: string, command: string, action: string, params: Record<string, unknown>, body: (holds: HoldStore, store: Store, by: string) => Promise<T>): Promise<T> {
   checkTenant(tenant);
-  const ctx = commandContext();
-  return withStore(ctx, command, async (store) => {
-    const audit = new AuditWriter(store);
-    const by = await cliRequester(store, audit);
-    try {
-      const out = await body(new HoldStore(store), store, by.subjectRef);
-      await auditCli(audit, by, { tenant, command, action, params, status: 200, resultCount: Array.isArray(out) ? out.length : 1 });
-      return out;
-    } catch (err) {
-      const status = err instanceof HoldNotFoundError ? 404 : err instanceof HoldReleasedError ? 409 : err instanceof CustosError ? 400 : 500;
-      await auditCli(audit, by, { tenant, command, action, params, status });
-      if (err instanceof HoldNotFoundError || err instanceof HoldReleasedError) throw new CustosError(err.message);
-      throw err;
-    }
-  });
+  try {
+    return await withPersonAudit({ tenant, command, action, params, statusOf: holdStatus }, (store, _person, osRef) => body(new HoldStore(store), store, osRef));
+  } catch (err) {
+    // A missing or released hold is the operator's input, told in one line like any other.
+    if (err instanceof HoldNotFoundError || err instanceof HoldReleasedError) throw new CustosError(err.message);
+    throw err;
+  }
 }
 
 export function registerHolds(program: Command): void {
