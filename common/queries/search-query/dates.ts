@@ -17,12 +17,22 @@ function offsetAt(zone: string, t: number): number {
   return zoneOffsetReader(zone)(t);
 }
 
-/** The UTC instant of local midnight starting (y, m0, d) in `zone` (a DST gap moves it to the first valid local time). */
+const DAY_MS = 86_400_000;
+
+/**
+ * The UTC instant local date (y, m0, d) starts at in `zone`: the first instant whose
+ * local date it is. Each offset in force the day before, that day or the day after is
+ * tried; one that maps back to midnight is that midnight (the earliest, if a fall-back
+ * repeats it). Where midnight is skipped (Santiago and Havana spring forward at 00:00)
+ * none does, and the day starts at the transition: the earliest instant whose local
+ * time is past midnight.
+ */
 export function localMidnight(zone: string, y: number, m0: number, d: number): number {
   const wall = Date.UTC(y, m0, d);
-  let t = wall - offsetAt(zone, wall);
-  t = wall - offsetAt(zone, t);
-  return t;
+  const offset = zoneOffsetReader(zone);
+  const instants = [...new Set([wall - DAY_MS, wall, wall + DAY_MS].map((t) => wall - offset(t)))].sort((a, b) => a - b);
+  const exact = instants.find((t) => t + offset(t) === wall);
+  return exact ?? instants.find((t) => t + offset(t) > wall) ?? wall - offset(wall);
 }
 
 export { isTimeZone };

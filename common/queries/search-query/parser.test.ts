@@ -9,6 +9,7 @@ import { compileFilter, compileText, SqlParams } from './compile.js';
 import { checkModifiers } from './resolve.js';
 import { highlight } from './highlight.js';
 import { readFileSync } from 'node:fs';
+import { AWKWARD_ZONES, datesBetween, localDayStart } from '../../../test/helpers/local-day-start.js';
 
 /** The tree without spans, words by their folded form: easy to compare. */
 function show(n: Node): unknown {
@@ -152,6 +153,16 @@ describe('split: top-level words are one text condition, the rest filters on the
 
 describe('dates in a time zone', () => {
   const span = { start: 0, end: 1 };
+  it('a local day starts at its first instant, also where midnight is skipped or repeated (2025-2027)', () => {
+    const wrong: string[] = [];
+    for (const zone of AWKWARD_ZONES) {
+      for (const date of datesBetween('2025-01-01', '2027-12-31')) {
+        const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+        if (localMidnight(zone, y, m - 1, d) !== localDayStart(zone, date)) wrong.push(`${zone} ${date}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
   it('whole local days, months and years; after: starts when the period ends', () => {
     expect(new Date(localMidnight('Europe/Paris', 2026, 9, 16)).toISOString()).toBe('2026-10-15T22:00:00.000Z');
     expect(new Date(localMidnight('Europe/Paris', 2026, 11, 1)).toISOString()).toBe('2026-11-30T23:00:00.000Z');
