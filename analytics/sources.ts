@@ -8,6 +8,7 @@
  * parts merge, and every figure over it is the same); one that pairs values of a key
  * (threads, direct-message days, calls) merges its rows first.
  */
+import { dayStarts } from './local-day-starts.js';
 
 export type SourceName = 'person_days' | 'person_types' | 'conversations' | 'threads' | 'dm_replies' | 'calls' | 'apps';
 
@@ -62,16 +63,10 @@ export const SOURCES: Record<SourceName, string> = {
     WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
 };
 
-/**
- * The UTC instant each local day of the range ends at: local midnight after it,
- * less the tenant's offset at that local time (analytics_local_time; UTC without).
- */
+/** The UTC instant each local day of the range ends at: the start of the next local date (local-day-starts.ts). */
 const DAY_ENDS = `
-  SELECT d.day AS day, toDateTime64(d.day + 1, 3, 'UTC') - toIntervalSecond(z.offset_s) AS day_end
-  FROM (SELECT {tenant:String} AS tenant, toDate({from:Date}) + number AS day, toDateTime64(day + 1, 3, 'UTC') AS next_midnight
-        FROM numbers(toUInt64(dateDiff('day', {from:Date}, {to:Date}) + 1))) AS d
-  ASOF LEFT JOIN (SELECT tenant, from_time + toIntervalSecond(offset_s) AS local_from, offset_s FROM analytics_local_time WHERE tenant = {tenant:String}) AS z
-  ON z.tenant = d.tenant AND d.next_midnight >= z.local_from`;
+  SELECT day - 1 AS day, day_start AS day_end
+  FROM (${dayStarts('SELECT toDate({from:Date}) + number + 1 AS day FROM numbers(toUInt64(dateDiff(\'day\', {from:Date}, {to:Date}) + 1))')})`;
 
 /**
  * `source` with the department its person had when the local day ended, from the

@@ -37,18 +37,7 @@ export function withLocalDay(source: string): string {
   ASOF LEFT JOIN (${ZONE}) AS z ON z.tenant = m.zone_tenant AND m.time >= z.from_time`;
 }
 
-/**
- * The UTC instant each local date starts at (its local midnight less the offset in
- * force then; the trick of DAY_ENDS in analytics/sources.ts), for the dates of
- * `days` (a SELECT of one column `day`).
- */
-export function dayStarts(days: string): string {
-  return `
-  SELECT d.day AS day, toDateTime64(d.day, 3, 'UTC') - toIntervalSecond(z.offset_s) AS day_start
-  FROM (SELECT {tenant:String} AS zone_tenant, day, toDateTime64(day, 3, 'UTC') AS midnight FROM (${days})) AS d
-  ASOF LEFT JOIN (SELECT tenant, from_time + toIntervalSecond(offset_s) AS local_from, offset_s FROM analytics_local_time WHERE tenant = {tenant:String}) AS z
-  ON z.tenant = d.zone_tenant AND d.midnight >= z.local_from`;
-}
+export { dayStarts } from '../local-day-starts.js';
 
 /** Analysed messages in [{start}, {end}) (the UTC instants of the range's first local midnight and the one after it), with `day`. */
 export const TOPIC_MESSAGES = withLocalDay(`
