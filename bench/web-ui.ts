@@ -63,8 +63,52 @@ import { fmt, summarize } from './lib/stats.js';
 
 type State = Awaited<ReturnType<BrowserContext['storageState']>>;
 
+/** Store calls by operation label: how many, and their summed wall time (calls may overlap). */
+type StoreTimes = Map<string, { n: number; ms: number }>;
+
+/**
+ * The app's store, timing each call by its operation label while `times` is set: where
+ * a page load's server time goes (sessions, audit, analytics answers...).
+ */
+function timedStore(store: Store): { store: Store; measure<T>(run: () => Promise<T>): Promise<[T, StoreTimes]> } {
+  let times: StoreTimes | undefined;
+  const timed = new Set(['query', 'command', 'insert', 'insertColumns', 'insertLines', 'insertRaw', 'lookupKeys', 'upsertKeys']);
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || !timed.has(prop) || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return async (operation: string, ...rest: unknown[]) => {
+        const into = times;
+        const t0 = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).call(target, operation, ...rest);
+        } finally {
+          if (into) {
+            const e = into.get(operation) ?? { n: 0, ms: 0 };
+            e.n++;
+            e.ms += performance.now() - t0;
+            into.set(operation, e);
+          }
+        }
+      };
+    },
+  });
+  return {
+    store: proxy,
+    async measure(run) {
+      const mine: StoreTimes = new Map();
+      times = mine;
+      try {
+        return [await run(), mine];
+      } finally {
+        times = undefined;
+      }
+    },
+  };
+}
+
 interface ApiCall { path: string; start: number; ttfb: number; end: number }
-interface PageLoad { fcp: number; loaded: number; script: number; style: number; document: number; api: number; calls: ApiCall[] }
+interface PageLoad { fcp: number; loaded: number; script: number; style: number; document: number; api: number; calls: ApiCall[]; cpu: number; storeTimes: StoreTimes }
 interface BenchPage { user: string; label: string; path: string; ready: string[] }
 
 /** What on the engagement page says its data is there: the summary's figures and the series table. */
@@ -113,7 +157,15 @@ const readyProbe = (ready: string[]) => `(() => {
   observer.observe(document, { childList: true, subtree: true, attributes: true });
 })();`;
 
-async function loadOnce(browser: Browser, state: State, url: string, ready: string[]): Promise<PageLoad> {
+/** One load, with this process's CPU time (the server, its embedded engine, the bench's client) and the app's store calls during it. */
+async function measuredLoad(timing: ReturnType<typeof timedStore>, browser: Browser, state: State, url: string, ready: string[]): Promise<PageLoad> {
+  const c0 = process.cpuUsage();
+  const [l, storeTimes] = await timing.measure(() => loadOnce(browser, state, url, ready));
+  const c = process.cpuUsage(c0);
+  return { ...l, cpu: (c.user + c.system) / 1000, storeTimes };
+}
+
+async function loadOnce(browser: Browser, state: State, url: string, ready: string[]): Promise<Omit<PageLoad, 'cpu' | 'storeTimes'>> {
   const context = await browser.newContext({ storageState: state });
   await context.addInitScript({ content: readyProbe(ready) });
   const page = await context.newPage();
@@ -148,6 +200,12 @@ function callLines(l: PageLoad, tenant: string): string {
     .sort((a, b) => a.start - b.start)
     .map((c) => `      ${strip(c.path).padEnd(44)} left at ${fmt(c.start).padStart(6)} ms, answered at ${fmt(c.end).padStart(6)} ms (server ${fmt(c.ttfb)} ms)`)
     .join('\n');
+}
+
+/** The store calls of one load, costliest first. */
+function storeLine(l: PageLoad): string {
+  const top = [...l.storeTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
+  return `      server CPU ${fmt(l.cpu)} ms; store calls (operation: count, summed ms): ${top.map(([op, t]) => `${op}: ${t.n}, ${fmt(t.ms)}`).join('; ')}`;
 }
 
 interface Archive {
@@ -257,7 +315,8 @@ export async function runWebUiBench(): Promise<void> {
       CUSTOS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', CUSTOS_RATE_LIMIT_PER_MIN: '1000000',
       OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.webClient.id, OIDC_CLIENT_SECRET: idp.webClient.secret, OIDC_AUDIENCE: API_RESOURCE, OIDC_SCOPES: 'openid profile email groups',
     });
-    const security = await buildSecurity({ config, store, publicUrl: base });
+    const timing = timedStore(store);
+    const security = await buildSecurity({ config, store: timing.store, publicUrl: base });
     // One audit writer per process, as custos serve has it: the runner appends through the API's.
     const runner = buildJobRunner(config, store, security.audit!, createLogger('silent'));
     await archive.finish(security.audit!, runner);
@@ -267,7 +326,7 @@ export async function runWebUiBench(): Promise<void> {
       return { keyId: key.keyId, publicKeyPem: key.publicKeyPem };
     };
     // The app custos serve builds (cli/commands/serve.ts), jobs and holds routes included; a new one is a server start (empty answer caches).
-    const newApp = () => createApp({ store, registry: new Registry(), log: createLogger('silent'), security, jobs: { service: runner, signingKeys } });
+    const newApp = () => createApp({ store: timing.store, registry: new Registry(), log: createLogger('silent'), security, jobs: { service: runner, signingKeys } });
     let app = newApp();
     server.on('request', (req: IncomingMessage, res: ServerResponse) => app(req, res));
     browser = await launchChromium();
@@ -282,11 +341,11 @@ export async function runWebUiBench(): Promise<void> {
       const coldLoad: string[] = [];
       for (let i = 0; i < coldRuns; i++) {
         app = newApp();
-        cold.push(await loadOnce(browser, state, url, p.ready));
+        cold.push(await measuredLoad(timing, browser, state, url, p.ready));
         coldLoad.push(uptime());
       }
       const warm: PageLoad[] = [];
-      for (let i = 0; i < runs; i++) warm.push(await loadOnce(browser, state, url, p.ready));
+      for (let i = 0; i < runs; i++) warm.push(await measuredLoad(timing, browser, state, url, p.ready));
       const warmLoad = uptime();
       const med = (ls: PageLoad[], k: 'fcp' | 'loaded' | 'script' | 'style' | 'document' | 'api') => summarize(ls.map((l) => l[k])).p50;
       const medianLoad = (ls: PageLoad[]) => [...ls].sort((a, b) => a.loaded - b.loaded)[Math.ceil(ls.length / 2) - 1]!;
@@ -294,8 +353,10 @@ export async function runWebUiBench(): Promise<void> {
       console.log(`web-ui ${p.label} ${p.path}:`);
       console.log(`  first load after a server start (answers computed): first paint ${fmt(first.fcp)} ms, loaded ${fmt(first.loaded)} ms; median of ${coldRuns} such loads: first paint ${fmt(med(cold, 'fcp'))} ms, loaded ${fmt(med(cold, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${coldLoad[0]}]`);
       console.log(callLines(first, archive.tenant));
+      console.log(storeLine(first));
       console.log(`  later loads (answers from the caches), median of ${runs}: first paint ${fmt(med(warm, 'fcp'))} ms, loaded ${fmt(med(warm, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${warmLoad}]`);
       console.log(callLines(medianLoad(warm), archive.tenant));
+      console.log(storeLine(medianLoad(warm)));
       console.log(`  compressed bytes: script ${fmt(med(warm, 'script'))} (aim < 300,000), style ${fmt(med(warm, 'style'))}, html ${fmt(med(warm, 'document'))}, API ${fmt(med(warm, 'api'))}`);
     }
     console.log('web-ui: figures are upper bounds: the 2 cores are shared with other work');
