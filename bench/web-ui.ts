@@ -353,10 +353,10 @@ export async function runWebUiBench(): Promise<void> {
       const medianLoad = (ls: PageLoad[]) => [...ls].sort((a, b) => a.loaded - b.loaded)[Math.ceil(ls.length / 2) - 1]!;
       const first = cold[0]!;
       console.log(`web-ui ${p.label} ${p.path}:`);
-      console.log(`  first load after a server start (answers computed): first paint ${fmt(first.fcp)} ms, loaded ${fmt(first.loaded)} ms; median of ${coldRuns} such loads: first paint ${fmt(med(cold, 'fcp'))} ms, loaded ${fmt(med(cold, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${coldLoad[0]}]`);
+      console.log(`  first load after a server start (answer caches empty): first paint ${fmt(first.fcp)} ms, loaded ${fmt(first.loaded)} ms; median of ${coldRuns} such loads: first paint ${fmt(med(cold, 'fcp'))} ms, loaded ${fmt(med(cold, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${coldLoad[0]}]`);
       console.log(callLines(first, archive.tenant));
       console.log(storeLine(first));
-      console.log(`  later loads (answers from the caches), median of ${runs}: first paint ${fmt(med(warm, 'fcp'))} ms, loaded ${fmt(med(warm, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${warmLoad}]`);
+      console.log(`  later loads (answer caches filled), median of ${runs}: first paint ${fmt(med(warm, 'fcp'))} ms, loaded ${fmt(med(warm, 'loaded'))} ms (aim: loaded < 1,000 ms)  [${warmLoad}]`);
       console.log(callLines(medianLoad(warm), archive.tenant));
       console.log(storeLine(medianLoad(warm)));
       console.log(`  compressed bytes: script ${fmt(med(warm, 'script'))} (aim < 300,000), style ${fmt(med(warm, 'style'))}, html ${fmt(med(warm, 'document'))}, API ${fmt(med(warm, 'api'))}`);
