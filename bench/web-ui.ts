@@ -33,98 +33,31 @@
  *   in DIR and reuses it on the next run with the same N (a 10M fill takes a while).
  * Prints `uptime` beside the figures: the machine is shared, so they are upper bounds.
  */
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { writeAnalyticsSettings } from '../analytics/settings.js';
 import { loadOrCreateSigningKey } from '../common/keys/signing-keys.js';
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
-import { packageRoot } from '../common/paths.js';
-import { createStore, type Store } from '../common/store/store.js';
+import { createStore } from '../common/store/store.js';
 import { migrate } from '../migrations/runner.js';
 import { buildSecurity, createApp } from '../api/app.js';
 import { API_RESOURCE, startOidcProvider } from '../cli/demo/identity-provider.js';
-import { demoUsers, type DemoSignIn } from '../cli/demo/demo-users.js';
-import { demoHoldAndJob, fillSampleCompany } from '../cli/demo/demo-history.js';
+import type { DemoSignIn } from '../cli/demo/demo-users.js';
 import { buildJobRunner } from '../cli/job-runtime.js';
-import type { AuditWriter } from '../common/audit/index.js';
-import type { JobRunner } from '../reports/jobs/job-runner.js';
 import { launchChromium } from '../test/helpers/browser.js';
-import { DAY, DEPARTMENTS, PEOPLE, emailOf, person, type CompanySpan } from './lib/engagement-company.js';
-import { fillCompany } from './lib/engagement-fill.js';
-import { startBroker } from './lib/kafka-broker.js';
 import { fmt, summarize } from './lib/stats.js';
+import { timedStore, type StoreTimes } from './lib/timed-store.js';
+import { MARK, companyArchive, sampleArchive, uptime } from './lib/web-ui-archives.js';
 
 type State = Awaited<ReturnType<BrowserContext['storageState']>>;
 
-/** Store calls by operation label: how many, and their summed wall time (calls may overlap). */
-type StoreTimes = Map<string, { n: number; ms: number }>;
-
-/**
- * The app's store, timing each call by its operation label while `times` is set: where
- * a page load's server time goes (sessions, audit, analytics answers...).
- */
-function timedStore(store: Store): { store: Store; measure<T>(run: () => Promise<T>): Promise<[T, StoreTimes]> } {
-  let times: StoreTimes | undefined;
-  const timed = new Set(['query', 'command', 'insert', 'insertColumns', 'insertLines', 'insertRaw', 'lookupKeys', 'upsertKeys']);
-  const proxy = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof prop !== 'string' || !timed.has(prop) || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      return async (operation: string, ...rest: unknown[]) => {
-        const into = times;
-        const t0 = performance.now();
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).call(target, operation, ...rest);
-        } finally {
-          if (into) {
-            const e = into.get(operation) ?? { n: 0, ms: 0 };
-            e.n++;
-            e.ms += performance.now() - t0;
-            into.set(operation, e);
-          }
-        }
-      };
-    },
-  });
-  return {
-    store: proxy,
-    async measure(run) {
-      const mine: StoreTimes = new Map();
-      times = mine;
-      try {
-        return [await run(), mine];
-      } finally {
-        times = undefined;
-      }
-    },
-  };
-}
-
 interface ApiCall { path: string; start: number; ttfb: number; end: number }
 interface PageLoad { fcp: number; loaded: number; script: number; style: number; document: number; api: number; calls: ApiCall[]; cpu: number; storeTimes: StoreTimes }
-interface BenchPage { user: string; label: string; path: string; ready: string[] }
-
-/** What on the engagement page says its data is there: the summary's figures and the series table. */
-const ENGAGEMENT_READY = ['table.figures tbody tr', 'table.series[data-metric] tbody tr'];
-
-/** The sample company's pages, by demo user, and what on each says its data is there. */
-const SAMPLE_PAGES: BenchPage[] = [
-  { user: 'manager', label: 'manager', path: '/engagement', ready: ENGAGEMENT_READY },
-  { user: 'officer', label: 'officer', path: '/search?q=budget', ready: ['#results-heading[data-total]'] },
-  { user: 'officer', label: 'officer', path: '/supervision', ready: ['#items-heading[data-total]'] },
-  { user: 'officer', label: 'officer', path: '/holds', ready: ['tr[data-hold]'] },
-  { user: 'officer', label: 'officer', path: '/jobs', ready: ['tr[data-job]'] },
-  { user: 'auditor', label: 'auditor', path: '/audit', ready: ['#entries-heading[data-total]'] },
-];
-
-const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
 
 async function signedIn(browser: Browser, base: string, issuer: string, user: DemoSignIn): Promise<State> {
   const context = await browser.newContext();
@@ -208,86 +141,6 @@ function callLines(l: PageLoad, tenant: string): string {
 function storeLine(l: PageLoad): string {
   const top = [...l.storeTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
   return `      server CPU ${fmt(l.cpu)} ms; store calls (operation: count, summed ms): ${top.map(([op, t]) => `${op}: ${t.n}, ${fmt(t.ms)}`).join('; ')}`;
-}
-
-interface Archive {
-  tenant: string;
-  users: DemoSignIn[];
-  pages: BenchPage[];
-  /** The URL query the pages get (a reused archive filled on an earlier day: its last 28 days, the default range of the day it was filled). */
-  query: string;
-  /** What is in the store, for the report. */
-  describe: string;
-  /** Adds what needs the API's audit writer and the job runner (the sample's hold and finished job). */
-  finish(audit: AuditWriter, runner: JobRunner): Promise<void>;
-}
-
-/** The demo's sample company, every role's pages. */
-async function sampleArchive(store: Store): Promise<Archive> {
-  const tenant = 'demo';
-  const sample = { users: Number(process.env.BENCH_UI_USERS ?? 300), days: Number(process.env.BENCH_UI_DAYS ?? 120), messagesPerDay: Number(process.env.BENCH_UI_PER_DAY ?? 400) };
-  const end = new Date();
-  end.setUTCHours(0, 0, 0, 0);
-  const t0 = Date.now();
-  const filled = await fillSampleCompany(store, { tenant, ...sample, end });
-  const [counted] = await store.query<{ n: string }>('bench web-ui: messages', "SELECT count() AS n FROM message_versions WHERE tenant = {t:String} AND kind = 'created'", { t: tenant });
-  return {
-    tenant, users: demoUsers(tenant), pages: SAMPLE_PAGES, query: '',
-    describe: `the demo's sample company: ${fmt(filled.total)} events (${fmt(Number(counted?.n ?? NaN))} messages) stored in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    finish: (audit, runner) => demoHoldAndJob(store, audit, runner, tenant, filled.policy),
-  };
-}
-
-/** What a kept archive directory holds (BENCH_UI_ARCHIVE), beside the store's data. */
-interface ArchiveMark { generator: string; tenant: string; messages: number; events: number; start: number; end: number; fillSeconds: number }
-const MARK = 'bench-web-ui.json';
-const GENERATOR = 'bench/lib/engagement-company.ts v1';
-
-/** The engagement company with `messages` messages, filled through Kafka ingest unless `dir` already holds it. */
-async function companyArchive(store: Store, dir: string, messages: number, kept: boolean): Promise<Archive> {
-  const tenant = 'bench';
-  const markPath = join(dir, MARK);
-  let mark: ArchiveMark | undefined = existsSync(markPath) ? (JSON.parse(readFileSync(markPath, 'utf8')) as ArchiveMark) : undefined;
-  if (mark && (mark.messages !== messages || mark.generator !== GENERATOR)) {
-    throw new Error(`bench web-ui: ${dir} holds ${fmt(mark.messages)} messages of ${mark.generator}, not ${fmt(messages)} of ${GENERATOR}: name another BENCH_UI_ARCHIVE or delete it`);
-  }
-  let how: string;
-  if (mark) {
-    how = `reused from ${dir} (filled in ${fmt(mark.fillSeconds)} s)`;
-  } else {
-    // The 90 days ending now, so the dashboard's default range (the 28 days ending today) has data.
-    const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const c: CompanySpan = { tenant, start: end - 90 * DAY, span: 90 * DAY };
-    await writeAnalyticsSettings(store, tenant, { time_zone: 'Europe/Paris' });
-    const broker = process.env.KAFKA_BROKERS ? undefined : await startBroker(join(packageRoot(), '.bench', 'kafka'), 'web-ui');
-    const t0 = Date.now();
-    try {
-      const events = await fillCompany(store, (process.env.KAFKA_BROKERS ?? broker!.brokers).split(','), c, messages, (line) => console.log(`web-ui fill: ${line} [${uptime()}]`));
-      mark = { generator: GENERATOR, tenant, messages, events, start: c.start, end, fillSeconds: (Date.now() - t0) / 1000 };
-    } finally {
-      broker?.stop();
-    }
-    if (kept) writeFileSync(markPath, JSON.stringify(mark, null, 2));
-    how = `stored through Kafka ingest in ${fmt(mark.fillSeconds)} s = ${fmt(mark.events / mark.fillSeconds)} events/s${kept ? `, kept in ${dir}` : ''}`;
-  }
-  const lastDay = new Date(mark.end - 1).toISOString().slice(0, 10);
-  const today = new Date().toISOString().slice(0, 10);
-  const query = lastDay === today ? '' : `?from=${new Date(Date.parse(lastDay) - 27 * DAY).toISOString().slice(0, 10)}&to=${lastDay}`;
-  const [counted] = await store.query<{ n: string }>('bench web-ui: messages', "SELECT count() AS n FROM message_versions WHERE tenant = {t:String} AND kind = 'created'", { t: tenant });
-  // The demo's sign-ins, with the manager as the lead of department D3 and a second one as the CEO (every department lead reports to them).
-  const demo = demoUsers(tenant);
-  const asManager = (id: string, who: string): DemoSignIn => ({ ...demo.find((u) => u.id === 'manager')!, id, name: who, email: emailOf(who) });
-  const users = [asManager('manager', person(3, 0)), asManager('ceo', 'CEO'), demo.find((u) => u.id === 'officer')!];
-  const pages: BenchPage[] = [
-    { user: 'manager', label: 'manager, 1 department', path: '/engagement', ready: ENGAGEMENT_READY },
-    { user: 'ceo', label: `manager, ${DEPARTMENTS} departments`, path: '/engagement', ready: ENGAGEMENT_READY },
-    { user: 'officer', label: 'officer, all', path: '/engagement', ready: ENGAGEMENT_READY },
-  ];
-  return {
-    tenant, users, pages, query,
-    describe: `the engagement company (${fmt(PEOPLE)} people, ${DEPARTMENTS} departments, 90 days to ${lastDay}): ${fmt(Number(counted?.n ?? NaN))} messages, ${fmt(mark.events)} events, ${how}${query ? `; pages opened with ${query} (the last 28 days of the archive)` : ''}`,
-    finish: async () => undefined,
-  };
 }
 
 export async function runWebUiBench(): Promise<void> {
