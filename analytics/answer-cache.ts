@@ -113,6 +113,12 @@ export function createAnswerCache(store: Store, o: AnswerCacheOptions = {}): Ans
   const maxStalenessMs = o.maxStalenessMs ?? 0;
   const now = o.now ?? Date.now;
   const entries = new Map<string, { version: DataVersion; value: unknown }>();
+  /**
+   * Computations under way, by key and full version: a dashboard's widgets ask at the
+   * same moment (the summary and the series both need the manager's scope), and a
+   * second copy would only wait for the engine's turn to compute the same answer.
+   */
+  const computing = new Map<string, Promise<unknown>>();
   return {
     version: () => analyticsDataVersion(store, now()),
     async answer<T>(version: DataVersion, key: readonly unknown[], compute: () => Promise<T>): Promise<Answer<T>> {
@@ -129,10 +135,23 @@ export function createAnswerCache(store: Store, o: AnswerCacheOptions = {}): Ans
         entries.set(k, hit);
         return { value: structuredClone(hit.value) as T, asOf: hit.version.at };
       }
-      const value = await compute();
-      entries.set(k, { version, value: structuredClone(value) });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-      return { value, asOf: version.at };
+      const running = `${version.full}|${k}`;
+      const under = computing.get(running);
+      // The same question at the same data version: the answer under way is exact for this caller too (its own copy).
+      if (under) return { value: structuredClone(await under) as T, asOf: version.at };
+      const computed = compute();
+      // The copy kept is taken as soon as the answer is there, before this caller can change its own.
+      const kept = computed.then((v) => structuredClone(v));
+      kept.catch(() => undefined); // a failure is this caller's to report (and the waiters'), not an unhandled rejection
+      computing.set(running, kept);
+      try {
+        const value = await computed;
+        entries.set(k, { version, value: await kept });
+        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+        return { value, asOf: version.at };
+      } finally {
+        computing.delete(running);
+      }
     },
   };
 }

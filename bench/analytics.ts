@@ -15,7 +15,7 @@
  * Environment: BENCH_ANALYTICS_MESSAGES (default 1,000,000), BENCH_ANALYTICS_ROUNDS
  * (default 4, even), BENCH_ANALYTICS_REQUESTS (per kind, default 40), KAFKA_BROKERS.
  */
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -40,94 +40,17 @@ import { createKafkaIngest } from '../ingest/kafka/consumer.js';
 import { createWriteCoalescer } from '../ingest/write-coalescer.js';
 import { migrate } from '../migrations/runner.js';
 import { startBroker } from './lib/kafka-broker.js';
+import { DAY, person, roundEvents, type CompanySpan } from './lib/engagement-company.js';
+import { produce, storeDirectory, storedEvents } from './lib/engagement-fill.js';
 import { fmt, summarize, until } from './lib/stats.js';
 
 const TENANT = 'bench';
-const PEOPLE = 2000;
-const DEPARTMENTS = 20;
-const CHANNELS = 300;
-const PRIVATE = 20;
-const DMS = 80;
-const DAY = 86_400_000;
 const START = Date.UTC(2026, 8, 2);
 const SPAN = 90 * DAY;
+const COMPANY: CompanySpan = { tenant: TENANT, start: START, span: SPAN };
 /** CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS of the bench's API (the default unless set). */
 const staleness = process.env.CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS ? { CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS: process.env.CUSTOS_ANALYTICS_MAX_STALENESS_SECONDS } : {};
 const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-
-const rnd = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-const person = (dept: number, k: number) => `U${dept * (PEOPLE / DEPARTMENTS) + k}`;
-
-function directory(): unknown[] {
-  const events: unknown[] = [];
-  const per = PEOPLE / DEPARTMENTS;
-  for (let d = 0; d < DEPARTMENTS; d++) {
-    for (let k = 0; k < per; k++) {
-      const manager = k === 0 ? 'CEO' : person(d, 0);
-      events.push({ type: 'user.created', data: { user_id: person(d, k), email: `${person(d, k).toLowerCase()}@bench.test`, display_name: person(d, k), department: `D${d}`, manager_id: manager } });
-    }
-  }
-  events.push({ type: 'user.created', data: { user_id: 'CEO', email: 'ceo@bench.test', display_name: 'CEO', department: 'Board' } });
-  return events;
-}
-
-/** One round's events as Kafka messages, in time order (so each conversation's order holds). */
-function roundEvents(round: number, rounds: number, messages: number): Array<{ key: string; value: string }> {
-  const r = rnd(1000 + round);
-  const out: Array<{ key: string; value: string }> = [];
-  const from = START + (round * SPAN) / rounds;
-  const step = SPAN / rounds / messages;
-  const lastRoot = new Map<string, string>();
-  let n = 0;
-  const push = (type: string, ms: number, key: string, data: Record<string, unknown>) => {
-    out.push({ key, value: JSON.stringify({ specversion: '1.0', id: `r${round}-${n++}`, source: 'slack://TBENCH', type, time: new Date(ms).toISOString(), tenant: TENANT, data }) });
-  };
-  const per = PEOPLE / DEPARTMENTS;
-  for (let i = 0; i < messages; i++) {
-    const ms = Math.floor(from + i * step);
-    const c = Math.floor(r() * (CHANNELS + PRIVATE + DMS));
-    let conversation: string;
-    let type: string;
-    let author: string;
-    if (c < CHANNELS + PRIVATE) {
-      const dept = c % DEPARTMENTS;
-      conversation = c < CHANNELS ? `C${c}` : `P${c}`;
-      type = c < CHANNELS ? 'channel' : 'private';
-      author = person(dept, Math.floor(r() * per));
-    } else {
-      conversation = `D${c}`;
-      type = 'dm';
-      author = r() < 0.5 ? person(c % DEPARTMENTS, c % per) : person((c + 7) % DEPARTMENTS, (c * 3) % per);
-    }
-    const id = `r${round}m${i}`;
-    const root = lastRoot.get(conversation);
-    const reply = type !== 'dm' && root && r() < 0.15 ? root : undefined;
-    if (!reply && type !== 'dm') lastRoot.set(conversation, id);
-    push('message.created', ms, conversation, { message_id: id, conversation_id: conversation, conversation_type: type, ...(reply ? { thread_id: reply } : {}), author_id: author, text: `message ${i} about the release plan`, ...(r() < 0.2 ? { mentions: [person(Math.floor(r() * DEPARTMENTS), 1)] } : {}) });
-    if (r() < 0.1) push('reaction.added', ms + 1, conversation, { message_id: id, conversation_id: conversation, user_id: person(Math.floor(r() * DEPARTMENTS), Math.floor(r() * per)), emoji: 'thumbsup' });
-    if (i % 200 === 0 && type !== 'dm') {
-      const call = `K${round}-${i}`;
-      const duration = 60 + Math.floor(r() * 3600);
-      const dept = c % DEPARTMENTS;
-      const participants = [...new Set(Array.from({ length: 2 + Math.floor(r() * 7) }, () => person(dept, Math.floor(r() * per))))];
-      push('call.started', ms, conversation, { call_id: call, conversation_id: conversation, initiator_id: participants[0], kind: ['audio', 'video', 'screen_share'][i % 3] });
-      push('call.ended', ms + duration * 1000, conversation, { call_id: call, conversation_id: conversation, participants, duration_s: duration });
-    }
-    if (i % 50 === 0) push('app.invoked', ms, conversation, { app_id: ['asana', 'github', 'zapier', 'salesforce', 'gitlab', 'hubspot'][i % 6], user_id: author, conversation_id: conversation, command: '/run' });
-  }
-  return out;
-}
-
-async function produce(producer: Producer, topic: string, events: Array<{ key: string; value: string }>): Promise<void> {
-  for (let i = 0; i < events.length; i += 10_000) await producer.send({ topic, acks: 1, messages: events.slice(i, i + 10_000) });
-}
-
-async function storedEvents(store: Store): Promise<number> {
-  const [r] = await store.query<{ n: string }>('bench: count', `SELECT
-    (SELECT count() FROM message_versions WHERE tenant = {t:String}) + (SELECT count() FROM reactions WHERE tenant = {t:String})
-    + (SELECT count() FROM calls WHERE tenant = {t:String}) + (SELECT count() FROM app_invocations WHERE tenant = {t:String}) AS n`, { t: TENANT });
-  return Number(r!.n);
-}
 
 /** Attaches or detaches every analytics view (a detached view no longer runs at insert). */
 async function setViews(store: Store, on: boolean): Promise<void> {
@@ -147,7 +70,7 @@ async function ingestRound(brokers: string[], store: Store, topic: string, targe
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await ingest.start();
-  await until('ingest to store the round', async () => (await storedEvents(store)) >= target, 900_000, 100);
+  await until('ingest to store the round', async () => (await storedEvents(store, TENANT)) >= target, 900_000, 100);
   const seconds = (performance.now() - t0) / 1000;
   const u = process.cpuUsage(c0);
   await ingest.stop();
@@ -196,12 +119,7 @@ export async function runAnalyticsBench(): Promise<void> {
   try {
     await migrate(store);
     await writeAnalyticsSettings(store, TENANT, { time_zone: 'Europe/Paris' });
-    const rows = directory().map((e, i) => {
-      const v = validateEvent({ specversion: '1.0', id: `dir-${i}`, source: 'slack://TBENCH', time: new Date(START - DAY).toISOString(), tenant: TENANT, ...(e as object) });
-      if (!v.ok) throw new Error(`directory event: ${v.reason}`);
-      return toRow(v, 'bench');
-    });
-    await createEventWriter(store).write(rows);
+    await storeDirectory(store, COMPANY);
     await producer.connect();
     const admin = kafka.admin();
     await admin.connect();
@@ -213,7 +131,7 @@ export async function runAnalyticsBench(): Promise<void> {
       const views = round % 2 !== 0;
       const topic = `bench-analytics-${randomUUID().slice(0, 8)}`;
       await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
-      const events = round < 0 ? roundEvents(rounds, rounds, messages / rounds / 10) : roundEvents(round, rounds, messages / rounds);
+      const events = round < 0 ? roundEvents(COMPANY, rounds, rounds, messages / rounds / 10) : roundEvents(COMPANY, round, rounds, messages / rounds);
       await produce(producer, topic, events);
       await setViews(store, views);
       target += events.length;

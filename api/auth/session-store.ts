@@ -94,7 +94,8 @@ const live = (s: StoredSession, now = Date.now()) => s.revokedAt === null && Dat
 
 /**
  * Sessions found by their cookie are remembered for a few seconds, so a page that
- * fires ten requests costs one store query. Revoking through this instance forgets
+ * fires ten requests costs one store query: requests that arrive together (a page's
+ * first requests leave at once) wait for the one lookup already under way. Revoking through this instance forgets
  * at once; a revocation written by another instance on the same ClickHouse server
  * takes effect within the TTL (the same rule as API tokens).
  */
@@ -102,6 +103,10 @@ const LOOKUP_CACHE_MS = 5_000;
 
 export class SessionStore {
   private readonly cache = new Map<string, { session: StoredSession; until: number }>();
+  /** Lookups under way, by cookie digest: the embedded engine runs one query at a time, so each copy would wait its turn. */
+  private readonly pending = new Map<string, Promise<StoredSession | undefined>>();
+  /** Counts revocations through this instance (forget). */
+  private forgotten = 0;
 
   constructor(
     private readonly store: Store,
@@ -150,14 +155,26 @@ export class SessionStore {
     const digest = sha256(cookie!);
     const hit = this.cache.get(digest);
     if (hit && hit.until > Date.now()) return live(hit.session) ? hit.session : undefined;
-    const row = await this.row(m[1]!);
+    const under = this.pending.get(digest);
+    if (under) return under;
+    const lookup: Promise<StoredSession | undefined> = this.lookup(m[1]!, digest).finally(() => {
+      if (this.pending.get(digest) === lookup) this.pending.delete(digest);
+    });
+    this.pending.set(digest, lookup);
+    return lookup;
+  }
+
+  private async lookup(id: string, digest: string): Promise<StoredSession | undefined> {
+    const forgotten = this.forgotten;
+    const row = await this.row(id);
     if (!row) return undefined;
     const presented = Buffer.from(digest, 'hex');
     const stored = Buffer.from(row.secret_sha256, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
     const session = toSession(row);
     if (!live(session)) return undefined;
-    if (this.cacheMs > 0) {
+    // Not remembered when a session was revoked while the row was being read: it may be this one.
+    if (this.cacheMs > 0 && forgotten === this.forgotten) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(digest, { session, until: Date.now() + this.cacheMs });
     }
@@ -209,5 +226,8 @@ export class SessionStore {
 
   private forget(id: string): void {
     for (const [digest, entry] of this.cache) if (entry.session.id === id) this.cache.delete(digest);
+    // A lookup under way may have read the row before the revocation: later requests read it afresh, and it is not remembered.
+    this.pending.clear();
+    this.forgotten++;
   }
 }
