@@ -30,6 +30,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   'subject-access': async () => (await import('./subject-access.js')).runSubjectAccessBench(),
   'web-ui': async () => (await import('./web-ui.js')).runWebUiBench(),
   topics: async () => (await import('./topics.js')).runTopicsBench(),
+  // Issue 14: where a search request's time goes, per store statement (needs the archive search-compare keeps with BENCH_KEEP=1).
+  'search-profile': async () => (await import('./search-profile.js')).runSearchProfile(),
 };
 
 const args = process.argv.slice(2);

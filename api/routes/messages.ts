@@ -66,6 +66,7 @@ export async function toMessageSearch(store: Store, tenant: string, q: MessageSe
       filters: c.filterSql,
       queryParams: c.params,
       authors: c.authors,
+      conversations: c.conversations,
       fromTime: later(base.fromTime, c.from !== undefined ? toStoreTime(c.from) : undefined),
       toTime: earlier(base.toTime, c.to !== undefined ? toStoreTime(c.to) : undefined),
     };

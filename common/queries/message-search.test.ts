@@ -8,7 +8,7 @@ import { getConversation, getUser, listConversations, listUsers } from './direct
 import { searchAdminEvents } from './admin-events.js';
 import { parseQuery, phraseQuery } from './search-query/parser.js';
 import { compileText, SqlParams } from './search-query/compile.js';
-import { FIXTURE_EVENTS, FIXTURE_TENANT, OTHER_TENANT, TIE_TIME, loadFixture } from '../../test/helpers/search-fixture.js';
+import { FIXTURE_EVENTS, FIXTURE_TENANT, OTHER_TENANT, TIE_TIME, loadEvents, loadFixture } from '../../test/helpers/search-fixture.js';
 import { toStoreTime } from '../events/time.js';
 
 let ts: TestStore;
@@ -72,13 +72,20 @@ describe('searchMessages filters', () => {
 
   it('author alone is answered from message_author_keys, with the same answer as the general query', async () => {
     expect(isAuthorOnly({ ...base, author: 'U1' })).toBe(true);
-    expect(isAuthorOnly({ ...base, author: 'U1', includeDeleted: false })).toBe(false);
-    for (const author of ['U1', 'U2', 'U3', 'U5']) {
-      const fast = await keys({ author, limit: 2 });
-      const general = await keys({ author, limit: 2, hasAttachments: undefined, conversationType: undefined, thread: undefined, includeDeleted: false });
-      const deleted = author === 'U3' ? 1 : 0;
-      expect(fast.total, author).toBe(general.total + deleted);
-      if (!deleted) expect(fast.keys, author).toEqual(general.keys);
+    expect(isAuthorOnly({ ...base, author: 'U1', includeDeleted: false })).toBe(true);
+    expect(isAuthorOnly({ ...base, author: 'U1', filters: ['1'] })).toBe(false);
+    for (const includeDeleted of [true, false]) {
+      for (const author of ['U1', 'U2', 'U3', 'U5']) {
+        const fast = await keys({ author, limit: 2, includeDeleted });
+        // A filter that always holds sends the same search down the general path (message_versions).
+        const general = await keys({ author, limit: 2, includeDeleted, filters: ['1'] });
+        expect(fast, `${author}, deleted ${includeDeleted}`).toEqual(general);
+      }
+      // U3's messages, m5 (deleted) in or out, as the fixture says.
+      const deletedKeys = new Set(FIXTURE_EVENTS.filter((e) => e.type === 'message.deleted').map((e) => `${e.data.conversation_id}/${e.data.message_id}`));
+      const u3 = FIXTURE_EVENTS.filter((e) => e.type === 'message.created' && !e.tenant && e.data.author_id === 'U3').map((e) => `${e.data.conversation_id}/${e.data.message_id}`);
+      expect(u3.some((k) => deletedKeys.has(k))).toBe(true);
+      expect((await keys({ author: 'U3', includeDeleted })).total).toBe(includeDeleted ? u3.length : u3.filter((k) => !deletedKeys.has(k)).length);
     }
   });
 
@@ -248,5 +255,75 @@ describe('admin events', () => {
     }
     expect(seen).toEqual(all.items.map((e) => e.event_id));
     expect(all.total).toBe(FIXTURE_EVENTS.filter((e) => e.id.startsWith('a-')).length);
+  });
+});
+
+describe('word search pages read in time slices', () => {
+  // A word with more matches than a page, spread unevenly over two years (a burst in
+  // the newest days, a sparse middle, an old cluster), with deleted matches and an
+  // edit that adds the word: every page of every size must be the newest matches in
+  // order, as sorting all of them says, whatever slices the search reads.
+  const tenant = 'slices';
+  const day = 86_400_000;
+  const newest = Date.UTC(2026, 10, 20, 12);
+  const offsets = [
+    ...Array.from({ length: 9 }, (_, i) => i * 3_600_000), // burst: the newest 9 hours
+    ...Array.from({ length: 6 }, (_, i) => (40 + i * 37) * day), // sparse: every 37 days
+    ...Array.from({ length: 8 }, (_, i) => 700 * day + i * 60_000), // old cluster
+  ];
+  const events = offsets.flatMap((off, i) => {
+    const time = new Date(newest - off).toISOString();
+    const id = `w${i}`;
+    const c = `C${i % 3}`;
+    const edited = i % 5 === 4; // created without the word, the edit adds it
+    const created = { id: `e-${id}`, type: 'message.created', tenant, time, data: { message_id: id, conversation_id: c, conversation_type: 'channel', author_id: 'U1', text: edited ? 'nothing here yet' : `the zanzibar report ${i}` } };
+    const out: Array<{ id: string; type: string; tenant: string; time: string; data: Record<string, unknown> }> = [created];
+    if (edited) out.push({ id: `e-${id}-edit`, type: 'message.edited', tenant, time: new Date(newest - off + 1000).toISOString(), data: { message_id: id, conversation_id: c, editor_id: 'U1', text: 'now about zanzibar' } });
+    if (i % 7 === 3) out.push({ id: `e-${id}-del`, type: 'message.deleted', tenant, time: new Date(newest - off + 2000).toISOString(), data: { message_id: id, conversation_id: c, deleted_by: 'U1' } });
+    return out;
+  });
+  // Noise without the word, so slices hold other rows too.
+  const noise = Array.from({ length: 30 }, (_, i) => ({ id: `e-n${i}`, type: 'message.created', tenant, time: new Date(newest - i * 25 * day).toISOString(), data: { message_id: `n${i}`, conversation_id: 'C9', conversation_type: 'channel', author_id: 'U2', text: 'other words only' } }));
+
+  beforeAll(async () => {
+    await loadEvents(ts.store, [...events, ...noise]);
+  });
+
+  const expected = (includeDeleted: boolean) => offsets
+    .map((off, i) => ({ time: newest - off, key: `C${i % 3}/w${i}`, deleted: i % 7 === 3 }))
+    .filter((m) => includeDeleted || !m.deleted)
+    .sort((a, b) => b.time - a.time || (b.key < a.key ? -1 : 1))
+    .map((m) => m.key);
+
+  it('pages of every size list the newest matches in order, with the exact total', async () => {
+    for (const includeDeleted of [true, false]) {
+      const want = expected(includeDeleted);
+      for (const limit of [1, 2, 4, 7, 10, 50]) {
+        const seen: string[] = [];
+        let after: MessageSearch['after'];
+        for (let guard = 0; guard < 40; guard++) {
+          const page = await searchMessages(ts.store, { ...words('all', 'zanzibar'), tenant, includeDeleted, limit, after });
+          expect(page.total, `limit ${limit}`).toBe(want.length);
+          seen.push(...page.hits.map((h) => `${h.conversation_id}/${h.message_id}`));
+          if (!page.more) break;
+          const last = page.hits[page.hits.length - 1]!;
+          after = { time: last.time, conversationId: last.conversation_id, messageId: last.message_id };
+        }
+        expect(seen, `limit ${limit}, deleted ${includeDeleted}`).toEqual(want);
+      }
+    }
+  });
+
+  it('a time range bounds the slices', async () => {
+    const fromTime = toStoreTime(newest - 300 * day);
+    const toTime = toStoreTime(newest - 2 * 3_600_000);
+    const want = offsets
+      .map((off, i) => ({ time: newest - off, key: `C${i % 3}/w${i}` }))
+      .filter((m) => m.time >= newest - 300 * day && m.time < newest - 2 * 3_600_000)
+      .sort((a, b) => b.time - a.time)
+      .map((m) => m.key);
+    const page = await searchMessages(ts.store, { ...words('all', 'zanzibar'), tenant, includeDeleted: true, limit: 3, fromTime, toTime });
+    expect(page.total).toBe(want.length);
+    expect(page.hits.map((h) => `${h.conversation_id}/${h.message_id}`)).toEqual(want.slice(0, 3));
   });
 });

@@ -75,6 +75,11 @@ export async function loadFixture(store: Store): Promise<void> {
   await createEventWriter(store).write(fixtureRows());
 }
 
+/** Stores more events (a test's own, in the fixture's shape) through the same ingest path. */
+export async function loadEvents(store: Store, events: readonly Ev[]): Promise<void> {
+  await createEventWriter(store).write(fixtureRows(events));
+}
+
 /** Rows in every table, to prove a request changed nothing. */
 export async function countAllRows(store: Store): Promise<number> {
   const [r] = await store.query<{ n: string }>('test: count rows', `SELECT

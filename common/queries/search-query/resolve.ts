@@ -36,6 +36,8 @@ export interface CompiledQuery {
   marks: Node[];
   /** Authors from top-level `from:` (intersected); undefined when there is none. */
   authors?: string[];
+  /** Conversations of top-level `in:` (intersected; the filter stays in filterSql too); undefined when there is none. */
+  conversations?: string[];
   /** Bounds from top-level date modifiers (epoch ms, [from, to)). */
   from?: number;
   to?: number;
@@ -150,6 +152,10 @@ export async function compileQuery(store: Store, root: Node, o: QueryOptions): P
       if (r.from !== undefined) out.from = Math.max(out.from ?? -Infinity, r.from);
       if (r.to !== undefined) out.to = Math.min(out.to ?? Infinity, r.to);
     } else {
+      if (f.type === 'modifier' && f.name === 'in') {
+        const ids = conversations.get(f)!;
+        out.conversations = out.conversations ? out.conversations.filter((x) => ids.includes(x)) : [...ids];
+      }
       out.filterSql.push(compileFilter(f, p, { tenantParam, timeZone: o.timeZone, now: o.now, users, conversations, directs, text: textOptions }));
     }
   }
