@@ -162,8 +162,11 @@ export async function runTopicsBench(): Promise<void> {
     const more = Math.round(messages / 10);
     await storeMessages(store, messages, more);
     await new Promise((r) => setTimeout(r, 50));
+    const cpu2 = process.cpuUsage();
     const incremental = await runTopics(store, TENANT, { settleMs: 0, analyzer, ...(threads === undefined ? {} : { threads }) });
+    const cpu3 = process.cpuUsage(cpu2);
     report(`incremental run (+${fmt(more)} on ${fmt(messages)} analysed)`, incremental);
+    console.log(`  CPU of the incremental run: ${fmt((cpu3.user + cpu3.system) / 1e6, 1)} s = ${fmt((cpu3.user + cpu3.system) / more, 1)} µs per new message (${fmt(more / ((cpu3.user + cpu3.system) / 1e6))} msg per CPU-second)`);
     const empty = await runTopics(store, TENANT, { settleMs: 0, analyzer, ...(threads === undefined ? {} : { threads }) });
     report('incremental run with nothing new', empty);
 
