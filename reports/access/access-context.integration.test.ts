@@ -3,9 +3,10 @@
  * person's own, in the same conversation) on the real store, against the rule
  * computed here from the generated events: conversations whose gaps go from the same
  * millisecond to weeks, the person's messages at the very start and end of a
- * conversation, runs of their own messages, a conversation they wrote nothing in. The
- * read goes by time ranges around their messages, widened where they fall short
- * (access-records.ts): every case here must come out as over the whole conversation.
+ * conversation, runs of their own messages, a conversation they wrote nothing in.
+ * Whatever way the read takes (whole conversations from conversation_message_keys
+ * now; time ranges around their messages were tried), every case here must come out
+ * as over the whole conversation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/helpers/store.js';
