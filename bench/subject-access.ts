@@ -64,7 +64,7 @@ async function fill(store: Store, n: number): Promise<void> {
     SELECT {tenant:String}, concat('a', toString(number)), 'slack://TBENCH', fromUnixTimestamp64Milli(toInt64({start:UInt64}), 'UTC'), 'user.created', concat('U', toString(number)), '', '', '',
       concat('{"user_id":"U', toString(number), '","email":"person', toString(number), '@example.org","display_name":"Person Number', toString(number), '"}'), '', 'bench'
     FROM numbers({people:UInt64})`, { tenant: TENANT, start: START, people: PEOPLE });
-  // The access read's key view too (0022): a long-lived archive has it merged, one part in conversation order.
+  // The access read's key view too (0020): a long-lived archive has it merged, one part in conversation order.
   for (const t of ['message_versions', 'reactions', 'calls', 'admin_events', 'conversation_message_keys']) await store.command('bench: optimize', `OPTIMIZE TABLE ${t} FINAL`);
 }
 

@@ -121,7 +121,7 @@ async function messagesWhere(store: Store, p: Record<string, unknown>, found: re
  * conversation, by others, with their latest text. Two steps: pick the neighbours
  * among the created messages of the person's conversations (keys, times and authors
  * only: no text) with one window function; then read the texts of the picked alone.
- * The keys come from conversation_message_keys (migration 0022), kept in
+ * The keys come from conversation_message_keys (migration 0020), kept in
  * conversation and time order: message_versions is in time order, so there every
  * granule holds every conversation and the pick read the whole archive, then grouped
  * and sorted the person's conversations (4.8 s of a 7 s job at 10M messages). Here
