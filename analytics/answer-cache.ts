@@ -23,6 +23,8 @@
  * different scopes never share an entry) and the normalized parameters.
  */
 import type { Store } from '../common/store/store.js';
+import { partsDigestSql } from '../common/store/parts-digest.js';
+import { LruMap } from '../common/lru-map.js';
 
 /** Every table an analytics answer or a manager's scope reads (users_current and memberships_current are views of admin_events). */
 export const ANALYTICS_READ_TABLES = [
@@ -95,8 +97,7 @@ export async function analyticsDataVersion(store: Store, now: number = Date.now(
   if (writes !== undefined) return { full: `w${writes}`, exact: `x${exactWrites(store)}`, at: now };
   const [row] = await store.query<{ full: string; exact: string }>('analytics: data version', `
     SELECT
-      (SELECT concat(toString(groupBitXor(cityHash64(table, name, rows))), ':', toString(count()), ':', toString(sum(rows)))
-       FROM system.parts WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}) AS full,
+      (${partsDigestSql('table IN {tables:Array(String)}')}) AS full,
       concat(
         (SELECT toString(groupBitXor(cityHash64(table, name, rows))) FROM system.parts
          WHERE database = currentDatabase() AND active AND table IN {exactTables:Array(String)}), ':',
@@ -112,7 +113,7 @@ export function createAnswerCache(store: Store, o: AnswerCacheOptions = {}): Ans
   const maxEntries = o.maxEntries ?? 2000;
   const maxStalenessMs = o.maxStalenessMs ?? 0;
   const now = o.now ?? Date.now;
-  const entries = new Map<string, { version: DataVersion; value: unknown }>();
+  const entries = new LruMap<string, { version: DataVersion; value: unknown }>(maxEntries);
   /**
    * Computations under way, by key and full version: a dashboard's widgets ask at the
    * same moment (the summary and the series both need the manager's scope), and a
@@ -124,15 +125,13 @@ export function createAnswerCache(store: Store, o: AnswerCacheOptions = {}): Ans
     async answer<T>(version: DataVersion, key: readonly unknown[], compute: () => Promise<T>): Promise<Answer<T>> {
       const k = JSON.stringify(key);
       const hit = entries.get(k);
-      entries.delete(k);
       if (hit && hit.version.full === version.full) {
-        // Nothing written since: the entry is the answer at this version's time too. Most recently used last, so the oldest is evicted first.
+        // Nothing written since: the entry is the answer at this version's time too.
         entries.set(k, { version, value: hit.value });
         return { value: structuredClone(hit.value) as T, asOf: version.at };
       }
       if (hit && hit.version.exact === version.exact && version.at - hit.version.at <= maxStalenessMs) {
         // Only events appended since, and not long ago: the entry keeps its own time.
-        entries.set(k, hit);
         return { value: structuredClone(hit.value) as T, asOf: hit.version.at };
       }
       const running = `${version.full}|${k}`;
@@ -147,7 +146,6 @@ export function createAnswerCache(store: Store, o: AnswerCacheOptions = {}): Ans
       try {
         const value = await computed;
         entries.set(k, { version, value: await kept });
-        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
         return { value, asOf: version.at };
       } finally {
         computing.delete(running);

@@ -23,6 +23,8 @@
  * messages:read reads the tenant's whole archive.
  */
 import { SIDE_EFFECT_TABLES, type Store } from '../store/store.js';
+import { partsDigestSql } from '../store/parts-digest.js';
+import { LruMap } from '../lru-map.js';
 
 export interface TotalsCache {
   /** The total for `key`, counted by `count` unless the archive is unchanged since it was last counted. */
@@ -41,26 +43,18 @@ export async function archiveVersion(store: Store): Promise<string> {
   const writes = store.writeGeneration();
   if (writes !== undefined) return `w${writes}`;
   const [row] = await store.query<{ v: string }>('search: archive version', `
-    SELECT concat(toString(groupBitXor(cityHash64(table, name, rows))), ':', toString(count()), ':', toString(sum(rows))) AS v
-    FROM system.parts WHERE database = currentDatabase() AND active AND table NOT IN {side:Array(String)}`, { side: [...SIDE_EFFECT_TABLES] });
+    SELECT (${partsDigestSql('table NOT IN {side:Array(String)}')}) AS v`, { side: [...SIDE_EFFECT_TABLES] });
   return row?.v ?? '';
 }
 
 export function createTotalsCache(store: Store, maxEntries = 2000): TotalsCache {
-  const entries = new Map<string, { version: string; value: unknown }>();
+  const entries = new LruMap<string, { version: string; value: unknown }>(maxEntries);
   const remember = async <T>(key: string, compute: () => Promise<T>): Promise<T> => {
     const v = await archiveVersion(store);
     const hit = entries.get(key);
-    if (hit && hit.version === v) {
-      // Most recently used last, so the oldest is evicted first.
-      entries.delete(key);
-      entries.set(key, hit);
-      return hit.value as T;
-    }
+    if (hit && hit.version === v) return hit.value as T;
     const value = await compute();
-    entries.delete(key);
     entries.set(key, { version: v, value });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     return value;
   };
   return { total: (key, count) => remember(`total:${key}`, count), remember };
