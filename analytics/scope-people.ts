@@ -15,7 +15,7 @@ export interface ScopeHistory {
   user: string;
   /** Epoch ms of their first directory row. */
   firstMs: number;
-  /** Rows of theirs with a department outside the scope (or none). */
+  /** Rows (readScopeHistory) or distinct departments (the manager's scope read) of theirs outside the scope, or none: only whether it is above 0 matters. */
   outside: number;
 }
 

@@ -6,7 +6,10 @@
  * Summing/AggregatingMergeTree, merged lazily: a source whose figures are sums, minima
  * or distinct counts reads rows as stored (a person-day may be several rows until the
  * parts merge, and every figure over it is the same); one that pairs values of a key
- * (threads, direct-message days, calls) merges its rows first.
+ * (threads, direct-message days, calls) merges its rows first, with FINAL: the
+ * engine merges the rows of a key as the table's own merge would (the same functions:
+ * any, min, max, groupUniqArrayArray), in the order of the sorting key, which costs
+ * about a third less than a GROUP BY of the same keys (docs/analytics.md).
  */
 import { dayStarts } from './local-day-starts.js';
 
@@ -31,31 +34,27 @@ export const SOURCES: Record<SourceName, string> = {
     WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
   // One row per thread answered by someone other than its author, for the author.
   threads: `
-    SELECT day, conversation_type, conversation_id, thread_id, any(root_author) AS user_id,
-      dateDiff('millisecond', min(root_time), min(first_reply)) AS reply_ms
-    FROM analytics_threads
-    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-    GROUP BY day, conversation_type, conversation_id, thread_id`,
+    SELECT day, conversation_type, conversation_id, thread_id, root_author AS user_id,
+      dateDiff('millisecond', root_time, first_reply) AS reply_ms
+    FROM analytics_threads FINAL
+    WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}`,
   // One row per direct-message conversation per day with a message from each side:
   // from the day's first message to the first one of the other person, for the opener.
   dm_replies: `
     SELECT day, conversation_type, conversation_id, argMin(user_id, first_time) AS user_id,
       arraySort(groupArray(first_time)) AS firsts, dateDiff('millisecond', firsts[1], firsts[2]) AS reply_ms
     FROM (
-      SELECT day, conversation_type, conversation_id, user_id, min(first_time) AS first_time
-      FROM analytics_conversation_days
-      WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date} AND conversation_type = 'dm'
-      GROUP BY day, conversation_type, conversation_id, user_id)
+      SELECT day, conversation_type, conversation_id, user_id, first_time
+      FROM analytics_conversation_days FINAL
+      WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date} AND conversation_type = 'dm')
     GROUP BY day, conversation_type, conversation_id
     HAVING length(firsts) >= 2`,
   // One row per participant of each ended call.
   calls: `
     SELECT day, call_id, call_kind, duration_s, user_id FROM (
-      SELECT day, call_id, max(call_kind) AS call_kind, max(duration_s) AS duration_s, groupUniqArrayArray(participants) AS people
-      FROM analytics_calls
-      WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date}
-      GROUP BY day, call_id
-      HAVING length(people) > 0)
+      SELECT day, call_id, call_kind, duration_s, participants AS people
+      FROM analytics_calls FINAL
+      WHERE tenant = {tenant:String} AND day BETWEEN {from:Date} AND {to:Date})
     ARRAY JOIN people AS user_id`,
   apps: `
     SELECT day, app_id, user_id, invocations

@@ -9,9 +9,10 @@ import type { Store } from '../common/store/store.js';
 import { METRICS, type MetricDef } from './catalogue.js';
 import { checkRange, scopeParams } from './engagement.js';
 import { periodStarts } from './periods.js';
-import { applyPrivacyFloor, fewPeopleSql, type Cell, type SuppressionReason } from './privacy-floor.js';
+import { applyPrivacyFloor, type Cell, type SuppressionReason } from './privacy-floor.js';
 import type { AnalyticsScope } from './scope.js';
 import { SOURCES, scopedRows } from './sources.js';
+import { CONVERSATION_TYPES, peopleArraySql, personColumns } from './summary-people.js';
 
 /** The figures of the summary that are catalogue metrics over the whole range, read from their source in one pass per source. */
 const RANGE_METRICS = [
@@ -31,7 +32,7 @@ export interface SummaryAnswer {
   suppressed: Array<{ figure: SummaryFigure; reason: SuppressionReason }>;
 }
 
-const TYPES = ['channel', 'private', 'dm', 'group_dm'] as const;
+const TYPES = CONVERSATION_TYPES;
 
 /** A figure over the whole range is one cell with nothing beside it: the floor needs only its people count. */
 function figureColumns(name: string, m: MetricDef): string {
@@ -43,42 +44,30 @@ function rowsOf(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
 }
 
 /**
- * The person-day and app-day rows summed per person before the range's figures are
- * taken from them. Every figure of these sources is a sum of counts, a ratio of such
- * sums or a number of distinct people, and the people a figure covers are those with a
- * count above 0 (catalogue.ts): each is the same over one row per person as over the
- * person's rows, and the engine then hashes each person once (a row per person-day in
- * the range, ~36,000 at 1M messages over 28 days, to ~2,000 people) instead of once per
- * figure. The activity averages count each person's distinct days, weeks and months.
+ * The app-day rows summed per person first: its figures are a sum and a number of
+ * distinct people, the same over one row per person, and the engine then hashes each
+ * person once. The person-day rows go to the server the same way (summary-people.ts).
  */
-const PER_PERSON: Partial<Record<keyof typeof SOURCES, string>> = {
-  person_days: `SELECT user_id, ${['events', 'messages', 'thread_replies', 'mentions', 'after_hours_messages', 'reactions', 'calls', 'app_invocations',
-    'channel_messages', 'private_messages', 'dm_messages', 'group_dm_messages'].map((c) => `sum(${c}) AS ${c}`).join(', ')},
-    uniqExact(day) AS active_days, uniqExact(toMonday(day)) AS active_weeks, uniqExact(toStartOfMonth(day)) AS active_months`,
-  apps: 'SELECT user_id, sum(invocations) AS invocations',
-};
-
 function summaryRows(source: keyof typeof SOURCES, scope: AnalyticsScope): string {
-  const perPerson = PER_PERSON[source];
-  return perPerson ? `${perPerson} FROM (${rowsOf(source, scope)}) GROUP BY user_id` : rowsOf(source, scope);
+  return source === 'apps' ? `SELECT user_id, sum(invocations) AS invocations FROM (${rowsOf(source, scope)}) GROUP BY user_id` : rowsOf(source, scope);
 }
 
+/**
+ * One query: the person-day rows as one array of per-person counts (the server takes
+ * their figures, summary-people.ts), and a single-row aggregate per other table, each
+ * table read once but the conversation days (active conversations, and the
+ * direct-message reply times), cross-joined.
+ */
 export function summarySql(scope: AnalyticsScope): string {
   const bySource = new Map<string, string[]>();
   for (const name of RANGE_METRICS) {
     const m = METRICS.get(name)!;
     const source = m.sources.none!;
+    if (source === 'person_days') continue;
     bySource.set(source, [...(bySource.get(source) ?? []), figureColumns(name, m)]);
   }
-  // The same pass over the person rows gives the activity averages and each conversation type's cell.
-  const activity = `sum(active_days) / {days:UInt32} AS dau_value, sum(active_weeks) / {weeks:UInt32} AS wau_value,
-    sum(active_months) / {months:UInt32} AS mau_value,
-    ${TYPES.map((t) => `sum(${t}_messages) AS type_${t}_value, uniqExactIf(user_id, ${t}_messages > 0) AS type_${t}_people,
-    if(type_${t}_people < {k:UInt32}, ${fewPeopleSql(`${t}_messages > 0`)}, []) AS type_${t}_few`).join(',\n')}`;
-  const parts = [...bySource].map(([source, cols], i) => {
-    const extra = source === 'person_days' ? `, ${activity}` : '';
-    return `(SELECT ${cols.join(',\n')}${extra} FROM (${summaryRows(source as keyof typeof SOURCES, scope)})) AS s${i}`;
-  });
+  const parts = [`(${peopleArraySql(rowsOf('person_days', scope))}) AS s0`,
+    ...[...bySource].map(([source, cols], i) => `(SELECT ${cols.join(',\n')} FROM (${summaryRows(source as keyof typeof SOURCES, scope)})) AS s${i + 1}`)];
   return `SELECT * FROM ${parts.join('\nCROSS JOIN ')}`;
 }
 
@@ -90,10 +79,11 @@ export async function readSummary(store: Store, q: { tenant: string; from: strin
   const figures = Object.fromEntries(SUMMARY_FIGURES.map((f) => [f, null])) as Record<SummaryFigure, number | null>;
   const suppressed: SummaryAnswer['suppressed'] = [];
   const empty = q.scope.kind === 'departments' && q.scope.departments.length === 0;
-  const row: Row = empty ? {} : (await store.query<Row>('analytics: summary', summarySql(q.scope), {
-    tenant: q.tenant, from: q.from, to: q.to, k: q.k, ...scopeParams(q.scope),
-    days: periodStarts(q.from, q.to, 'day').length, weeks: periodStarts(q.from, q.to, 'week').length, months: periodStarts(q.from, q.to, 'month').length,
+  const spans = { days: periodStarts(q.from, q.to, 'day').length, weeks: periodStarts(q.from, q.to, 'week').length, months: periodStarts(q.from, q.to, 'month').length };
+  const read: Row = empty ? {} : (await store.query<Row>('analytics: summary', summarySql(q.scope), {
+    tenant: q.tenant, from: q.from, to: q.to, ...scopeParams(q.scope),
   }))[0] ?? {};
+  const row: Row = { ...read, ...personColumns(read.people, q.k, spans) };
   const show = (figure: SummaryFigure, value: number | null, people: number) => {
     if (people < q.k) suppressed.push({ figure, reason: 'fewer_than_k_people' });
     else figures[figure] = value;

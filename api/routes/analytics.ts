@@ -102,7 +102,8 @@ async function scopeFor(store: Store, cache: AnswerCache, version: DataVersion, 
 async function scopeForRange(store: Store, cache: AnswerCache, version: DataVersion, tenant: string, scope: AnalyticsScope, from: string): Promise<AnalyticsScope> {
   if (scope.kind === 'all' || scope.departments.length === 0) return scope;
   const departments = [...scope.departments].sort();
-  const history = (await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments))).value;
+  // A manager's scope comes with the history from its own read of the directory (policies/analytics-scope.ts).
+  const history = scope.history ?? (await cache.answer(version, ['scope-history', tenant, departments], () => readScopeHistory(store, tenant, departments))).value;
   return rowsByPerson(history, from) ? { ...scope, byPerson: true } : scope;
 }
 
