@@ -111,6 +111,8 @@ describe('access package', () => {
     const received = rows.filter((r) => r.message_id === 'g4' && r.version === 1)[0]!.reactions_received as Array<{ by: string; emoji: string }>;
     expect(received.map((x) => x.emoji)).toEqual(['tada']);
     expect(received[0]!.by).toMatch(/^Participant \d+$/);
+    // Attachments as the store keeps them (named tuples): name, type and size of each.
+    expect(rows.find((r) => r.message_id === 't1')!.attachments).toEqual([{ name: 'zephyrine-plan.pdf', mime: 'application/pdf', size: 4096 }]);
   });
 
   it('holds the messages that mention the person, their reactions, calls, apps, memberships, admin events, flags', () => {

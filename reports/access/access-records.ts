@@ -16,7 +16,10 @@ import type { DirectoryEntry } from './participants.js';
 
 const T = "DateTime64(3, 'UTC')";
 
-export interface VersionRow { event_id: string; time: string; kind: string; conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; text: string; mentions: string[]; attachments: Array<[string, string, string, string]>; source: string }
+/** An attachment as the store answers it: a named tuple comes back as an object (its UInt64 size quoted). */
+export interface Attachment { name: string; mime: string; size: string | number; sha256: string }
+
+export interface VersionRow { event_id: string; time: string; kind: string; conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; text: string; mentions: string[]; attachments: Attachment[]; source: string }
 /** A record an earlier erasure of the person left under a legal hold (restricted, GDPR Art. 18): which holds keep it. */
 export interface Restriction { holds: string[] }
 export interface MessageRecord { conversation_id: string; conversation_type: string; message_id: string; thread_id: string; author_id: string; source: string; versions: VersionRow[]; deleted: { time: string; by: string } | null; reactions: Array<{ time: string; action: string; user_id: string; emoji: string }>; restricted?: Restriction }

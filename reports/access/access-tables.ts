@@ -4,7 +4,7 @@
  * their names, e-mails and ids replaced inside texts (participants.ts). Rows are in
  * time order within each table, so labels are numbered in a stable order.
  */
-import type { Restriction, SubjectRecords } from './access-records.js';
+import type { Attachment, Restriction, SubjectRecords } from './access-records.js';
 import { tableDefinitions, type PackageTable } from './package-tables.js';
 import type { Participants } from './participants.js';
 
@@ -14,7 +14,7 @@ const held = (x: { restricted?: Restriction }) => x.restricted ? x.restricted.ho
 export function buildTables(r: SubjectRecords, people: Participants): PackageTable[] {
   const convName = new Map(r.conversations.map((c) => [c.conversation_id, c.name]));
   const conv = (id: string) => ({ conversation_id: id, conversation_name: convName.get(id) ?? '' });
-  const attachments = (a: Array<[string, string, string, string]>) => a.map(([name, mime, size]) => ({ name: people.text(name), mime, size: Number(size) }));
+  const attachments = (a: Attachment[]) => a.map((x) => ({ name: people.text(x.name), mime: x.mime, size: Number(x.size) }));
   const rows: Record<string, Array<Record<string, unknown>>> = {
     messages: r.messages.flatMap((m) => m.versions.map((v, i) => ({
       ...conv(m.conversation_id), message_id: m.message_id, version: i + 1, kind: v.kind, time: v.time, text: people.text(v.text),

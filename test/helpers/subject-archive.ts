@@ -70,7 +70,7 @@ export function subjectArchive(tenant = SUBJECT_ARCHIVE_TENANT): CloudEvent[] {
   e('reaction.added', 161, { message_id: 'g4', conversation_id: 'C-GEN', user_id: 'U-ANA', emoji: 'tada' });
   e('reaction.added', 162, { message_id: 'g6', conversation_id: 'C-GEN', user_id: 'U-BEN', emoji: 'fork' });
   // A DM on Teams: Sam's second account.
-  e('message.created', 200, { message_id: 't1', conversation_id: 'C-DM', conversation_type: 'dm', author_id: 'sam.teams', text: 'Private note about the zephyrine plan' }, 'teams://acme');
+  e('message.created', 200, { message_id: 't1', conversation_id: 'C-DM', conversation_type: 'dm', author_id: 'sam.teams', text: 'Private note about the zephyrine plan', attachments: [{ name: 'zephyrine-plan.pdf', mime: 'application/pdf', size: 4096, sha256: 'b'.repeat(64) }] }, 'teams://acme');
   e('message.created', 210, { message_id: 't2', conversation_id: 'C-DM', conversation_type: 'dm', author_id: 'U-ANA', text: 'Got it', mentions: ['sam.teams'] }, 'teams://acme');
   e('reaction.added', 215, { message_id: 't2', conversation_id: 'C-DM', user_id: 'sam.teams', emoji: 'ok' }, 'teams://acme');
   e('reaction.removed', 216, { message_id: 't2', conversation_id: 'C-DM', user_id: 'sam.teams', emoji: 'ok' }, 'teams://acme');
